@@ -1,0 +1,417 @@
+"""The playbook's content: pydantic models and YAML loading with ``file:line`` errors.
+
+Content lives in ``content/*.yaml``. Each file is a mapping whose top-level keys are
+entry kinds (``sources``, ``principles``, ``terms``, ``tactics``, ``claims``), each a
+list of entries. A kind may be split over several files. Everything a user reads is
+given in English and Ukrainian; validation refuses anything less.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+
+Lang = Literal["en", "uk"]
+LANGUAGES: tuple[Lang, ...] = ("en", "uk")
+Kind = Literal["principle", "term", "tactic", "claim"]
+KINDS: tuple[Kind, ...] = ("principle", "term", "tactic", "claim")
+
+# Ids appear in callback data and deep links (``/start term-<id>``), which allow only
+# ``[A-Za-z0-9_-]`` and 64 characters in all, so they are short lowercase slugs.
+EntryId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Model):
+    """A text every user reads, so both languages are required."""
+
+    en: NonEmpty
+    uk: NonEmpty
+
+    def __call__(self, lang: Lang) -> str:
+        return self.uk if lang == "uk" else self.en
+
+
+class Aliases(Model):
+    """Other ways people say or type an entry; Russian is what a delegate hears."""
+
+    en: list[NonEmpty] = []
+    uk: list[NonEmpty] = []
+    ru: list[NonEmpty] = []
+
+    def all(self) -> list[str]:
+        return [*self.en, *self.uk, *self.ru]
+
+
+class Source(Model):
+    """One of the public articles the playbook is drawn from."""
+
+    id: EntryId
+    publication: NonEmpty
+    title: NonEmpty
+    author: str = ""
+    date: NonEmpty
+    url: str = ""
+
+
+class Citation(Model):
+    """Where an entry's facts come from: the article and the attribution it gives."""
+
+    source: EntryId
+    attribution: str = ""
+
+
+class Entry(Model):
+    id: EntryId
+    title: Text
+    summary: Text
+    aliases: Aliases = Aliases()
+    related_principles: list[int] = []
+    related_terms: list[EntryId] = []
+    related_tactics: list[EntryId] = []
+    related_claims: list[EntryId] = []
+    sources: list[Citation] = Field(min_length=1)
+
+    @property
+    def kind(self) -> Kind:
+        raise NotImplementedError
+
+    def related_refs(self) -> Iterator[tuple[Kind, str]]:
+        for number in self.related_principles:
+            yield "principle", str(number)
+        for kind, ids in (
+            ("term", self.related_terms),
+            ("tactic", self.related_tactics),
+            ("claim", self.related_claims),
+        ):
+            for entry_id in ids:
+                yield kind, entry_id  # type: ignore[misc]
+
+
+class Principle(Entry):
+    number: int = Field(ge=1, le=99)
+    guidance: Text
+    why: Text
+
+    @property
+    def kind(self) -> Kind:
+        return "principle"
+
+
+class Term(Entry):
+    kremlin_phrase: Text
+    meaning: Text
+    used_for: Text
+    answer: Text
+
+    @property
+    def kind(self) -> Kind:
+        return "term"
+
+
+class Tactic(Entry):
+    recognise: Text
+    counter: Text
+    example: Text | None = None
+
+    @property
+    def kind(self) -> Kind:
+        return "tactic"
+
+
+Verdict = Literal["false", "misleading", "unsubstantiated", "lacks-context"]
+
+
+class Claim(Entry):
+    quote: Text
+    speaker: Text
+    said_on: Text
+    verdict: Verdict
+    facts: Text
+
+    @property
+    def kind(self) -> Kind:
+        return "claim"
+
+
+AnyEntry = Principle | Term | Tactic | Claim
+
+
+class ContentFile(Model):
+    """The shape of one YAML file; every key is optional so kinds can be split."""
+
+    sources: list[Source] = []
+    principles: list[Principle] = []
+    terms: list[Term] = []
+    tactics: list[Tactic] = []
+    claims: list[Claim] = []
+
+
+@dataclass(frozen=True)
+class Playbook:
+    sources: dict[str, Source]
+    principles: list[Principle]
+    terms: list[Term]
+    tactics: list[Tactic]
+    claims: list[Claim]
+    _by_key: dict[tuple[Kind, str], AnyEntry] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for entry in self.entries():
+            key = entry.number if isinstance(entry, Principle) else entry.id
+            self._by_key[(entry.kind, str(key))] = entry
+            self._by_key.setdefault((entry.kind, entry.id), entry)
+
+    def entries(self) -> Iterator[AnyEntry]:
+        yield from self.principles
+        yield from self.terms
+        yield from self.tactics
+        yield from self.claims
+
+    def of_kind(self, kind: Kind) -> list[AnyEntry]:
+        lists: dict[Kind, list[Any]] = {
+            "principle": self.principles,
+            "term": self.terms,
+            "tactic": self.tactics,
+            "claim": self.claims,
+        }
+        return list(lists[kind])
+
+    def get(self, kind: Kind, key: str) -> AnyEntry | None:
+        """Look an entry up by kind and id (principles also by number)."""
+        return self._by_key.get((kind, key))
+
+    def find_id(self, entry_id: str) -> AnyEntry | None:
+        for kind in KINDS:
+            if (found := self.get(kind, entry_id)) is not None:
+                return found
+        return None
+
+    def related(self, entry: AnyEntry) -> list[AnyEntry]:
+        found = (self.get(kind, key) for kind, key in entry.related_refs())
+        return [e for e in found if e is not None]
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "principles": len(self.principles),
+            "terms": len(self.terms),
+            "tactics": len(self.tactics),
+            "claims": len(self.claims),
+            "sources": len(self.sources),
+        }
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class ContentError(Exception):
+    """The content directory is invalid; ``problems`` says where and why."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+Loc = tuple[str | int, ...]
+
+
+def _node_lines(
+    node: yaml.Node, path: Loc, lines: dict[Loc, int], duplicates: list[tuple[Loc, int]]
+) -> None:
+    """Record the 1-based line of every mapping key and list item, by its path."""
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                duplicates.append(((*path, key), key_node.start_mark.line + 1))
+            seen.add(key)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            _node_lines(value_node, (*path, key), lines, duplicates)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _node_lines(item, (*path, index), lines, duplicates)
+
+
+def _line_for(loc: Loc, lines: dict[Loc, int]) -> int:
+    while loc:
+        if loc in lines:
+            return lines[loc]
+        loc = loc[:-1]
+    return lines.get((), 1)
+
+
+def _describe(error: Any) -> str:
+    loc = ".".join(str(part) for part in error["loc"])
+    kind = error["type"]
+    if kind == "missing":
+        what = f"missing field '{error['loc'][-1]}'"
+        if error["loc"][-1] in LANGUAGES:
+            what += " (English and Ukrainian are both required)"
+        return f"{loc}: {what}"
+    if kind == "extra_forbidden":
+        return f"{loc}: unknown field '{error['loc'][-1]}'"
+    return f"{loc}: {error['msg']}"
+
+
+def _load_file(path: Path, display: str) -> tuple[ContentFile | None, dict[Loc, int], list[Problem]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, {}, [Problem(display, 1, f"cannot read file: {exc}")]
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else {}
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        return None, {}, [Problem(display, line, f"YAML syntax error: {exc.problem}")]
+    except yaml.YAMLError as exc:
+        return None, {}, [Problem(display, 1, f"YAML error: {exc}")]
+    lines: dict[Loc, int] = {}
+    duplicates: list[tuple[Loc, int]] = []
+    if node is not None:
+        _node_lines(node, (), lines, duplicates)
+    problems = [
+        Problem(display, line, f"{'.'.join(map(str, loc))}: duplicate key") for loc, line in duplicates
+    ]
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        return None, lines, [Problem(display, 1, "expected a mapping of kinds to lists of entries")]
+    try:
+        parsed = ContentFile.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            problems.append(Problem(display, _line_for(tuple(error["loc"]), lines), _describe(error)))
+        return None, lines, problems
+    return parsed, lines, problems
+
+
+_KIND_KEYS: dict[str, Kind] = {
+    "principles": "principle",
+    "terms": "term",
+    "tactics": "tactic",
+    "claims": "claim",
+}
+
+
+def load_playbook(directory: Path) -> Playbook:
+    """Load and cross-check every ``*.yaml`` file in ``directory``.
+
+    Raises ContentError listing every problem found, each with its file and line.
+    """
+    if not directory.is_dir():
+        raise ContentError([Problem(str(directory), 0, "content directory not found")])
+    files = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml"))
+    if not files:
+        raise ContentError([Problem(str(directory), 0, "no .yaml files in content directory")])
+
+    problems: list[Problem] = []
+    sources: dict[str, Source] = {}
+    collected: dict[str, list[Any]] = {key: [] for key in _KIND_KEYS}
+    # Where each entry was defined, for cross-reference errors: (file, line).
+    origin: dict[int, tuple[str, dict[Loc, int], Loc]] = {}
+    seen_ids: dict[str, str] = {}
+    seen_numbers: dict[int, str] = {}
+
+    for path in files:
+        display = str(path)
+        parsed, lines, file_problems = _load_file(path, display)
+        problems.extend(file_problems)
+        if parsed is None:
+            continue
+        for index, source in enumerate(parsed.sources):
+            if source.id in sources:
+                problems.append(
+                    Problem(display, _line_for(("sources", index, "id"), lines),
+                            f"duplicate source id '{source.id}'")
+                )
+            sources[source.id] = source
+        for key in _KIND_KEYS:
+            for index, entry in enumerate(getattr(parsed, key)):
+                loc: Loc = (key, index)
+                origin[id(entry)] = (display, lines, loc)
+                line = _line_for((*loc, "id"), lines)
+                if entry.id in seen_ids:
+                    problems.append(
+                        Problem(display, line,
+                                f"duplicate id '{entry.id}' (first defined at {seen_ids[entry.id]})")
+                    )
+                else:
+                    seen_ids[entry.id] = f"{display}:{line}"
+                if isinstance(entry, Principle):
+                    number_line = _line_for((*loc, "number"), lines)
+                    if entry.number in seen_numbers:
+                        problems.append(
+                            Problem(display, number_line,
+                                    f"duplicate principle number {entry.number} "
+                                    f"(first at {seen_numbers[entry.number]})")
+                        )
+                    else:
+                        seen_numbers[entry.number] = f"{display}:{number_line}"
+                collected[key].append(entry)
+
+    playbook = Playbook(
+        sources=sources,
+        principles=sorted(collected["principles"], key=lambda p: p.number),
+        terms=collected["terms"],
+        tactics=collected["tactics"],
+        claims=collected["claims"],
+    )
+    problems.extend(_cross_reference_problems(playbook, origin))
+    if problems:
+        raise ContentError(problems)
+    return playbook
+
+
+def _cross_reference_problems(
+    playbook: Playbook, origin: dict[int, tuple[str, dict[Loc, int], Loc]]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    field_of: dict[Kind, str] = {
+        "principle": "related_principles",
+        "term": "related_terms",
+        "tactic": "related_tactics",
+        "claim": "related_claims",
+    }
+    for entry in playbook.entries():
+        display, lines, loc = origin[id(entry)]
+        for kind, key in entry.related_refs():
+            if playbook.get(kind, key) is None:
+                name = field_of[kind]
+                index = getattr(entry, name).index(int(key) if kind == "principle" else key)
+                line = _line_for((*loc, name, index), lines)
+                problems.append(
+                    Problem(display, line, f"{entry.id}: {name} refers to unknown {kind} '{key}'")
+                )
+        for index, citation in enumerate(entry.sources):
+            if citation.source not in playbook.sources:
+                line = _line_for((*loc, "sources", index, "source"), lines)
+                problems.append(
+                    Problem(display, line, f"{entry.id}: unknown source '{citation.source}'")
+                )
+    return problems
+
