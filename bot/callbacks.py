@@ -1,0 +1,104 @@
+"""Callback data for inline buttons: short, parseable, and never trusted.
+
+Telegram allows 1-64 bytes. Buttons carry only what names the thing to show; whose
+chat, whose flag and who may act are always taken from the update itself, never
+from this payload.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.playbook import Kind
+
+MAX_BYTES = 64
+
+_KIND_CODE: dict[Kind, str] = {"principle": "p", "term": "t", "tactic": "k", "claim": "c"}
+_CODE_KIND: dict[str, Kind] = {code: kind for kind, code in _KIND_CODE.items()}
+
+
+def _checked(data: str) -> str:
+    if not 0 < len(data.encode()) <= MAX_BYTES:
+        raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
+    return data
+
+
+def open_entry(kind: Kind, key: str) -> str:
+    return _checked(f"o:{_KIND_CODE[kind]}:{key}")
+
+
+def list_kind(kind: Kind, page: int = 0) -> str:
+    return _checked(f"l:{_KIND_CODE[kind]}:{page}")
+
+
+def set_language(lang: str) -> str:
+    return _checked(f"lang:{lang}")
+
+
+def flag_action(action: str, number: int, arg: str = "") -> str:
+    return _checked(f"f:{action}:{number}:{arg}")
+
+
+def log_page(offset: int, filter_code: str = "") -> str:
+    return _checked(f"log:{offset}:{filter_code}")
+
+
+@dataclass(frozen=True)
+class OpenEntry:
+    kind: Kind
+    key: str
+
+
+@dataclass(frozen=True)
+class ListKind:
+    kind: Kind
+    page: int
+
+
+@dataclass(frozen=True)
+class SetLanguage:
+    lang: str
+
+
+@dataclass(frozen=True)
+class FlagAction:
+    action: str
+    number: int
+    arg: str
+
+
+@dataclass(frozen=True)
+class LogPage:
+    offset: int
+    filter_code: str
+
+
+Callback = OpenEntry | ListKind | SetLanguage | FlagAction | LogPage
+
+
+def parse(data: str | None) -> Callback | None:
+    """The button's meaning, or None for anything malformed or forged."""
+    if not data:
+        return None
+    head, _, rest = data.partition(":")
+    try:
+        if head == "o":
+            code, _, key = rest.partition(":")
+            if code in _CODE_KIND and key:
+                return OpenEntry(_CODE_KIND[code], key)
+        elif head == "l":
+            code, _, page = rest.partition(":")
+            if code in _CODE_KIND:
+                return ListKind(_CODE_KIND[code], max(0, int(page or 0)))
+        elif head == "lang":
+            return SetLanguage(rest)
+        elif head == "f":
+            action, number, arg = rest.split(":", 2)
+            if int(number) > 0:
+                return FlagAction(action, int(number), arg)
+        elif head == "log":
+            offset, _, filter_code = rest.partition(":")
+            return LogPage(max(0, int(offset)), filter_code)
+    except ValueError:
+        return None
+    return None

@@ -1,0 +1,302 @@
+"""Cards, lists and keyboards as pure functions. All HTML escaping happens here.
+
+Everything is shaped for a phone: the title and a one-line summary first, details
+below (long ones folded into expandable quotes), buttons to related entries last.
+Telegram refuses messages over 4096 characters, so every card is fitted to that.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callbacks
+from bot.i18n import t
+from bot.playbook import AnyEntry, Claim, Kind, Lang, Playbook, Principle, Tactic, Term
+from bot.search import Hit
+
+MAX_MESSAGE = 4096
+# Leave room for Telegram counting in UTF-16 units and for a caller's prefix.
+CARD_BUDGET = 3800
+# Text longer than this goes into an expandable quote so the card opens short.
+EXPAND_OVER = 280
+LIST_PAGE = 10
+
+_TAG = re.compile(r"<[^>]*>")
+
+KIND_ICON: dict[Kind, str] = {"principle": "🧭", "term": "📕", "tactic": "♟", "claim": "⚠️"}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def visible_length(html_text: str) -> int:
+    """Length as Telegram counts it: after tags and entities are parsed, in UTF-16."""
+    plain = []
+    in_tag = False
+    for ch in html_text:
+        if ch == "<":
+            in_tag = True
+        elif ch == ">" and in_tag:
+            in_tag = False
+        elif not in_tag:
+            plain.append(ch)
+    return utf16_len(html.unescape("".join(plain)))
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut plain text to ``limit`` characters at a word boundary, marking the cut."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: max(limit - 1, 1)]
+    space = cut.rfind(" ")
+    if space > limit * 0.6:
+        cut = cut[:space]
+    return cut.rstrip(" ,.;:") + "…"
+
+
+def title_of(entry: AnyEntry, lang: Lang) -> str:
+    if isinstance(entry, Principle):
+        return f"{entry.number}. {entry.title(lang)}"
+    return entry.title(lang)
+
+
+def button_label(entry: AnyEntry, lang: Lang) -> str:
+    return f"{KIND_ICON[entry.kind]} {shorten(title_of(entry, lang), 40)}"
+
+
+def entry_button(entry: AnyEntry, lang: Lang) -> InlineKeyboardButton:
+    key = str(entry.number) if isinstance(entry, Principle) else entry.id
+    return InlineKeyboardButton(
+        button_label(entry, lang), callback_data=callbacks.open_entry(entry.kind, key)
+    )
+
+
+def _sections(entry: AnyEntry, lang: Lang) -> list[tuple[str, str]]:
+    """The card's body as (label key, plain text) pairs, in reading order."""
+    if isinstance(entry, Principle):
+        return [("field_guidance", entry.guidance(lang)), ("field_why", entry.why(lang))]
+    if isinstance(entry, Term):
+        return [
+            ("field_kremlin_phrase", entry.kremlin_phrase(lang)),
+            ("field_meaning", entry.meaning(lang)),
+            ("field_used_for", entry.used_for(lang)),
+            ("field_answer", entry.answer(lang)),
+        ]
+    if isinstance(entry, Tactic):
+        parts = [("field_recognise", entry.recognise(lang)), ("field_counter", entry.counter(lang))]
+        if entry.example is not None:
+            parts.append(("field_example", entry.example(lang)))
+        return parts
+    if isinstance(entry, Claim):
+        return [
+            ("field_quote", f"{entry.quote(lang)}\n— {entry.speaker(lang)}, {entry.said_on(lang)}"),
+            ("field_facts", entry.facts(lang)),
+        ]
+    raise TypeError(f"unknown entry kind: {entry!r}")
+
+
+def _heading(entry: AnyEntry, lang: Lang) -> str:
+    kind_label = t(lang, f"kind_{entry.kind}")
+    line = f"{KIND_ICON[entry.kind]} <b>{esc(title_of(entry, lang))}</b>\n<i>{esc(kind_label)}</i>"
+    if isinstance(entry, Claim):
+        verdict = t(lang, f"verdict_{entry.verdict}")
+        line += f" · {esc(t(lang, 'field_verdict'))}: <b>{esc(verdict)}</b>"
+    return line
+
+
+def _sources(entry: AnyEntry, playbook: Playbook, lang: Lang) -> str:
+    lines = []
+    for citation in entry.sources:
+        source = playbook.sources.get(citation.source)
+        if source is None:
+            continue
+        where = f"{source.publication}, “{source.title}”, {source.date}"
+        if citation.attribution:
+            where += f" — {citation.attribution}"
+        lines.append(f"• {where}")
+    return "\n".join(lines)
+
+
+def _heard_as(entry: AnyEntry) -> str:
+    heard = entry.aliases.ru[:3]
+    return " · ".join(f"«{alias}»" for alias in heard)
+
+
+def card(entry: AnyEntry, playbook: Playbook, lang: Lang) -> Rendered:
+    """The full card of an entry, fitted to one Telegram message."""
+    sections = _sections(entry, lang)
+    sources = _sources(entry, playbook, lang)
+    heard = _heard_as(entry)
+    limit = max((len(text) for _, text in sections), default=0)
+    while True:
+        text = _card_text(entry, lang, sections, sources, heard, limit)
+        if visible_length(text) <= CARD_BUDGET or limit <= 80:
+            break
+        limit = int(limit * 0.85)
+    return Rendered(text, card_keyboard(entry, playbook, lang))
+
+
+def _card_text(
+    entry: AnyEntry,
+    lang: Lang,
+    sections: Sequence[tuple[str, str]],
+    sources: str,
+    heard: str,
+    limit: int,
+) -> str:
+    parts = [_heading(entry, lang), esc(shorten(entry.summary(lang), limit))]
+    for label_key, body in sections:
+        body = shorten(body, limit)
+        label = f"<b>{esc(t(lang, label_key))}</b>"
+        if len(body) > EXPAND_OVER:
+            parts.append(f"{label}\n<blockquote expandable>{esc(body)}</blockquote>")
+        else:
+            parts.append(f"{label}\n{esc(body)}")
+    if heard:
+        parts.append(f"<b>{esc(t(lang, 'field_heard_as'))}</b>: {esc(heard)}")
+    if sources:
+        parts.append(f"<b>{esc(t(lang, 'field_sources'))}</b>\n<i>{esc(shorten(sources, 600))}</i>")
+    return "\n\n".join(parts)
+
+
+def card_keyboard(entry: AnyEntry, playbook: Playbook, lang: Lang) -> InlineKeyboardMarkup:
+    related = playbook.related(entry)[:8]
+    rows = [[entry_button(r, lang)] for r in related]
+    rows.append(
+        [
+            InlineKeyboardButton(
+                t(lang, f"back_{entry.kind}"), callback_data=callbacks.list_kind(entry.kind)
+            )
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def short_card(entry: AnyEntry, lang: Lang) -> str:
+    """Two lines naming an entry, for flag confirmations and term watch."""
+    return (
+        f"{KIND_ICON[entry.kind]} <b>{esc(title_of(entry, lang))}</b> — "
+        f"{esc(shorten(entry.summary(lang), 200))}"
+    )
+
+
+def entry_list(kind: Kind, playbook: Playbook, lang: Lang, page: int = 0) -> Rendered:
+    """A numbered list of one kind, a button per entry, paged for long lists."""
+    entries = playbook.of_kind(kind)
+    pages = max(1, -(-len(entries) // LIST_PAGE))
+    page = min(max(page, 0), pages - 1)
+    shown = entries[page * LIST_PAGE : (page + 1) * LIST_PAGE]
+    lines = [f"{KIND_ICON[kind]} <b>{esc(t(lang, f'list_{kind}'))}</b>", ""]
+    for position, entry in enumerate(shown, start=page * LIST_PAGE + 1):
+        number = entry.number if isinstance(entry, Principle) else position
+        summary = esc(shorten(entry.summary(lang), 120))
+        lines.append(f"<b>{number}.</b> {esc(entry.title(lang))}\n<i>{summary}</i>")
+    lines += ["", esc(t(lang, "list_pick"))]
+    if kind == "principle":
+        buttons = [
+            InlineKeyboardButton(
+                str(e.number), callback_data=callbacks.open_entry(kind, str(e.number))
+            )
+            for e in shown
+            if isinstance(e, Principle)
+        ]
+        rows = [buttons[i : i + 5] for i in range(0, len(buttons), 5)]
+    else:
+        rows = [[entry_button(e, lang)] for e in shown]
+    nav = []
+    if page > 0:
+        nav.append(
+            InlineKeyboardButton(t(lang, "prev"), callback_data=callbacks.list_kind(kind, page - 1))
+        )
+    if page < pages - 1:
+        nav.append(
+            InlineKeyboardButton(t(lang, "next"), callback_data=callbacks.list_kind(kind, page + 1))
+        )
+    if nav:
+        rows.append(nav)
+    return Rendered("\n".join(lines), InlineKeyboardMarkup(rows))
+
+
+def lists_keyboard(lang: Lang) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t(lang, "button_principles"), callback_data=callbacks.list_kind("principle")
+                ),
+                InlineKeyboardButton(
+                    t(lang, "button_terms"), callback_data=callbacks.list_kind("term")
+                ),
+            ],
+            [
+                InlineKeyboardButton(
+                    t(lang, "button_tactics"), callback_data=callbacks.list_kind("tactic")
+                ),
+                InlineKeyboardButton(
+                    t(lang, "button_claims"), callback_data=callbacks.list_kind("claim")
+                ),
+            ],
+        ]
+    )
+
+
+def welcome(lang: Lang) -> Rendered:
+    keyboard = lists_keyboard(lang).inline_keyboard
+    rows = [list(row) for row in keyboard]
+    rows.append([InlineKeyboardButton(t(lang, "button_inline"), switch_inline_query="")])
+    return Rendered(t(lang, "welcome"), InlineKeyboardMarkup(rows))
+
+
+def miss(query: str, suggestions: Sequence[Hit], lang: Lang) -> Rendered:
+    """A search that found no confident answer: never a bare "not found"."""
+    shown = shorten(query, 100)
+    if suggestions:
+        rows = [[entry_button(hit.entry, lang)] for hit in suggestions[:6]]
+        return Rendered(t(lang, "did_you_mean", query=shown), InlineKeyboardMarkup(rows))
+    text = f"{t(lang, 'no_match', query=shown)}\n{t(lang, 'try_lists')}"
+    return Rendered(text, lists_keyboard(lang))
+
+
+def results(query: str, hits: Sequence[Hit], lang: Lang) -> Rendered:
+    """Several good answers to one query: a short list with a button each."""
+    lines = [t(lang, "search_results", query=shorten(query, 100)), ""]
+    lines += [short_card(hit.entry, lang) for hit in hits]
+    rows = [[entry_button(hit.entry, lang)] for hit in hits]
+    return Rendered("\n\n".join(lines), InlineKeyboardMarkup(rows))
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("English", callback_data=callbacks.set_language("en")),
+                InlineKeyboardButton("Українська", callback_data=callbacks.set_language("uk")),
+            ]
+        ]
+    )
+
+
+def plain(rendered: Rendered) -> str:
+    """The message as a person reads it, for the command line: no tags, buttons listed."""
+    text = html.unescape(_TAG.sub("", rendered.text))
+    if rendered.keyboard is not None:
+        labels = [button.text for row in rendered.keyboard.inline_keyboard for button in row]
+        text += "\n\n" + "  ".join(f"[{label}]" for label in labels)
+    return text
