@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     database_path: Path = Path("data/playbook.sqlite3")
     content_dir: Path = SHIPPED_CONTENT
     default_language: Literal["en", "uk"] = "en"
+    # Off only for tests and benchmarks against a local fake Bot API: Telegram itself
+    # limits a bot to about 30 messages a second and 20 a minute per group.
+    throttle: bool = True
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     admin_ids: IdSet = frozenset()
     allowed_chats: IdSet = frozenset()
@@ -37,7 +40,9 @@ class Settings(BaseSettings):
     def _split_ids(cls, value: Any) -> Any:
         """Accept ``123, -100456`` as well as a list."""
         if isinstance(value, str):
-            return frozenset(int(part) for part in value.replace(";", ",").split(",") if part.strip())
+            return frozenset(
+                int(part) for part in value.replace(";", ",").split(",") if part.strip()
+            )
         return value
 
     @field_validator("log_level", mode="before")

@@ -21,6 +21,19 @@ LANGUAGES: tuple[Lang, ...] = ("en", "uk")
 Kind = Literal["principle", "term", "tactic", "claim"]
 KINDS: tuple[Kind, ...] = ("principle", "term", "tactic", "claim")
 
+
+def as_lang(value: object) -> Lang | None:
+    """``value`` as a supported language code, or None."""
+    return "uk" if value == "uk" else "en" if value == "en" else None
+
+
+def as_kind(value: object) -> Kind | None:
+    for kind in KINDS:
+        if value == kind:
+            return kind
+    return None
+
+
 # Ids appear in callback data and deep links (``/start term-<id>``), which allow only
 # ``[A-Za-z0-9_-]`` and 64 characters in all, so they are short lowercase slugs.
 EntryId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
@@ -272,7 +285,9 @@ def _describe(error: Any) -> str:
     return f"{loc}: {error['msg']}"
 
 
-def _load_file(path: Path, display: str) -> tuple[ContentFile | None, dict[Loc, int], list[Problem]]:
+def _load_file(
+    path: Path, display: str
+) -> tuple[ContentFile | None, dict[Loc, int], list[Problem]]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -295,7 +310,8 @@ def _load_file(path: Path, display: str) -> tuple[ContentFile | None, dict[Loc, 
     if node is not None:
         _node_lines(node, (), lines, duplicates)
     problems = [
-        Problem(display, line, f"{'.'.join(map(str, loc))}: duplicate key") for loc, line in duplicates
+        Problem(display, line, f"{'.'.join(map(str, loc))}: duplicate key")
+        for loc, line in duplicates
     ]
     if data is None:
         data = {}
@@ -305,7 +321,9 @@ def _load_file(path: Path, display: str) -> tuple[ContentFile | None, dict[Loc, 
         parsed = ContentFile.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
-            problems.append(Problem(display, _line_for(tuple(error["loc"]), lines), _describe(error)))
+            problems.append(
+                Problem(display, _line_for(tuple(error["loc"]), lines), _describe(error))
+            )
         return None, lines, problems
     return parsed, lines, problems
 
@@ -346,8 +364,11 @@ def load_playbook(directory: Path) -> Playbook:
         for index, source in enumerate(parsed.sources):
             if source.id in sources:
                 problems.append(
-                    Problem(display, _line_for(("sources", index, "id"), lines),
-                            f"duplicate source id '{source.id}'")
+                    Problem(
+                        display,
+                        _line_for(("sources", index, "id"), lines),
+                        f"duplicate source id '{source.id}'",
+                    )
                 )
             sources[source.id] = source
         for key in _KIND_KEYS:
@@ -357,8 +378,11 @@ def load_playbook(directory: Path) -> Playbook:
                 line = _line_for((*loc, "id"), lines)
                 if entry.id in seen_ids:
                     problems.append(
-                        Problem(display, line,
-                                f"duplicate id '{entry.id}' (first defined at {seen_ids[entry.id]})")
+                        Problem(
+                            display,
+                            line,
+                            f"duplicate id '{entry.id}' (first defined at {seen_ids[entry.id]})",
+                        )
                     )
                 else:
                     seen_ids[entry.id] = f"{display}:{line}"
@@ -366,9 +390,12 @@ def load_playbook(directory: Path) -> Playbook:
                     number_line = _line_for((*loc, "number"), lines)
                     if entry.number in seen_numbers:
                         problems.append(
-                            Problem(display, number_line,
-                                    f"duplicate principle number {entry.number} "
-                                    f"(first at {seen_numbers[entry.number]})")
+                            Problem(
+                                display,
+                                number_line,
+                                f"duplicate principle number {entry.number} "
+                                f"(first at {seen_numbers[entry.number]})",
+                            )
                         )
                     else:
                         seen_numbers[entry.number] = f"{display}:{number_line}"
@@ -414,4 +441,3 @@ def _cross_reference_problems(
                     Problem(display, line, f"{entry.id}: unknown source '{citation.source}'")
                 )
     return problems
-

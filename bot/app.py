@@ -1,0 +1,144 @@
+"""``build_application(settings)``: the one place the bot is assembled."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import (
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    LinkPreviewOptions,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+
+from bot import services
+from bot.config import Settings
+from bot.handlers import errors, inline, lookup
+from bot.i18n import t
+from bot.playbook import LANGUAGES, Lang
+from bot.services import Library, Services
+
+log = logging.getLogger(__name__)
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+PRIVATE_COMMANDS = (
+    "start", "help", "principles", "principle", "terms", "term", "tactics", "tactic",
+    "claims", "claim", "search", "lang",
+)  # fmt: skip
+GROUP_COMMANDS = (
+    "flag", "verify", "log", "show", "find", "round", "summary", "export", "board",
+    "term", "claim", "search", "help",
+)  # fmt: skip
+
+
+def command_menu(names: tuple[str, ...], lang: Lang) -> list[BotCommand]:
+    return [BotCommand(name, t(lang, f"cmd_{name}")) for name in names]
+
+
+async def _post_init(application: AnyApplication) -> None:
+    from bot.store import Store
+
+    svc = services.of_application(application)
+    svc.store = await Store.open(svc.settings.database_path)
+    me = await application.bot.get_me()
+    svc.bot_username = me.username or ""
+    bot = application.bot
+    for lang in LANGUAGES:
+        code = None if lang == "en" else lang
+        await bot.set_my_commands(
+            command_menu(PRIVATE_COMMANDS, lang),
+            scope=BotCommandScopeAllPrivateChats(),
+            language_code=code,
+        )
+        await bot.set_my_commands(
+            command_menu(GROUP_COMMANDS, lang),
+            scope=BotCommandScopeAllGroupChats(),
+            language_code=code,
+        )
+    _watch_sighup(application)
+    log.info("ready as @%s", svc.bot_username)
+
+
+def _watch_sighup(application: AnyApplication) -> None:
+    """SIGHUP re-reads the content, as /reload does; invalid content is not taken."""
+    svc = services.of_application(application)
+
+    def reload() -> None:
+        problem = svc.reload()
+        if problem is None:
+            log.info("content reloaded: %s", svc.library.playbook.counts())
+        else:
+            log.error("content reload refused, still serving the old content:\n%s", problem)
+
+    with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload)
+
+
+async def _post_shutdown(application: AnyApplication) -> None:
+    svc = services.of_application(application)
+    if svc.store is not None:
+        await svc.store.close()
+        svc.store = None
+
+
+def build_application(settings: Settings, library: Library | None = None) -> AnyApplication:
+    """Assemble the bot. Content is loaded first, so bad content fails before any network."""
+    library = library or Library.load(settings.content_dir)
+    defaults = Defaults(
+        parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+    )
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token())
+        .base_url(settings.bot_api_url)
+        .base_file_url(settings.bot_api_url.removesuffix("/bot") + "/file/bot")
+        .defaults(defaults)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if settings.throttle:
+        # Keeps within Telegram's flood limits and retries after its 429 answers.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    else:
+        builder = builder.rate_limiter(
+            AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)  # type: ignore[arg-type]
+        )
+    application = builder.build()
+    application.bot_data[services.KEY] = Services(settings=settings, library=library)
+    application.bot_data["default_language"] = settings.default_language
+    lookup.register(application)
+    inline.register(application)
+    lookup.register_fallbacks(application)
+    errors.register(application)
+    return application
+
+
+def run_application(application: AnyApplication, settings: Settings) -> int:
+    """Serve until SIGINT/SIGTERM; in-flight updates finish and the database closes.
+
+    Returns the process exit code: EXIT_CONFLICT when another process polls with the
+    same token (see handlers.errors).
+    """
+    if settings.webhook_url:
+        path = urlsplit(settings.webhook_url).path.lstrip("/")
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=path,
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret.get_secret_value() or None,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    code: int = application.bot_data.get(errors.EXIT_CODE_KEY, 0)
+    return code

@@ -1,0 +1,96 @@
+"""Helpers every handler module shares: the user's language and safe replies."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Message, Update, User
+from telegram.constants import ChatType
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot import services
+from bot.playbook import Lang, as_lang
+from bot.render import Rendered
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+_LANG_KEY = "lang"
+
+
+def telegram_language(user: User | None, default: Lang) -> Lang:
+    """Ukrainian for users whose Telegram speaks Ukrainian, else the default."""
+    code = (user.language_code or "") if user else ""
+    if code.lower().startswith("uk"):
+        return "uk"
+    if code.lower().startswith("en"):
+        return "en"
+    return default
+
+
+async def language(update: Update, context: Context) -> Lang:
+    """The user's chosen language (/lang), else their Telegram language."""
+    user = update.effective_user
+    svc = services.get(context)
+    if user is None:
+        return svc.settings.default_language
+    cached = as_lang(context.user_data.get(_LANG_KEY)) if context.user_data is not None else None
+    if cached is not None:
+        return cached
+    chosen = as_lang(await svc.require_store().get_language(user.id))
+    lang = chosen or telegram_language(user, svc.settings.default_language)
+    if context.user_data is not None:
+        context.user_data[_LANG_KEY] = lang
+    return lang
+
+
+async def remember_language(update: Update, context: Context, lang: Lang) -> None:
+    user = update.effective_user
+    if user is None:
+        return
+    await services.get(context).require_store().set_language(user.id, lang)
+    if context.user_data is not None:
+        context.user_data[_LANG_KEY] = lang
+
+
+def is_private(update: Update) -> bool:
+    chat = update.effective_chat
+    return chat is not None and chat.type == ChatType.PRIVATE
+
+
+async def reply(update: Update, rendered: Rendered, **kwargs: Any) -> Message | None:
+    """Answer in the same chat and thread; in groups as a reply to the command."""
+    message = update.effective_message
+    if message is None:
+        return None
+    return await message.reply_text(rendered.text, reply_markup=rendered.keyboard, **kwargs)
+
+
+async def show(update: Update, rendered: Rendered) -> None:
+    """Replace the message a button was pressed on; fall back to a new message."""
+    query = update.callback_query
+    if query is None:
+        await reply(update, rendered)
+        return
+    try:
+        await query.edit_message_text(rendered.text, reply_markup=rendered.keyboard)
+    except BadRequest as exc:
+        if "not modified" in str(exc).lower():
+            return
+        if query.message is None or "not found" not in str(exc).lower():
+            raise
+        await query.message.chat.send_message(rendered.text, reply_markup=rendered.keyboard)
+
+
+def command_args(context: Context) -> str:
+    return " ".join(context.args or []).strip()
+
+
+def command_text(message: Message | None) -> str:
+    """Everything after the command, keeping the user's line breaks and spacing."""
+    if message is None or not message.text:
+        return ""
+    parts = message.text.split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""

@@ -1,0 +1,70 @@
+"""The last line of defence: log the failure, tell the user, keep running."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.error import Conflict, Forbidden, NetworkError, TelegramError
+from telegram.ext import Application
+
+from bot.handlers.common import Context, telegram_language
+from bot.i18n import t
+
+log = logging.getLogger("bot.errors")
+
+
+def update_ids(update: object) -> str:
+    """Where it happened, without what was said: message text never reaches the log."""
+    if not isinstance(update, Update):
+        return "no update"
+    parts = [f"update={update.update_id}"]
+    if update.effective_chat is not None:
+        parts.append(f"chat={update.effective_chat.id}")
+    if update.effective_user is not None:
+        parts.append(f"user={update.effective_user.id}")
+    if update.effective_message is not None:
+        parts.append(f"message={update.effective_message.message_id}")
+    if update.callback_query is not None:
+        parts.append("callback_query")
+    if update.inline_query is not None:
+        parts.append("inline_query")
+    return " ".join(parts)
+
+
+EXIT_CODE_KEY = "exit_code"
+EXIT_CONFLICT = 3
+
+
+async def on_error(update: object, context: Context) -> None:
+    error = context.error
+    if isinstance(error, Conflict):
+        log.error(
+            "another process is already polling with this bot token (Telegram: %s); "
+            "stopping so the two do not fight over updates",
+            error.message,
+        )
+        context.application.bot_data[EXIT_CODE_KEY] = EXIT_CONFLICT
+        context.application.stop_running()
+        return
+    if isinstance(error, NetworkError) and not isinstance(update, Update):
+        log.warning("network problem talking to Telegram: %s", type(error).__name__)
+        return
+    log.error("handler failed (%s)", update_ids(update), exc_info=error)
+    if not isinstance(update, Update) or isinstance(error, Forbidden):
+        return
+    default = context.application.bot_data.get("default_language", "en")
+    lang = telegram_language(update.effective_user, default)
+    text = t(lang, "error_generic")
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_text(text)
+    except TelegramError:
+        log.warning("could not tell the user about the failure (%s)", update_ids(update))
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    application.add_error_handler(on_error)

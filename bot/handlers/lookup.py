@@ -1,0 +1,193 @@
+"""Looking things up: /start, /help, lists, cards, search, buttons and /lang."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import callbacks, render, services
+from bot.handlers.common import (
+    Context,
+    command_text,
+    is_private,
+    language,
+    remember_language,
+    reply,
+    show,
+)
+from bot.i18n import t
+from bot.playbook import Kind, Lang, as_kind, as_lang
+from bot.render import Rendered
+from bot.services import Library
+
+# A confident hit this far ahead of the next one is the answer; otherwise the
+# user chooses from the few best.
+CLEAR_LEAD = 8.0
+
+_PLURAL: dict[str, Kind] = {
+    "principles": "principle",
+    "terms": "term",
+    "tactics": "tactic",
+    "claims": "claim",
+}
+
+
+def answer(library: Library, query: str, lang: Lang, kinds: tuple[Kind, ...] | None) -> Rendered:
+    """What the bot says to a search: one card, a short list, or suggestions."""
+    hits = library.index.search(query, kinds=kinds, limit=6)
+    confident = [hit for hit in hits if hit.confident]
+    if confident and (len(confident) == 1 or confident[0].score - confident[1].score >= CLEAR_LEAD):
+        return render.card(confident[0].entry, library.playbook, lang)
+    if confident:
+        return render.results(query, confident[:5], lang)
+    if not hits and kinds is not None:
+        # "/term ultimatum" is a tactic: offer what exists elsewhere.
+        hits = library.index.search(query, limit=6)
+    return render.miss(query, hits, lang)
+
+
+async def start(update: Update, context: Context) -> None:
+    lang = await language(update, context)
+    payload = context.args[0] if context.args else ""
+    kind_name, _, key = payload.partition("-")
+    kind = as_kind(kind_name)
+    if kind is not None and key:
+        library = services.get(context).library
+        entry = library.playbook.get(kind, key)
+        if entry is not None:
+            await reply(update, render.card(entry, library.playbook, lang))
+            return
+    await reply(update, render.welcome(lang))
+
+
+async def help_command(update: Update, context: Context) -> None:
+    lang = await language(update, context)
+    bot_name = services.get(context).bot_username or context.bot.username
+    await reply(update, Rendered(t(lang, "help").replace("{bot}", bot_name)))
+
+
+def _list_command(kind: Kind) -> Any:
+    async def handler(update: Update, context: Context) -> None:
+        lang = await language(update, context)
+        await reply(update, render.entry_list(kind, services.get(context).library.playbook, lang))
+
+    return handler
+
+
+def _lookup_command(kind: Kind) -> Any:
+    async def handler(update: Update, context: Context) -> None:
+        lang = await language(update, context)
+        query = command_text(update.effective_message)
+        library = services.get(context).library
+        if not query:
+            await reply(update, render.entry_list(kind, library.playbook, lang))
+            return
+        if kind == "principle" and query.isdigit() and library.playbook.get(kind, query) is None:
+            count = len(library.playbook.principles)
+            await reply(update, Rendered(t(lang, "principle_range", count=count)))
+            return
+        await reply(update, answer(library, query, lang, (kind,)))
+
+    return handler
+
+
+async def search_command(update: Update, context: Context) -> None:
+    lang = await language(update, context)
+    query = command_text(update.effective_message)
+    if not query:
+        await reply(update, render.welcome(lang))
+        return
+    await reply(update, answer(services.get(context).library, query, lang, None))
+
+
+async def private_text(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    lang = await language(update, context)
+    await reply(update, answer(services.get(context).library, message.text, lang, None))
+
+
+async def language_command(update: Update, context: Context) -> None:
+    typed = command_text(update.effective_message).lower()
+    choice = as_lang(typed[:2])
+    if choice is not None:
+        await remember_language(update, context, choice)
+        await reply(update, Rendered(t(choice, "lang_set")))
+        return
+    lang = await language(update, context)
+    text = t(lang, "lang_pick") if not typed else t(lang, "lang_unknown")
+    await reply(update, Rendered(text, render.language_keyboard()))
+
+
+async def button(update: Update, context: Context) -> None:
+    """Buttons of cards and lists; flag buttons are handled in handlers.flags."""
+    query = update.callback_query
+    if query is None:
+        return
+    parsed = callbacks.parse(query.data)
+    lang = await language(update, context)
+    library = services.get(context).library
+    if isinstance(parsed, callbacks.SetLanguage) and (chosen := as_lang(parsed.lang)):
+        lang = chosen
+        await remember_language(update, context, lang)
+        await query.answer()
+        await show(update, Rendered(t(lang, "lang_set")))
+        return
+    if isinstance(parsed, callbacks.ListKind):
+        await query.answer()
+        await show(update, render.entry_list(parsed.kind, library.playbook, lang, parsed.page))
+        return
+    if isinstance(parsed, callbacks.OpenEntry):
+        entry = library.playbook.get(parsed.kind, parsed.key)
+        if entry is not None:
+            await query.answer()
+            await show(update, render.card(entry, library.playbook, lang))
+            return
+    await query.answer(t(lang, "stale_button"), show_alert=True)
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    """Only in private chats or when addressed to this bot by name: never chatter in groups."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    command = message.text.split(maxsplit=1)[0]
+    username = services.get(context).bot_username or context.bot.username or ""
+    addressed = "@" in command and command.split("@", 1)[1].lower() == username.lower()
+    if is_private(update) or addressed:
+        lang = await language(update, context)
+        await reply(update, Rendered(t(lang, "unknown_command")))
+
+
+NEW_MESSAGES = filters.UpdateType.MESSAGE
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    application.add_handler(CommandHandler("start", start, filters=NEW_MESSAGES))
+    application.add_handler(CommandHandler("help", help_command, filters=NEW_MESSAGES))
+    for plural, kind in _PLURAL.items():
+        application.add_handler(CommandHandler(plural, _list_command(kind), filters=NEW_MESSAGES))
+        application.add_handler(CommandHandler(kind, _lookup_command(kind), filters=NEW_MESSAGES))
+    application.add_handler(CommandHandler("search", search_command, filters=NEW_MESSAGES))
+    application.add_handler(CommandHandler("lang", language_command, filters=NEW_MESSAGES))
+    application.add_handler(CallbackQueryHandler(button, pattern=r"^(o|l|lang):"))
+    application.add_handler(
+        MessageHandler(
+            NEW_MESSAGES & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
+            private_text,
+        )
+    )
+
+
+def register_fallbacks(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Added last, so every real command has had its chance first."""
+    application.add_handler(MessageHandler(NEW_MESSAGES & filters.COMMAND, unknown_command))

@@ -1,0 +1,67 @@
+"""What every handler needs, kept in ``application.bot_data`` under one key.
+
+The playbook and its search index are swapped together on /reload or SIGHUP, so a
+handler that read ``services.library`` once sees one consistent version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bot.config import Settings
+from bot.playbook import ContentError, Playbook, load_playbook
+from bot.search import SearchIndex
+
+if TYPE_CHECKING:
+    from telegram.ext import Application, CallbackContext
+
+    from bot.store import Store
+
+KEY = "services"
+
+
+@dataclass(frozen=True)
+class Library:
+    playbook: Playbook
+    index: SearchIndex
+
+    @classmethod
+    def load(cls, directory: Path) -> Library:
+        """Raises ContentError, with every problem, if the content is invalid."""
+        playbook = load_playbook(directory)
+        return cls(playbook, SearchIndex(playbook.entries()))
+
+
+@dataclass
+class Services:
+    settings: Settings
+    library: Library
+    store: Store | None = None
+    bot_username: str = ""
+    # Telegram's answer to "is this user an admin of this chat", with when it was asked.
+    admin_cache: dict[tuple[int, int], tuple[float, bool]] = field(default_factory=dict)
+
+    def reload(self) -> ContentError | None:
+        """Re-read the content; on any problem keep serving what was loaded before."""
+        try:
+            self.library = Library.load(self.settings.content_dir)
+        except ContentError as exc:
+            return exc
+        return None
+
+    def require_store(self) -> Store:
+        if self.store is None:
+            raise RuntimeError("the database is not open yet")
+        return self.store
+
+
+def get(context: CallbackContext[Any, Any, Any, Any]) -> Services:
+    services: Services = context.application.bot_data[KEY]
+    return services
+
+
+def of_application(application: Application[Any, Any, Any, Any, Any, Any]) -> Services:
+    services: Services = application.bot_data[KEY]
+    return services
