@@ -7,15 +7,18 @@ as one clear line and exit code 2.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot import logs, render
 from bot.config import SettingsError, load_settings
 from bot.playbook import LANGUAGES, ContentError, load_playbook
 from bot.services import Library
+from bot.store import StoreError
 
 EXIT_OK = 0
 EXIT_INVALID = 1
@@ -94,6 +97,93 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _parse_age(text: str) -> timedelta:
+    """``90d``, ``12h`` or ``30m``: how old a flag must be to be purged."""
+    units = {"d": "days", "h": "hours", "m": "minutes"}
+    number, unit = text[:-1], text[-1:].lower()
+    if unit not in units or not number.isdecimal() or int(number) <= 0:
+        raise argparse.ArgumentTypeError(f"expected an age like 90d, 12h or 30m, not {text!r}")
+    return timedelta(**{units[unit]: int(number)})
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from bot import export
+    from bot.store import Store
+
+    async def fetch() -> bytes | None:
+        store = await Store.open(load_settings().database_path)
+        try:
+            round_name = None
+            if args.round:
+                found = await store.find_round(args.chat, args.round)
+                if found is None:
+                    return None
+                round_name = found.name
+            flags = await store.export_flags(args.chat, round_name)
+            histories = await store.history_for(args.chat, [f.number for f in flags])
+        finally:
+            await store.close()
+        if args.format == "csv":
+            return export.to_csv(flags, histories)
+        if args.format == "json":
+            return export.to_json(flags, histories)
+        return export.to_markdown(
+            flags, histories, chat_title=str(args.chat), round_name=round_name
+        )
+
+    data = asyncio.run(fetch())
+    if data is None:
+        print(f"error: chat {args.chat} has no round named {args.round!r}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.output:
+        Path(args.output).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from bot.store import backup_database
+
+    source = load_settings().database_path
+    asyncio.run(backup_database(source, Path(args.file)))
+    print(f"backed up {source} to {args.file}")
+    return EXIT_OK
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from bot.store import Store
+
+    cutoff = datetime.now(UTC) - args.older_than
+
+    async def purge() -> int:
+        store = await Store.open(load_settings().database_path)
+        try:
+            return await store.purge_older_than(cutoff)
+        finally:
+            await store.close()
+
+    count = asyncio.run(purge())
+    print(f"deleted {count} flag(s) created before {cutoff:%Y-%m-%d %H:%M} UTC")
+    return EXIT_OK
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    """For the container HEALTHCHECK: the content loads and the database answers."""
+    from bot.store import Store
+
+    settings = load_settings()
+    load_playbook(settings.content_dir)
+
+    async def ping() -> None:
+        store = await Store.open(settings.database_path)
+        await store.close()
+
+    asyncio.run(ping())
+    print("ok")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="playbook-bot", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -113,6 +203,26 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="the ranked hits as a JSON array")
     ask.add_argument("--content", metavar="DIR", help="content directory (default: CONTENT_DIR)")
     ask.set_defaults(func=cmd_ask)
+
+    export = sub.add_parser("export", help="export a chat's flag log")
+    export.add_argument("--chat", type=int, required=True, help="the chat id, e.g. -1001234567890")
+    export.add_argument("--round", help="only this round")
+    export.add_argument("--format", choices=("csv", "md", "json"), default="csv")
+    export.add_argument("--output", "-o", metavar="FILE", help="write here instead of stdout")
+    export.set_defaults(func=cmd_export)
+
+    backup = sub.add_parser("backup", help="consistent copy of the database, safe while running")
+    backup.add_argument("file")
+    backup.set_defaults(func=cmd_backup)
+
+    purge = sub.add_parser("purge", help="delete flags older than an age (retention)")
+    purge.add_argument(
+        "--older-than", type=_parse_age, required=True, metavar="AGE", help="e.g. 90d, 12h, 30m"
+    )
+    purge.set_defaults(func=cmd_purge)
+
+    health = sub.add_parser("health", help="exit 0 if the content and database are usable")
+    health.set_defaults(func=cmd_health)
     return parser
 
 
@@ -126,6 +236,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        return EXIT_INVALID
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
     return code
 

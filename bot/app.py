@@ -21,7 +21,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 
 from bot import services
 from bot.config import Settings
-from bot.handlers import errors, inline, lookup
+from bot.handlers import admin, errors, flag_log, flags, inline, lookup, watch
 from bot.i18n import t
 from bot.playbook import LANGUAGES, Lang
 from bot.services import Library, Services
@@ -35,8 +35,8 @@ PRIVATE_COMMANDS = (
     "claims", "claim", "search", "lang",
 )  # fmt: skip
 GROUP_COMMANDS = (
-    "flag", "verify", "log", "show", "find", "round", "summary", "export", "board",
-    "term", "claim", "search", "help",
+    "flag", "verify", "assign", "unflag", "log", "show", "find", "round", "summary",
+    "export", "board", "term", "claim", "search", "watch", "help",
 )  # fmt: skip
 
 
@@ -117,6 +117,10 @@ def build_application(settings: Settings, library: Library | None = None) -> Any
     application.bot_data["default_language"] = settings.default_language
     lookup.register(application)
     inline.register(application)
+    flags.register(application)
+    flag_log.register(application)
+    admin.register(application)
+    watch.register(application)
     lookup.register_fallbacks(application)
     errors.register(application)
     return application

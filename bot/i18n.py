@@ -185,7 +185,216 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "cmd_summary": {"en": "Brief for the lead", "uk": "Підсумок для керівника"},
     "cmd_export": {"en": "Export the log as files", "uk": "Експорт журналу у файли"},
     "cmd_board": {"en": "Live board of open flags", "uk": "Живе табло відкритих позначок"},
+    # -- flagged statements ---------------------------------------------------
+    "status_open": {"en": "Open", "uk": "Відкрито"},
+    "status_verified": {"en": "Verified", "uk": "Підтверджено"},
+    "status_false": {"en": "False", "uk": "Неправда"},
+    "status_misleading": {"en": "Misleading", "uk": "Маніпуляція"},
+    "status_unverifiable": {"en": "Unverifiable", "uk": "Неможливо перевірити"},
+    "flag_private": {
+        "en": "The flag log lives in your team's group chat: add me there and use /flag.",
+        "uk": "Журнал позначок ведеться в груповому чаті команди: додайте мене туди й "
+        "користуйтеся /flag.",
+    },
+    "not_enrolled": {
+        "en": "This chat has no flag log, so nothing was stored. A bot admin can enrol it "
+        "with /enable (or list its id {chat_id} in ALLOWED_CHATS).",
+        "uk": "У цьому чаті немає журналу позначок, тож нічого не збережено. Адміністратор "
+        "бота може підключити його командою /enable (або додати id {chat_id} до "
+        "ALLOWED_CHATS).",
+    },
+    "flag_usage": {
+        "en": "Write the statement after the command — /flag Lavrov: the talks failed because "
+        "of Kyiv — or reply to a message with /flag.",
+        "uk": "Напишіть заяву після команди — /flag Лавров: переговори зірвав Київ — або "
+        "дайте відповідь на повідомлення командою /flag.",
+    },
+    "flagged": {"en": "🚩 <b>#{number} flagged</b>", "uk": "🚩 <b>#{number} позначено</b>"},
+    "flag_matches": {"en": "Matches the playbook:", "uk": "Збіг із порадником:"},
+    "flag_round": {"en": "Round", "uk": "Раунд"},
+    "flag_speaker": {"en": "Speaker", "uk": "Хто сказав"},
+    "flag_by": {"en": "Flagged by", "uk": "Позначив(ла)"},
+    "flag_status": {"en": "Status", "uk": "Статус"},
+    "flag_assignee": {"en": "Assigned to", "uk": "Перевіряє"},
+    "flag_note": {"en": "Note", "uk": "Примітка"},
+    "flag_link": {"en": "Original message", "uk": "Оригінальне повідомлення"},
+    "flag_retracted": {"en": "Retracted", "uk": "Відкликано"},
+    "flag_history": {"en": "History", "uk": "Історія"},
+    "number_missing": {
+        "en": "Which flag? Give its number, e.g. {example}.",
+        "uk": "Яка позначка? Вкажіть її номер, напр. {example}.",
+    },
+    "number_invalid": {
+        "en": "“{value}” is not a flag number. Numbers are whole and start at 1, e.g. {example}.",
+        "uk": "«{value}» — не номер позначки. Номери цілі й починаються з 1, напр. {example}.",
+    },
+    "flag_not_found": {
+        "en": "There is no flag #{number} in this chat.",
+        "uk": "У цьому чаті немає позначки #{number}.",
+    },
+    "status_invalid": {
+        "en": "“{value}” is not a verdict. Use one of: {choices}.",
+        "uk": "«{value}» — не вердикт. Можливі: {choices}.",
+    },
+    "verdict_set": {
+        "en": "#{number} is now <b>{status}</b> (by {by}).",
+        "uk": "#{number} тепер <b>{status}</b> (встановив(ла) {by}).",
+    },
+    "verdict_notify": {
+        "en": "{flagger}, your flag #{number} is now <b>{status}</b> (by {by}).",
+        "uk": "{flagger}, вашу позначку #{number} оцінено: <b>{status}</b> ({by}).",
+    },
+    "not_allowed_verdict": {
+        "en": "Only the person who flagged #{number}, its assignee or a chat admin can change "
+        "its verdict.",
+        "uk": "Змінити вердикт #{number} може лише той, хто позначив, призначений аналітик "
+        "або адміністратор чату.",
+    },
+    "assign_usage": {"en": "Usage: /assign 12 @analyst", "uk": "Як: /assign 12 @analyst"},
+    "assigned": {
+        "en": "#{number} assigned to {assignee}.",
+        "uk": "#{number} призначено: {assignee}.",
+    },
+    "unflag_usage": {
+        "en": "Usage: /unflag 12 reason for retracting",
+        "uk": "Як: /unflag 12 причина відкликання",
+    },
+    "unflagged": {
+        "en": "#{number} retracted. It stays in the log, marked as retracted.",
+        "uk": "#{number} відкликано. Позначка лишається в журналі з міткою «відкликано».",
+    },
+    "not_allowed_unflag": {
+        "en": "Only the person who flagged #{number} or a chat admin can retract it.",
+        "uk": "Відкликати #{number} може лише той, хто позначив, або адміністратор чату.",
+    },
+    "already_retracted": {
+        "en": "#{number} is already retracted.",
+        "uk": "#{number} вже відкликано.",
+    },
+    "round_started": {
+        "en": "Round “{name}” started. New flags belong to it.",
+        "uk": "Раунд «{name}» розпочато. Нові позначки належать до нього.",
+    },
+    "round_ended": {"en": "Round “{name}” ended.", "uk": "Раунд «{name}» завершено."},
+    "round_current": {"en": "Current round: “{name}”.", "uk": "Поточний раунд: «{name}»."},
+    "round_none": {
+        "en": "No round is open. Start one with /round start <name>.",
+        "uk": "Жоден раунд не відкрито. Почніть: /round start <назва>.",
+    },
+    "round_usage": {
+        "en": "Usage: /round start <name> · /round end · /round",
+        "uk": "Як: /round start <назва> · /round end · /round",
+    },
+    "round_unknown": {
+        "en": "There is no round “{name}” in this chat.",
+        "uk": "У цьому чаті немає раунду «{name}».",
+    },
+    "log_title": {"en": "Flag log", "uk": "Журнал позначок"},
+    "log_empty": {
+        "en": "Nothing flagged here yet. /flag a statement to start the log.",
+        "uk": "Тут ще нічого не позначено. Почніть журнал командою /flag.",
+    },
+    "log_none_match": {"en": "No flags match.", "uk": "Жодна позначка не підходить."},
+    "log_page": {"en": "{first}–{last} of {total}", "uk": "{first}–{last} з {total}"},
+    "log_usage": {
+        "en": "Usage: /log · /log open · /log round <name> · /log speaker <name>",
+        "uk": "Як: /log · /log open · /log round <назва> · /log speaker <імʼя>",
+    },
+    "find_usage": {"en": "Usage: /find <words>", "uk": "Як: /find <слова>"},
+    "find_none": {
+        "en": "No flag mentions “{query}”.",
+        "uk": "Жодна позначка не містить «{query}».",
+    },
+    "summary_title": {"en": "Summary", "uk": "Підсумок"},
+    "summary_open": {"en": "Still open", "uk": "Ще відкриті"},
+    "summary_matched": {
+        "en": "Most matched in the playbook",
+        "uk": "Найчастіші збіги з порадником",
+    },
+    "summary_total": {"en": "{total} flagged", "uk": "Позначено: {total}"},
+    "export_done": {
+        "en": "Export of {count} flag(s): CSV for a spreadsheet, Markdown for reading.",
+        "uk": "Експорт {count} позначок: CSV для таблиці, Markdown для читання.",
+    },
+    "admins_only": {
+        "en": "Sorry, only chat admins can do that here.",
+        "uk": "Вибачте, тут це можуть лише адміністратори чату.",
+    },
+    "bot_admins_only": {
+        "en": "Sorry, only the bot's admins can do that (their ids are in ADMIN_IDS).",
+        "uk": "Вибачте, це можуть лише адміністратори бота (їхні id — в ADMIN_IDS).",
+    },
+    "enabled": {
+        "en": "This chat now keeps a flag log. Anyone here can /flag a statement. Only this "
+        "chat can see its log.",
+        "uk": "Тепер цей чат веде журнал позначок. Будь-хто тут може позначити заяву командою "
+        "/flag. Журнал бачить лише цей чат.",
+    },
+    "disabled": {
+        "en": "Flag logging is off in this chat. Nothing was deleted; /enable turns it back on.",
+        "uk": "Журнал позначок у цьому чаті вимкнено. Нічого не видалено; /enable вмикає знову.",
+    },
+    "group_only": {
+        "en": "That works in a group chat.",
+        "uk": "Це працює в груповому чаті.",
+    },
+    "purge_confirm": {
+        "en": "Delete this chat's whole flag log ({total} flags, with history and rounds)? This "
+        "cannot be undone.",
+        "uk": "Видалити весь журнал позначок цього чату ({total} позначок з історією та "
+        "раундами)? Це незворотно.",
+    },
+    "purge_yes": {"en": "Delete the log", "uk": "Видалити журнал"},
+    "purge_no": {"en": "Keep it", "uk": "Залишити"},
+    "purged": {
+        "en": "Deleted {count} flags from this chat's log.",
+        "uk": "Видалено позначок: {count}.",
+    },
+    "purge_cancelled": {"en": "Nothing was deleted.", "uk": "Нічого не видалено."},
+    "board_title": {"en": "Open flags (live)", "uk": "Відкриті позначки (наживо)"},
+    "board_empty": {"en": "No open flags.", "uk": "Відкритих позначок немає."},
+    "board_more": {"en": "…and {count} more: /log open", "uk": "…і ще {count}: /log open"},
+    "watch_on": {
+        "en": "Term watch is on: when someone here uses a loaded term or a known claim, I'll "
+        "name it once (at most every 10 minutes per entry).",
+        "uk": "Стеження за термінами ввімкнено: коли тут вживуть термін-пастку чи відому "
+        "заяву, я назву її (не частіше ніж раз на 10 хвилин для кожного запису).",
+    },
+    "watch_off": {"en": "Term watch is off.", "uk": "Стеження за термінами вимкнено."},
+    "watch_blind": {
+        "en": "⚠️ But I can't see ordinary messages in groups yet: in @BotFather choose "
+        "/setprivacy → Disable for this bot, then remove me from this group and add me again.",
+        "uk": "⚠️ Але я поки не бачу звичайних повідомлень у групах: у @BotFather оберіть "
+        "/setprivacy → Disable для цього бота, потім видаліть мене з групи й додайте знову.",
+    },
+    "watch_usage": {"en": "Usage: /watch on · /watch off", "uk": "Як: /watch on · /watch off"},
+    "watch_heard": {"en": "{icon} Heard: <b>{title}</b>", "uk": "{icon} Почуто: <b>{title}</b>"},
+    "reloaded": {"en": "Content reloaded: {counts}.", "uk": "Зміст перезавантажено: {counts}."},
+    "reload_failed": {
+        "en": "The new content is invalid, so I kept the old one. Problems:",
+        "uk": "Новий зміст містить помилки, тому я залишив попередній. Помилки:",
+    },
+    "button_verified": {"en": "✅ Verified", "uk": "✅ Правда"},
+    "button_false": {"en": "❌ False", "uk": "❌ Неправда"},
+    "button_misleading": {"en": "⚠️ Misleading", "uk": "⚠️ Маніпуляція"},
+    "button_unverifiable": {"en": "❔ Unverifiable", "uk": "❔ Не перевірити"},
+    "cmd_assign": {
+        "en": "Assign a flag: /assign 12 @analyst",
+        "uk": "Призначити: /assign 12 @analyst",
+    },
+    "cmd_unflag": {"en": "Retract a flag: /unflag 12 reason", "uk": "Відкликати позначку"},
+    "cmd_watch": {"en": "Name loaded terms as they're used", "uk": "Підказувати терміни-пастки"},
+    "cmd_enable": {"en": "Start this chat's flag log", "uk": "Увімкнути журнал у цьому чаті"},
+    "cmd_disable": {"en": "Stop logging (keeps the log)", "uk": "Вимкнути журнал (без видалення)"},
+    "cmd_purge": {"en": "Delete this chat's log", "uk": "Видалити журнал чату"},
+    "cmd_reload": {"en": "Re-read the content", "uk": "Перечитати зміст"},
 }
+
+
+class Html(str):
+    """Markup built by ``render`` that ``t()`` must not escape again."""
+
+    __slots__ = ()
 
 
 def t(lang: Lang, key: str, **values: Any) -> str:
@@ -193,5 +402,8 @@ def t(lang: Lang, key: str, **values: Any) -> str:
     template = STRINGS[key][lang]
     if not values:
         return template
-    escaped = {name: html.escape(str(value), quote=False) for name, value in values.items()}
+    escaped = {
+        name: value if isinstance(value, Html) else html.escape(str(value), quote=False)
+        for name, value in values.items()
+    }
     return template.format(**escaped)

@@ -1,0 +1,218 @@
+"""Reading the log: rounds, /log pages, /find, /summary, /export."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from bot import access, callbacks, export, render_log, services
+from bot.handlers.common import Context, command_text, language, reply, show
+from bot.handlers.flags import actor, group_log
+from bot.i18n import t
+from bot.playbook import Lang
+from bot.render import Rendered, shorten
+from bot.store import Page, Store
+
+LOG_PAGE = 10
+# Callback data is 64 bytes; a speaker filter is cut to fit (it matches by substring).
+_SPEAKER_BYTES = 40
+
+
+async def round_command(update: Update, context: Context) -> None:
+    scope = await group_log(update, context)
+    if scope is None:
+        return
+    chat_id, lang = scope
+    store = services.get(context).require_store()
+    words = command_text(update.effective_message).split(maxsplit=1)
+    action = words[0].casefold() if words else ""
+    who = actor(update)
+    if action == "start" and len(words) > 1:
+        started = await store.start_round(chat_id, shorten(words[1], 80), who.id)
+        await reply(update, Rendered(t(lang, "round_started", name=started.name)))
+    elif action == "end":
+        ended = await store.end_round(chat_id, who.id)
+        key = "round_ended" if ended is not None else "round_none"
+        await reply(update, Rendered(t(lang, key, name=ended.name if ended else "")))
+    elif not action:
+        current = await store.current_round(chat_id)
+        key = "round_current" if current is not None else "round_none"
+        await reply(update, Rendered(t(lang, key, name=current.name if current else "")))
+    else:
+        await reply(update, Rendered(t(lang, "round_usage")))
+
+
+def _cut_utf8(text: str, limit: int) -> str:
+    return text.encode()[:limit].decode(errors="ignore")
+
+
+async def _page(
+    store: Store, chat_id: int, filter_code: str, offset: int
+) -> tuple[Page, str] | None:
+    """Decode a log filter into a page and its heading; None when it names nothing."""
+    if filter_code == "":
+        return await store.list_flags(chat_id, limit=LOG_PAGE, offset=offset), ""
+    if filter_code == "o":
+        page = await store.list_flags(
+            chat_id, status="open", include_retracted=False, limit=LOG_PAGE, offset=offset
+        )
+        return page, "open"
+    if filter_code.startswith("r") and filter_code[1:].isdecimal():
+        round_id = int(filter_code[1:])
+        found = next((r for r in await store.rounds(chat_id) if r.id == round_id), None)
+        if found is None:
+            return None
+        page = await store.list_flags(chat_id, round_name=found.name, limit=LOG_PAGE, offset=offset)
+        return page, found.name
+    if filter_code.startswith("s") and len(filter_code) > 1:
+        speaker = filter_code[1:]
+        page = await store.list_flags(chat_id, speaker=speaker, limit=LOG_PAGE, offset=offset)
+        return page, speaker
+    return None
+
+
+async def log_command(update: Update, context: Context) -> None:
+    scope = await group_log(update, context)
+    if scope is None:
+        return
+    chat_id, lang = scope
+    store = services.get(context).require_store()
+    words = command_text(update.effective_message).split(maxsplit=1)
+    action = words[0].casefold() if words else ""
+    argument = words[1].strip() if len(words) > 1 else ""
+    if not action:
+        code = ""
+    elif action == "open":
+        code = "o"
+    elif action == "round" and argument:
+        found = await store.find_round(chat_id, argument)
+        if found is None:
+            await reply(update, Rendered(t(lang, "round_unknown", name=shorten(argument, 80))))
+            return
+        code = f"r{found.id}"
+    elif action == "speaker" and argument:
+        code = "s" + _cut_utf8(argument, _SPEAKER_BYTES)
+    else:
+        await reply(update, Rendered(t(lang, "log_usage")))
+        return
+    await _send_page(update, store, chat_id, lang, code, 0)
+
+
+async def _send_page(
+    update: Update, store: Store, chat_id: int, lang: Lang, code: str, offset: int
+) -> None:
+    result = await _page(store, chat_id, code, offset)
+    if result is None:
+        await show(update, Rendered(t(lang, "log_none_match")))
+        return
+    page, heading = result
+    await show(update, render_log.log_page(page, lang, code, heading))
+
+
+async def log_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    parsed = callbacks.parse(query.data if query else None)
+    if query is None or not isinstance(parsed, callbacks.LogPage):
+        return
+    lang = await language(update, context)
+    chat = update.effective_chat
+    # The page is of the chat the button is in; the payload names only an offset.
+    if chat is None or not await access.is_enrolled(update, context):
+        await query.answer(t(lang, "stale_button"), show_alert=True)
+        return
+    await query.answer()
+    store = services.get(context).require_store()
+    await _send_page(update, store, chat.id, lang, parsed.filter_code, parsed.offset)
+
+
+async def find(update: Update, context: Context) -> None:
+    scope = await group_log(update, context)
+    if scope is None:
+        return
+    chat_id, lang = scope
+    query = command_text(update.effective_message)
+    if not query:
+        await reply(update, Rendered(t(lang, "find_usage")))
+        return
+    found = await services.get(context).require_store().search(chat_id, query, limit=15)
+    await reply(update, render_log.search_results(query, found, lang))
+
+
+async def _round_argument(
+    update: Update, store: Store, chat_id: int, lang: Lang
+) -> tuple[bool, str | None]:
+    """The round named after the command, if any; (False, _) when it names none."""
+    name = command_text(update.effective_message)
+    if not name:
+        return True, None
+    found = await store.find_round(chat_id, name)
+    if found is None:
+        await reply(update, Rendered(t(lang, "round_unknown", name=shorten(name, 80))))
+        return False, None
+    return True, found.name
+
+
+async def summary(update: Update, context: Context) -> None:
+    scope = await group_log(update, context)
+    if scope is None:
+        return
+    chat_id, lang = scope
+    svc = services.get(context)
+    store = svc.require_store()
+    ok, round_name = await _round_argument(update, store, chat_id, lang)
+    if not ok:
+        return
+    data = await store.summary(chat_id, round_name)
+    await reply(update, render_log.summary(data, svc.library.playbook, lang))
+
+
+async def export_command(update: Update, context: Context) -> None:
+    scope = await group_log(update, context)
+    if scope is None:
+        return
+    chat_id, lang = scope
+    if not await access.is_chat_admin(update, context):
+        await reply(update, Rendered(t(lang, "admins_only")))
+        return
+    store = services.get(context).require_store()
+    ok, round_name = await _round_argument(update, store, chat_id, lang)
+    if not ok:
+        return
+    flags = await store.export_flags(chat_id, round_name)
+    histories = await store.history_for(chat_id, [f.number for f in flags])
+    chat = update.effective_chat
+    title = (chat.title if chat is not None else None) or str(chat_id)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
+    base = f"flags-{stamp}" + (f"-{_slug(round_name)}" if round_name else "")
+    message = update.effective_message
+    if message is None:
+        return
+    await message.reply_text(t(lang, "export_done", count=len(flags)))
+    await message.reply_document(export.to_csv(flags, histories), filename=f"{base}.csv")
+    await message.reply_document(
+        export.to_markdown(flags, histories, chat_title=title, round_name=round_name),
+        filename=f"{base}.md",
+    )
+
+
+def _slug(name: str) -> str:
+    kept = "".join(ch if ch.isalnum() else "-" for ch in name.casefold())
+    return "-".join(part for part in kept.split("-") if part)[:40] or "round"
+
+
+NEW = filters.UpdateType.MESSAGE
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    for name, callback in (
+        ("round", round_command),
+        ("log", log_command),
+        ("find", find),
+        ("summary", summary),
+        ("export", export_command),
+    ):
+        application.add_handler(CommandHandler(name, callback, filters=NEW))
+    application.add_handler(CallbackQueryHandler(log_button, pattern=r"^log:"))

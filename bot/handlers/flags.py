@@ -1,0 +1,461 @@
+"""Flagging statements heard at the table, and the verification workflow.
+
+/flag, /verify (and the verdict buttons), /assign, /unflag, /show; edits of a
+flagged message follow into the record; a group's log follows it when Telegram
+turns the group into a supergroup. Every write is committed before the bot
+replies, so a failed reply never loses a flag.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from telegram import Message, ReplyParameters, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import access, callbacks, render_log, services
+from bot.handlers.common import Context, command_text, language, reply
+from bot.i18n import Html, t
+from bot.playbook import Lang
+from bot.render import Rendered, esc, shorten
+from bot.store import STATUSES, Flag, FlagNotFound
+
+log = logging.getLogger(__name__)
+
+# "/flag Lavrov: ..." names the speaker: a short name before a colon, not a URL.
+_SPEAKER = re.compile(r"^(?P<speaker>[^\n:/]{1,48}?)\s*:\s+(?P<text>\S.*)$", re.DOTALL)
+MAX_SPEAKER_WORDS = 5
+# Flag numbers are small; anything beyond this is a typo, not a flag.
+MAX_NUMBER = 10**9
+
+_STATUS_WORDS: dict[str, str] = {
+    **{status: status for status in STATUSES},
+    "true": "verified",
+    "ok": "verified",
+    "confirmed": "verified",
+    "lie": "false",
+    "fake": "false",
+    "unverified": "unverifiable",
+    "unknown": "unverifiable",
+    "reopen": "open",
+    "правда": "verified",
+    "підтверджено": "verified",
+    "неправда": "false",
+    "брехня": "false",
+    "маніпуляція": "misleading",
+    "неперевірне": "unverifiable",
+    "відкрито": "open",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: int
+    name: str
+    username: str | None = None
+
+
+def actor(update: Update) -> Actor:
+    """Who acted: a user, or the chat itself for anonymous admins and channels."""
+    message = update.effective_message
+    if message is not None and message.sender_chat is not None and update.callback_query is None:
+        return Actor(message.sender_chat.id, message.sender_chat.title or "anonymous")
+    user = update.effective_user
+    if user is None:
+        return Actor(0, "unknown")
+    return Actor(user.id, user.full_name, user.username)
+
+
+def split_speaker(text: str) -> tuple[str | None, str]:
+    """``"Lavrov: the talks failed"`` → ("Lavrov", "the talks failed")."""
+    match = _SPEAKER.match(text)
+    if match is None:
+        return None, text
+    speaker = match["speaker"].strip()
+    if not speaker or len(speaker.split()) > MAX_SPEAKER_WORDS:
+        return None, text
+    return speaker, match["text"].strip()
+
+
+def parse_number(word: str | None) -> int | None:
+    if word is None:
+        return None
+    cleaned = word.lstrip("#")
+    if not cleaned.isdecimal() or len(cleaned) > 12:
+        return None
+    number = int(cleaned)
+    return number if 0 < number <= MAX_NUMBER else None
+
+
+def parse_status(word: str) -> str | None:
+    return _STATUS_WORDS.get(word.casefold())
+
+
+async def group_log(update: Update, context: Context) -> tuple[int, Lang] | None:
+    """The chat id when this chat keeps a log; otherwise say why not and return None."""
+    lang = await language(update, context)
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    if chat.type == ChatType.PRIVATE:
+        await reply(update, Rendered(t(lang, "flag_private")))
+        return None
+    if not await access.is_enrolled(update, context):
+        await reply(update, Rendered(t(lang, "not_enrolled", chat_id=chat.id)))
+        return None
+    return chat.id, lang
+
+
+def _source(message: Message) -> Message | None:
+    """The message a /flag replies to, ignoring the topic header every forum post replies to."""
+    source = message.reply_to_message
+    if source is None or source.forum_topic_created is not None:
+        return None
+    return source
+
+
+def _author(message: Message) -> str | None:
+    if message.sender_chat is not None:
+        return message.sender_chat.title
+    if message.forward_origin is not None:
+        origin = message.forward_origin
+        for attribute in ("sender_user", "sender_chat", "chat"):
+            sender = getattr(origin, attribute, None)
+            if sender is not None:
+                return str(getattr(sender, "full_name", None) or getattr(sender, "title", ""))
+        name = getattr(origin, "sender_user_name", None)
+        if name:
+            return str(name)
+    if message.from_user is not None:
+        return message.from_user.full_name
+    return None
+
+
+async def flag(update: Update, context: Context) -> None:
+    message = update.effective_message
+    if message is None:
+        return
+    scope = await group_log(update, context)
+    if scope is None:
+        return
+    chat_id, lang = scope
+    svc = services.get(context)
+    typed = command_text(message)
+    source = _source(message)
+    source_text = (source.text or source.caption or "") if source is not None else ""
+    note: str | None = None
+    if source is not None and source_text:
+        text, note = source_text, typed or None
+        speaker = _author(source)
+        source_author = speaker
+    else:
+        speaker, text = split_speaker(typed)
+        source_author = None
+    text = text.replace("\x00", "").strip()
+    if not text:
+        await reply(update, Rendered(t(lang, "flag_usage")))
+        return
+    who = actor(update)
+    matches = svc.library.index.mentions(text, kinds=("term", "claim"))
+    record = await svc.require_store().add_flag(
+        chat_id,
+        text=text,
+        speaker=speaker,
+        flagged_by_id=who.id,
+        flagged_by_name=who.name,
+        message_id=message.message_id,
+        source_message_id=source.message_id if source is not None else None,
+        source_link=source.link if source is not None else None,
+        source_author=source_author,
+        matches=[f"{hit.entry.kind}:{hit.entry.id}" for hit in matches],
+        note=note,
+    )
+    confirmation = await reply(update, render_log.confirmation(record, svc.library.playbook, lang))
+    if confirmation is not None:
+        await svc.require_store().set_confirmation(chat_id, record.number, confirmation.message_id)
+    await refresh_board(context, chat_id)
+
+
+def _may_judge(flag: Flag, who: Actor) -> bool:
+    """The flagger and the assignee may give a verdict without being admins."""
+    if who.id == flag.flagged_by_id:
+        return True
+    if flag.assignee and who.username:
+        return flag.assignee.lstrip("@").casefold() == who.username.casefold()
+    return False
+
+
+async def _tell_flagger(context: Context, flag: Flag, who: Actor, lang: Lang, chat_id: int) -> None:
+    """Reply to the confirmation so the verdict sits under the statement it judges."""
+    status = t(lang, f"status_{flag.status}")
+    if who.id == flag.flagged_by_id:
+        text = t(lang, "verdict_set", number=flag.number, status=status, by=who.name)
+    else:
+        flagger = Html(render_log.mention(flag.flagged_by_id, flag.flagged_by_name))
+        text = t(
+            lang, "verdict_notify", flagger=flagger, number=flag.number, status=status, by=who.name
+        )
+    if flag.note:
+        text += f"\n<i>{esc(shorten(flag.note.splitlines()[-1], 300))}</i>"
+    reply_to = (
+        ReplyParameters(message_id=flag.confirmation_message_id, allow_sending_without_reply=True)
+        if flag.confirmation_message_id
+        else None
+    )
+    await context.bot.send_message(chat_id, text, reply_parameters=reply_to)
+
+
+async def _judge(
+    update: Update, context: Context, chat_id: int, lang: Lang, number: int, status: str, note: str
+) -> str | None:
+    """Record a verdict if allowed; returns the refusal to show, or None when done."""
+    svc = services.get(context)
+    store = svc.require_store()
+    existing = await store.get_flag(chat_id, number)
+    if existing is None:
+        return t(lang, "flag_not_found", number=number)
+    who = actor(update)
+    if not _may_judge(existing, who) and not await access.is_chat_admin(update, context):
+        return t(lang, "not_allowed_verdict", number=number)
+    updated = await store.set_status(
+        chat_id, number, status, note=note or None, by_id=who.id, by_name=who.name
+    )
+    await _tell_flagger(context, updated, who, lang, chat_id)
+    await refresh_board(context, chat_id)
+    return None
+
+
+async def verify(update: Update, context: Context) -> None:
+    scope = await group_log(update, context)
+    if scope is None:
+        return
+    chat_id, lang = scope
+    words = command_text(update.effective_message).split(maxsplit=2)
+    example = "/verify 12 false"
+    if not words:
+        await reply(update, Rendered(t(lang, "number_missing", example=example)))
+        return
+    number = parse_number(words[0])
+    if number is None:
+        await reply(
+            update,
+            Rendered(t(lang, "number_invalid", value=shorten(words[0], 20), example=example)),
+        )
+        return
+    choices = ", ".join(STATUSES)
+    if len(words) < 2:
+        await reply(update, Rendered(t(lang, "status_invalid", value="", choices=choices)))
+        return
+    status = parse_status(words[1])
+    if status is None:
+        await reply(
+            update,
+            Rendered(t(lang, "status_invalid", value=shorten(words[1], 30), choices=choices)),
+        )
+        return
+    refusal = await _judge(
+        update, context, chat_id, lang, number, status, words[2] if len(words) > 2 else ""
+    )
+    if refusal is not None:
+        await reply(update, Rendered(refusal))
+
+
+async def verdict_button(update: Update, context: Context) -> None:
+    query = update.callback_query
+    parsed = callbacks.parse(query.data if query else None)
+    if query is None or not isinstance(parsed, callbacks.FlagAction) or parsed.action != "v":
+        return
+    lang = await language(update, context)
+    status = parse_status(parsed.arg)
+    # The chat is the one the button was pressed in, never one named in the payload.
+    chat = update.effective_chat
+    if status is None or chat is None or not await access.is_enrolled(update, context):
+        await query.answer(t(lang, "stale_button"), show_alert=True)
+        return
+    refusal = await _judge(update, context, chat.id, lang, parsed.number, status, "")
+    if refusal is not None:
+        await query.answer(refusal, show_alert=True)
+        return
+    await query.answer(f"#{parsed.number}: {t(lang, f'status_{status}')}")
+
+
+async def assign(update: Update, context: Context) -> None:
+    scope = await group_log(update, context)
+    if scope is None:
+        return
+    chat_id, lang = scope
+    words = command_text(update.effective_message).split(maxsplit=1)
+    number = parse_number(words[0]) if words else None
+    if number is None or len(words) < 2:
+        await reply(update, Rendered(t(lang, "assign_usage")))
+        return
+    store = services.get(context).require_store()
+    who = actor(update)
+    assignee = shorten(words[1], 64)
+    try:
+        await store.assign(chat_id, number, assignee, by_id=who.id, by_name=who.name)
+    except FlagNotFound:
+        await reply(update, Rendered(t(lang, "flag_not_found", number=number)))
+        return
+    await reply(update, Rendered(t(lang, "assigned", number=number, assignee=assignee)))
+
+
+async def unflag(update: Update, context: Context) -> None:
+    scope = await group_log(update, context)
+    if scope is None:
+        return
+    chat_id, lang = scope
+    words = command_text(update.effective_message).split(maxsplit=1)
+    number = parse_number(words[0]) if words else None
+    if number is None:
+        await reply(update, Rendered(t(lang, "unflag_usage")))
+        return
+    store = services.get(context).require_store()
+    existing = await store.get_flag(chat_id, number)
+    if existing is None:
+        await reply(update, Rendered(t(lang, "flag_not_found", number=number)))
+        return
+    if existing.retracted_at is not None:
+        await reply(update, Rendered(t(lang, "already_retracted", number=number)))
+        return
+    who = actor(update)
+    if who.id != existing.flagged_by_id and not await access.is_chat_admin(update, context):
+        await reply(update, Rendered(t(lang, "not_allowed_unflag", number=number)))
+        return
+    reason = words[1] if len(words) > 1 else None
+    await store.retract(chat_id, number, reason, by_id=who.id, by_name=who.name)
+    await reply(update, Rendered(t(lang, "unflagged", number=number)))
+    await refresh_board(context, chat_id)
+
+
+async def show(update: Update, context: Context) -> None:
+    scope = await group_log(update, context)
+    if scope is None:
+        return
+    chat_id, lang = scope
+    words = command_text(update.effective_message).split()
+    example = "/show 12"
+    if not words:
+        await reply(update, Rendered(t(lang, "number_missing", example=example)))
+        return
+    number = parse_number(words[0])
+    if number is None:
+        await reply(
+            update,
+            Rendered(t(lang, "number_invalid", value=shorten(words[0], 20), example=example)),
+        )
+        return
+    svc = services.get(context)
+    store = svc.require_store()
+    found = await store.get_flag(chat_id, number)
+    if found is None:
+        await reply(update, Rendered(t(lang, "flag_not_found", number=number)))
+        return
+    history = await store.history(chat_id, number)
+    await reply(update, render_log.record(found, history, svc.library.playbook, lang))
+
+
+async def edited(update: Update, context: Context) -> None:
+    """An edit of a flagged message (or of the /flag itself) is kept in the flag's history."""
+    message = update.edited_message
+    if message is None or message.chat.type == ChatType.PRIVATE:
+        return
+    svc = services.get(context)
+    store = svc.require_store()
+    found = await store.flag_by_message(message.chat.id, message.message_id)
+    if found is None:
+        return
+    new_text = message.text or message.caption or ""
+    if found.message_id == message.message_id and found.source_message_id is None:
+        if not new_text.startswith("/"):
+            return
+        _, new_text = split_speaker(command_text(message))
+    new_text = new_text.replace("\x00", "").strip()
+    if not new_text:
+        return
+    who = actor(update)
+    await store.edit_text(message.chat.id, found.number, new_text, by_id=who.id, by_name=who.name)
+    await refresh_board(context, message.chat.id)
+
+
+async def migrated(update: Update, context: Context) -> None:
+    """Telegram moved the group to a supergroup: the log follows the new chat id."""
+    message = update.effective_message
+    if message is None or message.migrate_to_chat_id is None:
+        return
+    old_id, new_id = message.chat.id, message.migrate_to_chat_id
+    svc = services.get(context)
+    store = svc.require_store()
+    was_enrolled = old_id in svc.settings.allowed_chats or await store.is_enrolled(old_id)
+    await store.migrate_chat(old_id, new_id)
+    if was_enrolled and not await store.is_enrolled(new_id):
+        await store.enroll(new_id, message.chat.title, 0)
+    log.info("chat %s migrated to %s; its log follows", old_id, new_id)
+
+
+BOARD_ROWS = 15
+_BOARD_LANG = "board_lang"
+
+
+async def refresh_board(context: Context, chat_id: int) -> None:
+    """Edit the chat's live board in place, if it has one."""
+    svc = services.get(context)
+    store = svc.require_store()
+    board_id = await store.get_board(chat_id)
+    if board_id is None:
+        return
+    page = await store.list_flags(chat_id, status="open", include_retracted=False, limit=BOARD_ROWS)
+    chat_data = context.application.chat_data.get(chat_id, {})
+    lang = chat_data.get(_BOARD_LANG, svc.settings.default_language)
+    rendered = render_log.board(page.items, page.total, lang)
+    try:
+        await context.bot.edit_message_text(rendered.text, chat_id=chat_id, message_id=board_id)
+    except BadRequest as exc:
+        description = str(exc).lower()
+        if "not modified" in description:
+            return
+        if "not found" in description:
+            await store.set_board(chat_id, None)
+            return
+        log.warning("could not update the board in chat %s: %s", chat_id, exc)
+    except TelegramError as exc:
+        log.warning("could not update the board in chat %s: %s", chat_id, exc)
+
+
+async def board(update: Update, context: Context) -> None:
+    scope = await group_log(update, context)
+    if scope is None:
+        return
+    chat_id, lang = scope
+    svc = services.get(context)
+    store = svc.require_store()
+    if context.chat_data is not None:
+        context.chat_data[_BOARD_LANG] = lang
+    page = await store.list_flags(chat_id, status="open", include_retracted=False, limit=BOARD_ROWS)
+    posted = await reply(update, render_log.board(page.items, page.total, lang), do_quote=False)
+    if posted is not None:
+        await store.set_board(chat_id, posted.message_id)
+
+
+NEW = filters.UpdateType.MESSAGE
+
+
+def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    for name, callback in (
+        ("flag", flag),
+        ("verify", verify),
+        ("assign", assign),
+        ("unflag", unflag),
+        ("show", show),
+        ("board", board),
+    ):
+        application.add_handler(CommandHandler(name, callback, filters=NEW))
+    application.add_handler(CallbackQueryHandler(verdict_button, pattern=r"^f:v:"))
+    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migrated))
+    # Its own group, so edits are seen even when another handler also matches.
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, edited), group=2)

@@ -1,0 +1,250 @@
+"""How the flag log looks in Telegram: confirmations, records, pages, summaries.
+
+Pure functions, like ``render``; every piece of user text is escaped here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callbacks
+from bot.i18n import t
+from bot.playbook import AnyEntry, Lang, Playbook, as_kind
+from bot.render import CARD_BUDGET, Rendered, entry_button, esc, short_card, shorten, visible_length
+from bot.store import Flag, FlagEvent, Page, Summary
+
+STATUS_ICON = {
+    "open": "🟡",
+    "verified": "✅",
+    "false": "❌",
+    "misleading": "⚠️",
+    "unverifiable": "❔",
+}
+RETRACTED_ICON = "↩️"
+VERDICTS = ("verified", "false", "misleading", "unverifiable")
+
+
+def when(moment: datetime) -> str:
+    return moment.strftime("%d %b %H:%M UTC")
+
+
+def status_label(flag: Flag, lang: Lang) -> str:
+    if flag.retracted_at is not None:
+        return f"{RETRACTED_ICON} {t(lang, 'flag_retracted')}"
+    return f"{STATUS_ICON.get(flag.status, '•')} {t(lang, f'status_{flag.status}')}"
+
+
+def mention(user_id: int, name: str) -> str:
+    """A name that notifies its owner, as Telegram HTML."""
+    return f'<a href="tg://user?id={int(user_id)}">{esc(shorten(name, 64))}</a>'
+
+
+def matched_entries(flag: Flag, playbook: Playbook) -> list[AnyEntry]:
+    found = []
+    for ref in flag.matches:
+        kind_name, _, key = ref.partition(":")
+        kind = as_kind(kind_name)
+        entry = playbook.get(kind, key) if kind is not None else None
+        if entry is not None:
+            found.append(entry)
+    return found
+
+
+def verdict_keyboard(
+    flag: Flag, lang: Lang, extra: Sequence[AnyEntry] = ()
+) -> InlineKeyboardMarkup:
+    verdicts = [
+        InlineKeyboardButton(
+            t(lang, f"button_{status}"),
+            callback_data=callbacks.flag_action("v", flag.number, status),
+        )
+        for status in VERDICTS
+    ]
+    rows = [verdicts[:2], verdicts[2:]]
+    rows += [[entry_button(entry, lang)] for entry in extra[:4]]
+    return InlineKeyboardMarkup(rows)
+
+
+def _speaker_line(flag: Flag, lang: Lang) -> str:
+    speaker = flag.speaker or flag.source_author
+    return f"<b>{esc(t(lang, 'flag_speaker'))}:</b> {esc(shorten(speaker, 80))}" if speaker else ""
+
+
+def confirmation(flag: Flag, playbook: Playbook, lang: Lang) -> Rendered:
+    """The reply to /flag: the number, what was recorded, and the playbook's matches."""
+    entries = matched_entries(flag, playbook)
+    lines = [t(lang, "flagged", number=flag.number)]
+    quote_budget = 1500
+    lines.append(f"<blockquote>{esc(shorten(flag.text, quote_budget))}</blockquote>")
+    for line in (_speaker_line(flag, lang), _round_line(flag, lang)):
+        if line:
+            lines.append(line)
+    if entries:
+        lines.append("")
+        lines.append(f"<b>{esc(t(lang, 'flag_matches'))}</b>")
+        lines += [short_card(entry, lang) for entry in entries[:3]]
+    return Rendered("\n".join(lines), verdict_keyboard(flag, lang, entries))
+
+
+def _round_line(flag: Flag, lang: Lang) -> str:
+    if not flag.round_name:
+        return ""
+    return f"<b>{esc(t(lang, 'flag_round'))}:</b> {esc(shorten(flag.round_name, 60))}"
+
+
+def line(flag: Flag, lang: Lang, text_limit: int = 140) -> str:
+    """One flag in a list: number, status, speaker and the start of the statement."""
+    icon = RETRACTED_ICON if flag.retracted_at is not None else STATUS_ICON.get(flag.status, "•")
+    speaker = flag.speaker or flag.source_author
+    who = f"<b>{esc(shorten(speaker, 40))}:</b> " if speaker else ""
+    text = esc(shorten(flag.text, text_limit))
+    if flag.retracted_at is not None:
+        text = f"<s>{text}</s>"
+    round_part = f" · <i>{esc(shorten(flag.round_name, 30))}</i>" if flag.round_name else ""
+    return f"{icon} <b>#{flag.number}</b> {who}{text}{round_part}"
+
+
+def record(flag: Flag, history: Sequence[FlagEvent], playbook: Playbook, lang: Lang) -> Rendered:
+    """/show: the full record of one flag, with its history, fitted to one message."""
+    head = [
+        f"🚩 <b>#{flag.number}</b> · {esc(status_label(flag, lang))}",
+        f"<blockquote expandable>{esc(shorten(flag.text, 2000))}</blockquote>",
+    ]
+    details = [
+        _speaker_line(flag, lang),
+        f"<b>{esc(t(lang, 'flag_by'))}:</b> {esc(shorten(flag.flagged_by_name, 64))}, "
+        f"{when(flag.created_at)}",
+        _round_line(flag, lang),
+    ]
+    if flag.assignee:
+        details.append(f"<b>{esc(t(lang, 'flag_assignee'))}:</b> {esc(shorten(flag.assignee, 64))}")
+    if flag.note:
+        details.append(f"<b>{esc(t(lang, 'flag_note'))}:</b> {esc(shorten(flag.note, 500))}")
+    if flag.retract_reason:
+        details.append(
+            f"<b>{esc(t(lang, 'flag_retracted'))}:</b> {esc(shorten(flag.retract_reason, 300))}"
+        )
+    if flag.source_link and flag.source_link.startswith("https://t.me/"):
+        details.append(f'<a href="{esc(flag.source_link)}">{esc(t(lang, "flag_link"))}</a>')
+    entries = matched_entries(flag, playbook)
+    if entries:
+        details.append(
+            f"<b>{esc(t(lang, 'flag_matches'))}</b> "
+            + ", ".join(esc(e.title(lang)) for e in entries)
+        )
+    events = [_event_line(event) for event in history]
+    text = _fit("\n".join(head + [d for d in details if d]), events, lang)
+    return Rendered(text, verdict_keyboard(flag, lang, entries))
+
+
+def _event_line(event: FlagEvent) -> str:
+    change = event.action
+    if event.new_value:
+        change += f" → {event.new_value}"
+    who = f" ({event.by_name})" if event.by_name else ""
+    note = f": {event.note}" if event.note else ""
+    return f"{when(event.at)} {change}{who}{note}"
+
+
+def _fit(body: str, events: Sequence[str], lang: Lang) -> str:
+    """Append as much history as fits, newest kept, so the record is never rejected."""
+    kept: list[str] = []
+    for event in reversed(events):
+        candidate = [shorten(event, 200), *kept]
+        block = "\n".join(esc(e) for e in candidate)
+        if visible_length(body) + visible_length(block) + 40 > CARD_BUDGET:
+            break
+        kept = candidate
+    if not kept:
+        return body
+    skipped = len(events) - len(kept)
+    prefix = f"… +{skipped}\n" if skipped else ""
+    history = esc(prefix) + "\n".join(esc(e) for e in kept)
+    label = esc(t(lang, "flag_history"))
+    return f"{body}\n\n<b>{label}</b>\n<blockquote expandable>{history}</blockquote>"
+
+
+def log_page(page: Page, lang: Lang, filter_code: str, heading: str = "") -> Rendered:
+    """A page of the log, newest first, with Prev/Next buttons that keep the filter."""
+    title = f"🗂 <b>{esc(t(lang, 'log_title'))}</b>"
+    if heading:
+        title += f" · {esc(shorten(heading, 60))}"
+    if page.total == 0:
+        return Rendered(
+            f"{title}\n\n{esc(t(lang, 'log_none_match' if filter_code else 'log_empty'))}"
+        )
+    first, last = page.offset + 1, page.offset + len(page.items)
+    lines = [title, t(lang, "log_page", first=first, last=last, total=page.total), ""]
+    lines += [line(flag, lang) for flag in page.items]
+    nav = []
+    if page.offset > 0:
+        previous = max(0, page.offset - page.limit)
+        nav.append(
+            InlineKeyboardButton(
+                t(lang, "prev"), callback_data=callbacks.log_page(previous, filter_code)
+            )
+        )
+    if last < page.total:
+        nav.append(
+            InlineKeyboardButton(
+                t(lang, "next"), callback_data=callbacks.log_page(last, filter_code)
+            )
+        )
+    keyboard = InlineKeyboardMarkup([nav]) if nav else None
+    return Rendered(_clip("\n".join(lines)), keyboard)
+
+
+def _clip(text: str) -> str:
+    """Lists are built from short lines; drop whole lines until the message fits."""
+    lines = text.split("\n")
+    while visible_length("\n".join(lines)) > CARD_BUDGET and len(lines) > 1:
+        lines.pop()
+    return "\n".join(lines)
+
+
+def search_results(query: str, flags: Sequence[Flag], lang: Lang) -> Rendered:
+    if not flags:
+        return Rendered(t(lang, "find_none", query=shorten(query, 100)))
+    lines = [f"🔎 <b>{esc(shorten(query, 100))}</b>", ""] + [line(flag, lang) for flag in flags]
+    return Rendered(_clip("\n".join(lines)))
+
+
+def summary(data: Summary, playbook: Playbook, lang: Lang) -> Rendered:
+    """/summary: ready to brief the lead for the statement after the round."""
+    title = f"📋 <b>{esc(t(lang, 'summary_title'))}</b>"
+    if data.round_name:
+        title += f" · {esc(shorten(data.round_name, 60))}"
+    lines = [title, esc(t(lang, "summary_total", total=data.total))]
+    counts = [
+        f"{STATUS_ICON[status]} {esc(t(lang, f'status_{status}'))}: {data.by_status.get(status, 0)}"
+        for status in STATUS_ICON
+    ]
+    if data.retracted:
+        counts.append(f"{RETRACTED_ICON} {esc(t(lang, 'flag_retracted'))}: {data.retracted}")
+    lines.append("\n".join(counts))
+    if data.top_matches:
+        lines.append(f"\n<b>{esc(t(lang, 'summary_matched'))}</b>")
+        for ref, count in data.top_matches[:8]:
+            kind_name, _, key = ref.partition(":")
+            kind = as_kind(kind_name)
+            entry = playbook.get(kind, key) if kind is not None else None
+            name = entry.title(lang) if entry is not None else ref
+            lines.append(f"• {esc(name)} × {count}")
+    if data.open_flags:
+        lines.append(f"\n<b>{esc(t(lang, 'summary_open'))}</b>")
+        lines += [line(flag, lang, 100) for flag in data.open_flags]
+    return Rendered(_clip("\n".join(lines)))
+
+
+def board(open_flags: Sequence[Flag], total_open: int, lang: Lang) -> Rendered:
+    """The live board: one message, edited as flags arrive and get verdicts."""
+    lines = [f"📌 <b>{esc(t(lang, 'board_title'))}</b>", ""]
+    if not open_flags:
+        lines.append(esc(t(lang, "board_empty")))
+    lines += [line(flag, lang, 90) for flag in open_flags]
+    if total_open > len(open_flags):
+        lines.append(esc(t(lang, "board_more", count=total_open - len(open_flags))))
+    return Rendered(_clip("\n".join(lines)))
