@@ -135,6 +135,9 @@ def _sources(entry: AnyEntry, playbook: Playbook, lang: Lang) -> str:
 
 
 def _heard_as(entry: AnyEntry) -> str:
+    """The Russian a delegate hears at the table; only terms and claims are said there."""
+    if not isinstance(entry, Term | Claim):
+        return ""
     heard = entry.aliases.ru[:3]
     return " · ".join(f"«{alias}»" for alias in heard)
 
