@@ -1,0 +1,142 @@
+"""Search latency: p50 and p99 per query, on the shipped content and on 10,000
+generated entries, against a naive baseline (rapidfuzz WRatio over every name).
+
+Targets (issue 3): p99 <= 1 ms on the shipped content, <= 10 ms on 10,000 entries.
+
+    .venv/bin/python bench/search.py [--entries 10000] [--rounds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.config import SHIPPED_CONTENT  # noqa: E402
+from bot.playbook import AnyEntry, Aliases, Text  # noqa: E402
+from bot.search import SearchIndex, entry_keys, normalize  # noqa: E402
+from bot.services import Library  # noqa: E402
+
+QUERIES = ROOT / "tests" / "data" / "search_queries.tsv"
+
+
+def queries() -> list[str]:
+    lines = QUERIES.read_text(encoding="utf-8").splitlines()
+    return [line.split("\t")[0] for line in lines if line.strip() and not line.startswith("#")]
+
+
+def generated(entries: Sequence[AnyEntry], count: int, seed: int = 7) -> list[AnyEntry]:
+    """Entries made by reshuffling the real vocabulary, so words recur as in real content."""
+    rng = random.Random(seed)
+    words_en = " ".join(e.title.en + " " + e.summary.en for e in entries).split()
+    words_uk = " ".join(e.title.uk + " " + e.summary.uk for e in entries).split()
+    made: list[AnyEntry] = []
+    for number in range(count):
+        template = entries[number % len(entries)]
+
+        def phrase(words: list[str], n: int) -> str:
+            return " ".join(rng.choice(words) for _ in range(n))
+
+        made.append(
+            template.model_copy(
+                update={
+                    "id": f"gen-{number}",
+                    "title": Text(en=phrase(words_en, 4), uk=phrase(words_uk, 4)),
+                    "summary": Text(en=phrase(words_en, 14), uk=phrase(words_uk, 14)),
+                    "aliases": Aliases(en=[phrase(words_en, 2)], uk=[phrase(words_uk, 2)]),
+                }
+            )
+        )
+    return made
+
+
+def naive(entries: Sequence[AnyEntry]) -> Callable[[str], object]:
+    """What one would write first: score the query against every name with WRatio."""
+    names = [normalize(key) for entry in entries for key in entry_keys(entry)]
+
+    def search(query: str) -> object:
+        return process.extract(normalize(query), names, scorer=fuzz.WRatio, limit=10)
+
+    return search
+
+
+def measure(
+    search: Callable[[str], object],
+    batch: Sequence[str],
+    rounds: int,
+    forget: Callable[[], None] | None = None,
+) -> list[float]:
+    """Milliseconds per query. ``forget`` empties caches first: every query is new."""
+    timings = []
+    for _ in range(rounds):
+        for query in batch:
+            if forget is not None:
+                forget()
+            start = time.perf_counter()
+            search(query)
+            timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+def cold(index: SearchIndex) -> Callable[[], None]:
+    return index.forget_cached_words
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def report(name: str, timings: list[float], target: float | None = None) -> float:
+    p50, p99 = statistics.median(timings), percentile(timings, 0.99)
+    verdict = "" if target is None else ("  OK" if p99 <= target else f"  OVER {target} ms")
+    print(f"{name:<38} p50 {p50:7.3f} ms   p99 {p99:7.3f} ms{verdict}")
+    return p99
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+
+    library = Library.load(SHIPPED_CONTENT)
+    shipped = list(library.playbook.entries())
+    batch = queries()
+    print(f"{len(batch)} queries x {args.rounds} rounds; {len(shipped)} shipped entries")
+
+    index = library.index
+    report(
+        "shipped: playbook search (new queries)",
+        measure(index.search, batch, args.rounds, cold(index)),
+        1.0,
+    )
+    report("shipped: playbook search (repeated)", measure(index.search, batch, args.rounds))
+    report("shipped: naive WRatio baseline", measure(naive(shipped), batch, args.rounds))
+
+    big = shipped + generated(shipped, args.entries)
+    start = time.perf_counter()
+    index = SearchIndex(big)
+    print(f"index of {len(big)} entries built in {time.perf_counter() - start:.2f} s")
+    ours = report(
+        f"{len(big)}: playbook search (new queries)",
+        measure(index.search, batch, args.rounds, cold(index)),
+        10.0,
+    )
+    report(f"{len(big)}: playbook search (repeated)", measure(index.search, batch, args.rounds))
+    base = report(f"{len(big)}: naive WRatio baseline", measure(naive(big), batch, args.rounds))
+    print(f"p99 ratio naive/playbook at {len(big)} entries: {base / ours:.1f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
