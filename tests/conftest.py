@@ -1,0 +1,136 @@
+"""Shared fixtures: a fake Bot API on 127.0.0.1 and the real Application wired to it.
+
+Tests drive the bot the way Telegram does: an update goes through
+``Application.process_update``, and every answer travels over HTTP to the fake
+server, which refuses what Telegram refuses. A test sees exactly what a user sees.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram import Update
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.services import Library
+from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.telegram_rules import html_error, text_length_error
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+
+ADMIN_ID = 9001
+GROUP_ID = -1001234567890
+
+
+@pytest.fixture(scope="session")
+def library() -> Library:
+    """The shipped playbook, loaded once for the whole run."""
+    return Library.load(CONTENT)
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotAPI]:
+    with FakeBotAPI() as server:
+        yield server
+
+
+def make_settings(api: FakeBotAPI, tmp_path: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "bot_token": api.token,
+        "bot_api_url": api.base_url,
+        "database_path": tmp_path / "playbook.sqlite3",
+        "content_dir": CONTENT,
+        "throttle": False,
+        "admin_ids": frozenset({ADMIN_ID}),
+        "_env_file": None,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@dataclass
+class Bot:
+    """The running bot as a test talks to it."""
+
+    api: FakeBotAPI
+    application: Any
+    errors: list[logging.LogRecord] = field(default_factory=list)
+
+    async def feed(self, update: dict[str, Any]) -> list[dict[str, Any]]:
+        """Process one update; return every message the bot sent or edited for it."""
+        mark = self.api.mark()
+        await self.application.process_update(Update.de_json(update, self.application.bot))
+        sent = [
+            call
+            for call in self.api.calls[mark:]
+            if call.method in ("sendMessage", "editMessageText", "sendDocument")
+        ]
+        for call in sent:
+            assert call.ok, f"Telegram refused {call.method}: {call.description}"
+        return [dict(call.params) for call in sent]
+
+    async def say(self, chat: Any, user: Any, text: str, reply_to: int | None = None) -> list[dict[str, Any]]:
+        return await self.feed(self.api.send_text(chat, user, text, reply_to=reply_to))
+
+    async def press(self, chat: Any, user: Any, message_id: int, data: str) -> list[dict[str, Any]]:
+        return await self.feed(self.api.press_button(chat, user, message_id, data))
+
+    def last_bot_message(self, chat_id: int) -> dict[str, Any]:
+        replies = self.api.replies_to(chat_id)
+        assert replies, f"the bot sent nothing to chat {chat_id}"
+        return replies[-1]
+
+
+class _ErrorCollector(logging.Handler):
+    def __init__(self, into: list[logging.LogRecord]) -> None:
+        super().__init__(logging.ERROR)
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.into.append(record)
+
+
+async def start_bot(api: FakeBotAPI, settings: Settings, library: Library | None = None) -> Bot:
+    application = build_application(settings, library)
+    await application.initialize()
+    assert application.post_init is not None
+    await application.post_init(application)
+    return Bot(api, application)
+
+
+async def stop_bot(bot: Bot) -> None:
+    application = bot.application
+    await application.shutdown()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)
+
+
+@pytest.fixture
+async def bot(api: FakeBotAPI, tmp_path: Path, library: Library) -> AsyncIterator[Bot]:
+    """The real Application, started as in production, minus the polling loop.
+
+    Fails the test if any handler logged an error, or if Telegram refused anything.
+    """
+    running = await start_bot(api, make_settings(api, tmp_path), library)
+    collector = _ErrorCollector(running.errors)
+    logging.getLogger("bot").addHandler(collector)
+    try:
+        yield running
+    finally:
+        logging.getLogger("bot").removeHandler(collector)
+        await stop_bot(running)
+    assert not running.errors, [r.getMessage() for r in running.errors]
+    assert api.rejections == [], api.rejections
+
+
+def assert_valid_message(text: str) -> None:
+    """What Telegram would check before accepting a message."""
+    assert html_error(text) is None, (html_error(text), text)
+    assert text_length_error(text) is None, (text_length_error(text), len(text))

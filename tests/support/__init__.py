@@ -1,0 +1,1 @@
+"""Test support code: Telegram's rules as pure functions and a fake Bot API server."""

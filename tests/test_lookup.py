@@ -1,0 +1,199 @@
+"""Lookup as a team member on a phone uses it: commands, typos, languages, buttons, inline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.callbacks import open_entry
+from tests.conftest import Bot, make_settings, start_bot, stop_bot
+from tests.support.fake_bot_api import FakeBotAPI
+
+ALICE = 101
+OLENA = 102
+
+
+def buttons(message: dict) -> list[tuple[str, str]]:
+    markup = message.get("reply_markup") or {}
+    return [
+        (button["text"], button.get("callback_data", ""))
+        for row in markup.get("inline_keyboard", [])
+        for button in row
+    ]
+
+
+async def test_start_welcomes_and_offers_every_list(bot: Bot) -> None:
+    alice = bot.api.user(ALICE, "Alice")
+    [reply] = await bot.say(ALICE, alice, "/start")
+    assert "Playbook" in reply["text"]
+    labels = [text for text, _ in buttons(reply)]
+    assert labels[:4] == ["Principles", "Terms", "Tactics", "Claims"]
+
+
+async def test_term_with_a_typo_opens_the_card(bot: Bot) -> None:
+    alice = bot.api.user(ALICE, "Alice")
+    [reply] = await bot.say(ALICE, alice, "/term root cuases")
+    assert "<b>Elimination of root causes</b>" in reply["text"]
+    assert "Our answer" in reply["text"]
+    assert ("◀ All terms", "l:t:0") in buttons(reply)
+
+
+async def test_russian_phrase_heard_at_the_table_finds_the_term(bot: Bot) -> None:
+    alice = bot.api.user(ALICE, "Alice")
+    [reply] = await bot.say(ALICE, alice, "устранение первопричин")
+    assert "Elimination of root causes" in reply["text"]
+
+
+async def test_ukrainian_user_gets_ukrainian_card_and_interface(bot: Bot) -> None:
+    olena = bot.api.user(OLENA, "Олена", language_code="uk")
+    [reply] = await bot.say(OLENA, olena, "першопричини")
+    assert "Усунення" in reply["text"]
+    assert "Наша відповідь" in reply["text"]
+    assert ("◀ Усі терміни", "l:t:0") in buttons(reply)
+
+
+async def test_a_number_opens_that_principle(bot: Bot) -> None:
+    alice = bot.api.user(ALICE, "Alice")
+    [reply] = await bot.say(ALICE, alice, "8")
+    assert reply["text"].startswith("🧭 <b>8. ")
+    [reply] = await bot.say(ALICE, alice, "/principle 3")
+    assert "<b>3. " in reply["text"]
+
+
+async def test_principle_out_of_range_says_how_many_there_are(bot: Bot) -> None:
+    alice = bot.api.user(ALICE, "Alice")
+    [reply] = await bot.say(ALICE, alice, "/principle 11")
+    assert "/principle 1 to /principle 10" in reply["text"]
+
+
+async def test_nonsense_offers_a_way_forward_not_a_dead_end(bot: Bot) -> None:
+    alice = bot.api.user(ALICE, "Alice")
+    [reply] = await bot.say(ALICE, alice, "qwzx plorb")
+    assert "Nothing in the playbook matches" in reply["text"]
+    assert len(buttons(reply)) == 4
+
+
+async def test_near_miss_suggests_the_closest_entries(bot: Bot) -> None:
+    alice = bot.api.user(ALICE, "Alice")
+    [reply] = await bot.say(ALICE, alice, "/claim security")
+    assert buttons(reply), reply
+
+
+async def test_related_button_replaces_the_card_and_back_shows_the_list(bot: Bot) -> None:
+    alice = bot.api.user(ALICE, "Alice")
+    [card] = await bot.say(ALICE, alice, "/term root causes")
+    related = [(text, data) for text, data in buttons(card) if data.startswith("o:")]
+    assert related, "a term card links to related entries"
+    text, data = related[0]
+    [edited] = await bot.press(ALICE, alice, card["message_id"], data)
+    assert edited["message_id"] == card["message_id"]
+    assert text.split(" ", 1)[1].rstrip("…") in edited["text"]
+    [listing] = await bot.press(ALICE, alice, card["message_id"], buttons(edited)[-1][1])
+    assert "1." in listing["text"]
+
+
+async def test_lists_show_every_entry_with_a_button(bot: Bot, library) -> None:  # type: ignore[no-untyped-def]
+    alice = bot.api.user(ALICE, "Alice")
+    [principles] = await bot.say(ALICE, alice, "/principles")
+    assert [text for text, _ in buttons(principles)] == [str(n) for n in range(1, 11)]
+    [terms] = await bot.say(ALICE, alice, "/terms")
+    assert len(buttons(terms)) >= min(len(library.playbook.terms), 10)
+
+
+async def test_empty_lookup_shows_the_list(bot: Bot) -> None:
+    alice = bot.api.user(ALICE, "Alice")
+    [reply] = await bot.say(ALICE, alice, "/claim")
+    assert "Known false claims" in reply["text"]
+
+
+async def test_deep_link_opens_the_card(bot: Bot) -> None:
+    alice = bot.api.user(ALICE, "Alice")
+    [reply] = await bot.say(ALICE, alice, "/start term-root-causes")
+    assert "Elimination of root causes" in reply["text"]
+
+
+async def test_language_switch_is_remembered_across_restarts(
+    api: FakeBotAPI, tmp_path: Path, library
+) -> None:  # type: ignore[no-untyped-def]
+    settings = make_settings(api, tmp_path)
+    alice = api.user(ALICE, "Alice", language_code="en")
+    first = await start_bot(api, settings, library)
+    [reply] = await first.say(ALICE, alice, "/lang uk")
+    assert "українською" in reply["text"]
+    await stop_bot(first)
+
+    second = await start_bot(api, settings, library)
+    [reply] = await second.say(ALICE, alice, "/help")
+    assert "Довідка" in reply["text"]
+    [reply] = await second.say(ALICE, alice, "/lang")
+    assert [data for _, data in buttons(reply)] == ["lang:en", "lang:uk"]
+    [done] = await second.press(ALICE, alice, reply["message_id"], "lang:en")
+    assert "English" in done["text"]
+    await stop_bot(second)
+    assert api.rejections == []
+
+
+async def test_groups_stay_quiet_except_for_commands_addressed_to_the_bot(bot: Bot) -> None:
+    group = bot.api.chat(-100555, "supergroup", "Delegation")
+    alice = bot.api.user(ALICE, "Alice")
+    assert await bot.say(group, alice, "root causes again, as expected") == []
+    assert await bot.say(group, alice, "/term@SomeOtherBot root causes") == []
+    assert await bot.say(group, alice, "/nosuchcommand") == []
+    [reply] = await bot.say(group, alice, "/term@PlaybookTestBot root causes")
+    assert "Elimination of root causes" in reply["text"]
+    [reply] = await bot.say(group, alice, "/nosuchcommand@PlaybookTestBot")
+    assert "/help" in reply["text"]
+
+
+async def test_unknown_command_in_private_points_to_help(bot: Bot) -> None:
+    alice = bot.api.user(ALICE, "Alice")
+    [reply] = await bot.say(ALICE, alice, "/frobnicate")
+    assert "/help" in reply["text"]
+
+
+async def test_stale_or_forged_button_gets_a_polite_alert(bot: Bot) -> None:
+    alice = bot.api.user(ALICE, "Alice")
+    [card] = await bot.say(ALICE, alice, "/term root causes")
+    update = bot.api.press_button(
+        ALICE, alice, card["message_id"], open_entry("term", "no-such-term"), require_button=False
+    )
+    assert await bot.feed(update) == []
+    answer = await bot.api.wait_for("answerCallbackQuery")
+    assert answer.params.get("show_alert") in (True, "true")
+    assert "no longer" in answer.params["text"]
+
+
+async def test_inline_mode_returns_ranked_cards(bot: Bot) -> None:
+    alice = bot.api.user(ALICE, "Alice")
+    mark = bot.api.mark()
+    await bot.feed(bot.api.inline_query(alice, "root causes"))
+    call = await bot.api.wait_for("answerInlineQuery", since=mark)
+    assert call.ok, call.description
+    results = call.params["results"]
+    assert results[0]["title"].endswith("Elimination of root causes")
+    assert "Our answer" in results[0]["input_message_content"]["message_text"]
+
+
+async def test_empty_inline_query_shows_the_principles(bot: Bot) -> None:
+    olena = bot.api.user(OLENA, "Олена", language_code="uk")
+    mark = bot.api.mark()
+    await bot.feed(bot.api.inline_query(olena, ""))
+    call = await bot.api.wait_for("answerInlineQuery", since=mark)
+    assert len(call.params["results"]) == 10
+    assert call.params["results"][0]["title"].startswith("🧭 1.")
+
+
+async def test_inline_miss_offers_a_button_to_the_bot(bot: Bot) -> None:
+    alice = bot.api.user(ALICE, "Alice")
+    mark = bot.api.mark()
+    await bot.feed(bot.api.inline_query(alice, "zzqqxx"))
+    call = await bot.api.wait_for("answerInlineQuery", since=mark)
+    assert call.params["results"] == []
+    assert call.params["button"]["start_parameter"] == "inline"
+
+
+async def test_command_menus_are_registered_per_scope_and_language(bot: Bot) -> None:
+    private = bot.api.commands({"type": "all_private_chats"})
+    groups_uk = bot.api.commands({"type": "all_group_chats"}, "uk")
+    assert {c["command"] for c in private} >= {"start", "help", "term", "search", "lang"}
+    assert {c["command"] for c in groups_uk} >= {"flag", "verify", "log", "export"}
+    assert any("Позначити" in c["description"] for c in groups_uk)
