@@ -74,7 +74,7 @@ class Bot:
         ]
         for call in sent:
             assert call.ok, f"Telegram refused {call.method}: {call.description}"
-        return [dict(call.params) for call in sent]
+        return [_as_seen(call) for call in sent]
 
     async def say(self, chat: Any, user: Any, text: str, reply_to: int | None = None) -> list[dict[str, Any]]:
         return await self.feed(self.api.send_text(chat, user, text, reply_to=reply_to))
@@ -86,6 +86,14 @@ class Bot:
         replies = self.api.replies_to(chat_id)
         assert replies, f"the bot sent nothing to chat {chat_id}"
         return replies[-1]
+
+
+def _as_seen(call: Any) -> dict[str, Any]:
+    """What the bot sent, with the message id Telegram gave it."""
+    seen = dict(call.params)
+    if isinstance(call.result, dict) and "message_id" in call.result:
+        seen["message_id"] = call.result["message_id"]
+    return seen
 
 
 class _ErrorCollector(logging.Handler):

@@ -46,7 +46,7 @@ async def test_russian_phrase_heard_at_the_table_finds_the_term(bot: Bot) -> Non
 async def test_ukrainian_user_gets_ukrainian_card_and_interface(bot: Bot) -> None:
     olena = bot.api.user(OLENA, "Олена", language_code="uk")
     [reply] = await bot.say(OLENA, olena, "першопричини")
-    assert "Усунення" in reply["text"]
+    assert "Ліквідація першопричин" in reply["text"]
     assert "Наша відповідь" in reply["text"]
     assert ("◀ Усі терміни", "l:t:0") in buttons(reply)
 
