@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.config import SHIPPED_CONTENT  # noqa: E402
-from bot.playbook import AnyEntry, Aliases, Text  # noqa: E402
+from bot.playbook import Aliases, AnyEntry, Text  # noqa: E402
 from bot.search import SearchIndex, entry_keys, normalize  # noqa: E402
 from bot.services import Library  # noqa: E402
 

@@ -278,12 +278,12 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "round_ended": {"en": "Round “{name}” ended.", "uk": "Раунд «{name}» завершено."},
     "round_current": {"en": "Current round: “{name}”.", "uk": "Поточний раунд: «{name}»."},
     "round_none": {
-        "en": "No round is open. Start one with /round start <name>.",
-        "uk": "Жоден раунд не відкрито. Почніть: /round start <назва>.",
+        "en": "No round is open. Start one with /round start &lt;name&gt;.",
+        "uk": "Жоден раунд не відкрито. Почніть: /round start &lt;назва&gt;.",
     },
     "round_usage": {
-        "en": "Usage: /round start <name> · /round end · /round",
-        "uk": "Як: /round start <назва> · /round end · /round",
+        "en": "Usage: /round start &lt;name&gt; · /round end · /round",
+        "uk": "Як: /round start &lt;назва&gt; · /round end · /round",
     },
     "round_unknown": {
         "en": "There is no round “{name}” in this chat.",
@@ -297,10 +297,10 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "log_none_match": {"en": "No flags match.", "uk": "Жодна позначка не підходить."},
     "log_page": {"en": "{first}–{last} of {total}", "uk": "{first}–{last} з {total}"},
     "log_usage": {
-        "en": "Usage: /log · /log open · /log round <name> · /log speaker <name>",
-        "uk": "Як: /log · /log open · /log round <назва> · /log speaker <імʼя>",
+        "en": "Usage: /log · /log open · /log round &lt;name&gt; · /log speaker &lt;name&gt;",
+        "uk": "Як: /log · /log open · /log round &lt;назва&gt; · /log speaker &lt;імʼя&gt;",
     },
-    "find_usage": {"en": "Usage: /find <words>", "uk": "Як: /find <слова>"},
+    "find_usage": {"en": "Usage: /find &lt;words&gt;", "uk": "Як: /find &lt;слова&gt;"},
     "find_none": {
         "en": "No flag mentions “{query}”.",
         "uk": "Жодна позначка не містить «{query}».",

@@ -76,7 +76,9 @@ class Bot:
             assert call.ok, f"Telegram refused {call.method}: {call.description}"
         return [_as_seen(call) for call in sent]
 
-    async def say(self, chat: Any, user: Any, text: str, reply_to: int | None = None) -> list[dict[str, Any]]:
+    async def say(
+        self, chat: Any, user: Any, text: str, reply_to: int | None = None
+    ) -> list[dict[str, Any]]:
         return await self.feed(self.api.send_text(chat, user, text, reply_to=reply_to))
 
     async def press(self, chat: Any, user: Any, message_id: int, data: str) -> list[dict[str, Any]]:

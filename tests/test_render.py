@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import string
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import render
 from bot.callbacks import MAX_BYTES, open_entry, parse
+from bot.i18n import STRINGS, t
 from bot.playbook import KINDS, LANGUAGES, Lang
 from bot.render import Rendered
 from bot.services import Library
 from tests.conftest import assert_valid_message
-from tests.support.telegram_rules import callback_data_error
+from tests.support.telegram_rules import callback_data_error, html_error
 
 
 def assert_sendable(rendered: Rendered) -> None:
@@ -69,3 +72,13 @@ def test_miss_and_results_escape_any_query(library_for_hypothesis: Library, quer
 @pytest.fixture(scope="module")
 def library_for_hypothesis(library: Library) -> Library:
     return library
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_interface_string_is_valid_telegram_html(lang: Lang) -> None:
+    for key, texts in STRINGS.items():
+        assert set(texts) == set(LANGUAGES), key
+        filled = string.Formatter().parse(texts[lang])
+        values = {name: "<&>" for _, name, _, _ in filled if name}
+        text = t(lang, key, **values)
+        assert html_error(text) is None, (key, html_error(text))
