@@ -1182,13 +1182,14 @@ class FakeBotAPI:
         return True
 
     def _get_me(self, params: JSONDict, files: dict[str, UploadedFile]) -> JSONDict:
+        # Privacy mode is on unless a test sets bot_user["can_read_all_group_messages"].
         return {
-            **self.bot_user,
             "can_join_groups": True,
             "can_read_all_group_messages": False,
             "supports_inline_queries": True,
             "can_connect_to_business": False,
             "has_main_web_app": False,
+            **self.bot_user,
         }
 
     def _get_updates(self, params: JSONDict, files: dict[str, UploadedFile]) -> list[JSONDict]:

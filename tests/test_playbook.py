@@ -1,0 +1,164 @@
+"""Content validation: every class of mistake is reported as file:line, and `check` exits 1."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.playbook import ContentError, load_playbook
+from tests.conftest import CONTENT, ROOT
+
+GOOD_TERM = """\
+terms:
+  - id: extra-term
+    title:
+      en: Extra
+      uk: Додатковий
+    summary:
+      en: A summary.
+      uk: Підсумок.
+    kremlin_phrase:
+      en: a phrase
+      uk: фраза
+    meaning:
+      en: a meaning
+      uk: значення
+    used_for:
+      en: a use
+      uk: використання
+    answer:
+      en: an answer
+      uk: відповідь
+    related_principles: [1]
+    sources:
+      - source: edm-bezsmertny-2025
+        attribution: test
+"""
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    copy = tmp_path / "content"
+    shutil.copytree(CONTENT, copy)
+    return copy
+
+
+def problems_for(directory: Path) -> list[str]:
+    with pytest.raises(ContentError) as caught:
+        load_playbook(directory)
+    return [str(problem) for problem in caught.value.problems]
+
+
+def write_extra(content: Path, text: str) -> Path:
+    path = content / "extra.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_shipped_content_is_valid() -> None:
+    playbook = load_playbook(CONTENT)
+    assert [p.number for p in playbook.principles] == list(range(1, 11))
+
+
+def test_a_valid_extra_file_is_merged(content: Path) -> None:
+    write_extra(content, GOOD_TERM)
+    assert load_playbook(content).get("term", "extra-term") is not None
+
+
+def test_yaml_syntax_error_names_file_and_line(content: Path) -> None:
+    path = write_extra(content, GOOD_TERM.replace("      uk: Підсумок.", "      uk: [unclosed"))
+    [problem] = problems_for(content)
+    assert problem.startswith(f"{path}:")
+    assert "YAML syntax error" in problem
+
+
+def test_unknown_field_names_its_line(content: Path) -> None:
+    path = write_extra(
+        content, GOOD_TERM.replace("    answer:\n", "    colour: red\n    answer:\n")
+    )
+    [problem] = problems_for(content)
+    assert problem.startswith(f"{path}:18:")
+    assert "unknown field 'colour'" in problem
+
+
+def test_missing_ukrainian_text_is_refused(content: Path) -> None:
+    path = write_extra(content, GOOD_TERM.replace("      uk: значення\n", ""))
+    [problem] = problems_for(content)
+    assert problem.startswith(f"{path}:12:")  # the line of `meaning:`
+    assert "missing field 'uk'" in problem and "Ukrainian" in problem
+
+
+def test_duplicate_id_names_both_places(content: Path) -> None:
+    path = write_extra(content, GOOD_TERM.replace("id: extra-term", "id: root-causes"))
+    [problem] = problems_for(content)
+    # Files load in name order, so extra.yaml's is the first definition.
+    assert problem.startswith(f"{content / 'terms.yaml'}:5: duplicate id 'root-causes'")
+    assert f"first defined at {path}:2" in problem
+
+
+def test_broken_cross_reference_is_reported(content: Path) -> None:
+    path = write_extra(
+        content, GOOD_TERM.replace("related_principles: [1]", "related_principles: [42]")
+    )
+    [problem] = problems_for(content)
+    assert problem.startswith(f"{path}:21:")
+    assert "unknown principle '42'" in problem
+
+
+def test_wrong_type_is_reported(content: Path) -> None:
+    path = write_extra(
+        content, GOOD_TERM.replace("related_principles: [1]", "related_principles: one")
+    )
+    [problem] = problems_for(content)
+    assert problem.startswith(f"{path}:21:")
+    assert "related_principles" in problem
+
+
+def test_unknown_source_and_missing_citation(content: Path) -> None:
+    write_extra(content, GOOD_TERM.replace("source: edm-bezsmertny-2025", "source: nowhere"))
+    assert any("unknown source 'nowhere'" in p for p in problems_for(content))
+
+
+def test_every_problem_is_listed_not_just_the_first(content: Path) -> None:
+    text = GOOD_TERM.replace("      uk: значення\n", "").replace(
+        "    answer:\n", "    colour: red\n    answer:\n"
+    )
+    write_extra(content, text)
+    assert len(problems_for(content)) == 2
+
+
+def run_check(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "check", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_check_command_prints_one_summary_line_and_exits_0() -> None:
+    done = run_check("--content", str(CONTENT))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("\n") == 1
+    assert "10 principles" in done.stdout
+
+
+def test_check_command_prints_file_line_problems_and_exits_1(content: Path) -> None:
+    path = write_extra(
+        content, GOOD_TERM.replace("    answer:\n", "    colour: red\n    answer:\n")
+    )
+    done = run_check("--content", str(content))
+    assert done.returncode == 1
+    assert f"{path}:18: terms.0.colour: unknown field 'colour'" in done.stderr
+
+
+def test_check_command_on_a_missing_directory_exits_1(tmp_path: Path) -> None:
+    done = run_check("--content", str(tmp_path / "nowhere"))
+    assert done.returncode == 1
+    assert "content directory not found" in done.stderr

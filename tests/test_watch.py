@@ -1,0 +1,64 @@
+"""Term watch: opt-in, admins only, confident matches only, never a flood."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import Bot, make_settings, start_bot, stop_bot
+from tests.support.fake_bot_api import FakeBotAPI
+
+GROUP = -1002000000001
+ADMIN = 301
+MEMBER = 302
+
+
+@pytest.fixture
+def people(bot: Bot) -> dict[str, dict[str, Any]]:
+    bot.api.chat(GROUP, "supergroup", "Delegation")
+    bot.api.set_chat_member(GROUP, ADMIN, "administrator")
+    return {"admin": bot.api.user(ADMIN, "Oksana"), "member": bot.api.user(MEMBER, "Petro")}
+
+
+async def test_watch_is_off_until_an_admin_turns_it_on(bot: Bot, people: dict[str, Any]) -> None:
+    assert await bot.say(GROUP, people["member"], "they want to eliminate the root causes") == []
+    [refused] = await bot.say(GROUP, people["member"], "/watch on")
+    assert "only chat admins" in refused["text"]
+    [usage] = await bot.say(GROUP, people["admin"], "/watch maybe")
+    assert "/watch on" in usage["text"]
+
+
+async def test_watch_names_a_loaded_term_once_per_ten_minutes(
+    bot: Bot, people: dict[str, Any]
+) -> None:
+    [on] = await bot.say(GROUP, people["admin"], "/watch on")
+    assert "Term watch is on" in on["text"]
+    assert "/setprivacy" in on["text"], "privacy mode is on in the fake getMe"
+    [heard] = await bot.say(
+        GROUP, people["member"], "Lavrov again: eliminate the root causes first"
+    )
+    assert "Elimination of root causes" in heard["text"]
+    assert heard["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "o:t:root-causes"
+    assert await bot.say(GROUP, people["member"], "and the root causes, once more") == []
+    assert await bot.say(GROUP, people["member"], "lunch at one in room four") == []
+    [claim] = await bot.say(
+        GROUP, people["member"], "Rudenko: Ukraine's law prohibits negotiations"
+    )
+    assert "law prohibits negotiations" in claim["text"]
+    [off] = await bot.say(GROUP, people["admin"], "/watch off")
+    assert "off" in off["text"]
+    assert await bot.say(GROUP, people["member"], "denazification, they said") == []
+
+
+async def test_watch_on_without_the_privacy_warning_when_the_bot_can_read(
+    api: FakeBotAPI, tmp_path: Path, library: Any
+) -> None:
+    api.bot_user["can_read_all_group_messages"] = True
+    running = await start_bot(api, make_settings(api, tmp_path), library)
+    api.chat(GROUP, "supergroup", "Delegation")
+    api.set_chat_member(GROUP, ADMIN, "creator")
+    [on] = await running.say(GROUP, api.user(ADMIN, "Oksana"), "/watch on")
+    assert "/setprivacy" not in on["text"]
+    await stop_bot(running)
