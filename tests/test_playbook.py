@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +13,9 @@ from pathlib import Path
 import pytest
 
 from bot.playbook import ContentError, load_playbook
-from tests.conftest import CONTENT, ROOT
+from bot.services import Library
+from tests.conftest import CONTENT, ROOT, make_settings, start_bot, stop_bot
+from tests.support.fake_bot_api import FakeBotAPI
 
 GOOD_TERM = """\
 terms:
@@ -162,3 +167,24 @@ def test_check_command_on_a_missing_directory_exits_1(tmp_path: Path) -> None:
     done = run_check("--content", str(tmp_path / "nowhere"))
     assert done.returncode == 1
     assert "content directory not found" in done.stderr
+
+
+async def test_sighup_reloads_content_and_keeps_the_old_when_invalid(
+    api: FakeBotAPI, tmp_path: Path, content: Path, library: Library
+) -> None:
+    running = await start_bot(api, make_settings(api, tmp_path, content_dir=content), library)
+    services = running.application.bot_data["services"]
+    try:
+        write_extra(content, GOOD_TERM)
+        os.kill(os.getpid(), signal.SIGHUP)
+        await asyncio.sleep(0.2)
+        assert services.library.playbook.get("term", "extra-term") is not None
+
+        write_extra(content, GOOD_TERM.replace("id: extra-term", "id: root-causes"))
+        os.kill(os.getpid(), signal.SIGHUP)
+        await asyncio.sleep(0.2)
+        assert services.library.playbook.get("term", "extra-term") is not None, "old content kept"
+        [reply] = await running.say(501, api.user(501, "Ann"), "/term extra")
+        assert "Extra" in reply["text"]
+    finally:
+        await stop_bot(running)
