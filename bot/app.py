@@ -25,6 +25,7 @@ from bot.handlers import admin, errors, flag_log, flags, inline, lookup, watch
 from bot.i18n import t
 from bot.playbook import LANGUAGES, Lang
 from bot.services import Library, Services
+from bot.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +46,8 @@ def command_menu(names: tuple[str, ...], lang: Lang) -> list[BotCommand]:
 
 
 async def _post_init(application: AnyApplication) -> None:
-    from bot.store import Store
-
     svc = services.of_application(application)
     svc.store = await Store.open(svc.settings.database_path)
-    me = await application.bot.get_me()
-    svc.bot_username = me.username or ""
     bot = application.bot
     for lang in LANGUAGES:
         code = None if lang == "en" else lang
@@ -65,7 +62,7 @@ async def _post_init(application: AnyApplication) -> None:
             language_code=code,
         )
     _watch_sighup(application)
-    log.info("ready as @%s", svc.bot_username)
+    log.info("ready as @%s", bot.username)
 
 
 def _watch_sighup(application: AnyApplication) -> None:
@@ -114,7 +111,6 @@ def build_application(settings: Settings, library: Library | None = None) -> Any
         )
     application = builder.build()
     application.bot_data[services.KEY] = Services(settings=settings, library=library)
-    application.bot_data["default_language"] = settings.default_language
     lookup.register(application)
     inline.register(application)
     flags.register(application)

@@ -39,7 +39,6 @@ class Services:
     settings: Settings
     library: Library
     store: Store | None = None
-    bot_username: str = ""
     # Telegram's answer to "is this user an admin of this chat", with when it was asked.
     admin_cache: dict[tuple[int, int], tuple[float, bool]] = field(default_factory=dict)
 

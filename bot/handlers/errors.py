@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.error import Conflict, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application
 
+from bot import services
 from bot.handlers.common import Context, telegram_language
 from bot.i18n import t
 
@@ -54,7 +55,7 @@ async def on_error(update: object, context: Context) -> None:
     log.error("handler failed (%s)", update_ids(update), exc_info=error)
     if not isinstance(update, Update) or isinstance(error, Forbidden):
         return
-    default = context.application.bot_data.get("default_language", "en")
+    default = services.get(context).settings.default_language
     lang = telegram_language(update.effective_user, default)
     text = t(lang, "error_generic")
     try:

@@ -13,7 +13,15 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import Message, ReplyParameters, Update
+from telegram import (
+    Message,
+    MessageOriginChannel,
+    MessageOriginChat,
+    MessageOriginHiddenUser,
+    MessageOriginUser,
+    ReplyParameters,
+    Update,
+)
 from telegram.constants import ChatType
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
@@ -120,17 +128,18 @@ def _source(message: Message) -> Message | None:
 
 
 def _author(message: Message) -> str | None:
+    """Who wrote the flagged message: for a forward, whoever said it first."""
+    origin = message.forward_origin
+    if isinstance(origin, MessageOriginUser):
+        return origin.sender_user.full_name
+    if isinstance(origin, MessageOriginHiddenUser):
+        return origin.sender_user_name
+    if isinstance(origin, MessageOriginChat):
+        return origin.sender_chat.title
+    if isinstance(origin, MessageOriginChannel):
+        return origin.chat.title
     if message.sender_chat is not None:
         return message.sender_chat.title
-    if message.forward_origin is not None:
-        origin = message.forward_origin
-        for attribute in ("sender_user", "sender_chat", "chat"):
-            sender = getattr(origin, attribute, None)
-            if sender is not None:
-                return str(getattr(sender, "full_name", None) or getattr(sender, "title", ""))
-        name = getattr(origin, "sender_user_name", None)
-        if name:
-            return str(name)
     if message.from_user is not None:
         return message.from_user.full_name
     return None

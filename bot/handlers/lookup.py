@@ -70,7 +70,7 @@ async def start(update: Update, context: Context) -> None:
 
 async def help_command(update: Update, context: Context) -> None:
     lang = await language(update, context)
-    bot_name = services.get(context).bot_username or context.bot.username
+    bot_name = context.bot.username
     await reply(update, Rendered(t(lang, "help").replace("{bot}", bot_name)))
 
 
@@ -161,7 +161,7 @@ async def unknown_command(update: Update, context: Context) -> None:
     if message is None or not message.text:
         return
     command = message.text.split(maxsplit=1)[0]
-    username = services.get(context).bot_username or context.bot.username or ""
+    username = context.bot.username
     addressed = "@" in command and command.split("@", 1)[1].lower() == username.lower()
     if is_private(update) or addressed:
         lang = await language(update, context)
