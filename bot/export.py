@@ -1,0 +1,261 @@
+"""Render a chat's flag log as CSV, Markdown or JSON bytes. Pure functions, no I/O."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.store import STATUSES, Flag, FlagEvent
+
+Histories = Mapping[int, Sequence[FlagEvent]]
+
+CSV_HEADER = (
+    "number",
+    "time (UTC)",
+    "round",
+    "speaker",
+    "text",
+    "flagged by",
+    "status",
+    "assignee",
+    "matches",
+    "note",
+    "retracted",
+    "link",
+    "history",
+)
+
+# Control characters other than tab and line breaks break spreadsheets and viewers.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A cell starting with one of these is run as a formula by spreadsheet apps.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _utc(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _short_utc(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def message_link(flag: Flag) -> str:
+    """The flag's source link, or a t.me link to its message in a supergroup."""
+    if flag.source_link:
+        return flag.source_link
+    message = flag.source_message_id or flag.message_id
+    chat = str(flag.chat_id)
+    # Only supergroups and channels (ids -100…) have public t.me/c/ message links.
+    if message and chat.startswith("-100") and len(chat) > 4:
+        return f"https://t.me/c/{chat[4:]}/{message}"
+    return ""
+
+
+def _retracted(flag: Flag) -> str:
+    if flag.retracted_at is None:
+        return ""
+    return f"{_utc(flag.retracted_at)} {flag.retract_reason or ''}".strip()
+
+
+def _change(event: FlagEvent) -> str:
+    if event.action == "created":
+        return "created"
+    if event.action in ("status", "assign", "edit"):
+        return f"{event.action}: {event.old_value or '—'} → {event.new_value or '—'}"
+    return event.action
+
+
+def _history_line(event: FlagEvent) -> str:
+    line = f"{_short_utc(event.at)} {_change(event)}"
+    if event.by_name:
+        line += f" ({event.by_name})"
+    if event.note and event.action != "retract":
+        line += f": {event.note}"
+    elif event.action == "retract" and event.new_value:
+        line += f": {event.new_value}"
+    return line
+
+
+# -- CSV ----------------------------------------------------------------------------
+
+
+def _cell(value: str | None) -> str:
+    """Plain text a spreadsheet shows as typed: no control bytes, never a formula."""
+    text = _CONTROL.sub("", value or "")
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def to_csv(flags: Sequence[Flag], histories: Histories) -> bytes:
+    """One row per flag; UTF-8 with a BOM so Excel picks the right encoding."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for flag in flags:
+        history = "\n".join(_history_line(event) for event in histories.get(flag.number, ()))
+        writer.writerow(
+            (
+                flag.number,
+                _utc(flag.created_at),
+                _cell(flag.round_name),
+                _cell(flag.speaker),
+                _cell(flag.text),
+                _cell(flag.flagged_by_name),
+                flag.status,
+                _cell(flag.assignee),
+                _cell("; ".join(flag.matches)),
+                _cell(flag.note),
+                _cell(_retracted(flag)),
+                _cell(message_link(flag)),
+                _cell(history),
+            )
+        )
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+# -- Markdown -----------------------------------------------------------------------
+
+# Everything CommonMark or GFM could read as markup inside a line; a backslash
+# makes any ASCII punctuation literal.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>|~&#!])")
+_LINE_START_MARKER = re.compile(r"^(\s*)([+\-=>])")
+_ORDERED_LIST_MARKER = re.compile(r"^(\s*\d+)([.)])")
+
+
+def md_escape(text: str) -> str:
+    """Text that renders as itself in Markdown; lines are kept, indentation dropped."""
+    lines = []
+    for raw in _CONTROL.sub("", text).splitlines() or [""]:
+        # Four leading spaces would start a code block.
+        line = _MARKDOWN_INLINE.sub(r"\\\1", raw.strip())
+        line = _LINE_START_MARKER.sub(r"\1\\\2", line)
+        line = _ORDERED_LIST_MARKER.sub(r"\1\\\2", line)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _inline(text: str) -> str:
+    """Escaped and kept on one line, for list items and headings."""
+    return " ".join(line for line in md_escape(text).split("\n") if line)
+
+
+def _link(url: str) -> str:
+    if re.fullmatch(r"https?://[^\s<>]+", url):
+        return f"<{url}>"
+    return _inline(url)
+
+
+def _label(status: str) -> str:
+    return status.capitalize()
+
+
+def _flag_section(flag: Flag, history: Sequence[FlagEvent]) -> list[str]:
+    state = f"Retracted (was {flag.status})" if flag.retracted else _label(flag.status)
+    byline = [f"{_short_utc(flag.created_at)} UTC"]
+    if flag.round_name:
+        byline.append(_inline(flag.round_name))
+    if flag.speaker:
+        byline.append(f"**{_inline(flag.speaker)}**")
+    lines = [f"## #{flag.number} · {state}", "", " · ".join(byline), ""]
+    lines += [f"> {line}" if line else ">" for line in md_escape(flag.text).split("\n")]
+    lines.append("")
+    lines.append(f"- Flagged by: {_inline(flag.flagged_by_name)}")
+    if flag.assignee:
+        lines.append(f"- Assigned to: {_inline(flag.assignee)}")
+    if flag.matches:
+        lines.append(f"- Playbook: {', '.join(_inline(ref) for ref in flag.matches)}")
+    if flag.note:
+        lines.append("- Notes:")
+        lines += [f"  - {_inline(note)}" for note in flag.note.splitlines() if note.strip()]
+    if flag.retracted_at is not None:
+        reason = f" — {_inline(flag.retract_reason)}" if flag.retract_reason else ""
+        lines.append(f"- Retracted: {_short_utc(flag.retracted_at)} UTC{reason}")
+    link = message_link(flag)
+    if link:
+        lines.append(f"- Link: {_link(link)}")
+    if history:
+        lines.append("- History:")
+        lines += [f"  - {_inline(_history_line(event))}" for event in history]
+    lines.append("")
+    return lines
+
+
+def to_markdown(
+    flags: Sequence[Flag],
+    histories: Histories,
+    *,
+    chat_title: str | None,
+    round_name: str | None,
+) -> bytes:
+    """A phone-readable report: heading, counts by status, then one short section per flag."""
+    counts = dict.fromkeys(STATUSES, 0)
+    retracted = 0
+    for flag in flags:
+        if flag.retracted:
+            retracted += 1
+        else:
+            counts[flag.status] = counts.get(flag.status, 0) + 1
+    title = _inline(chat_title) if chat_title else "this chat"
+    scope = f"Round: {_inline(round_name)}" if round_name else "All rounds"
+    plural = "" if len(flags) == 1 else "s"
+    lines = [f"# Flag log: {title}", "", f"{scope} · {len(flags)} flag{plural}", ""]
+    lines += [f"- {_label(status)}: {count}" for status, count in counts.items()]
+    lines += [f"- Retracted: {retracted}", ""]
+    if not flags:
+        lines += ["No flags.", ""]
+    for flag in flags:
+        lines.append("---")
+        lines.append("")
+        lines += _flag_section(flag, histories.get(flag.number, ()))
+    return "\n".join(lines).encode("utf-8")
+
+
+# -- JSON ---------------------------------------------------------------------------
+
+
+def _event_json(event: FlagEvent) -> dict[str, Any]:
+    return {
+        "at": _utc(event.at),
+        "action": event.action,
+        "old_value": event.old_value,
+        "new_value": event.new_value,
+        "note": event.note,
+        "by": {"id": event.by_id, "name": event.by_name},
+    }
+
+
+def _flag_json(flag: Flag, history: Sequence[FlagEvent]) -> dict[str, Any]:
+    return {
+        "chat_id": flag.chat_id,
+        "number": flag.number,
+        "created_at": _utc(flag.created_at),
+        "round": flag.round_name,
+        "speaker": flag.speaker,
+        "text": flag.text,
+        "flagged_by": {"id": flag.flagged_by_id, "name": flag.flagged_by_name},
+        "status": flag.status,
+        "assignee": flag.assignee,
+        "matches": list(flag.matches),
+        "note": flag.note,
+        "retracted_at": None if flag.retracted_at is None else _utc(flag.retracted_at),
+        "retract_reason": flag.retract_reason,
+        "message_id": flag.message_id,
+        "source_message_id": flag.source_message_id,
+        "source_author": flag.source_author,
+        "link": message_link(flag) or None,
+        "history": [_event_json(event) for event in history],
+    }
+
+
+def to_json(flags: Sequence[Flag], histories: Histories) -> bytes:
+    """Every field and the full history, for machines; UTF-8, not ASCII-escaped."""
+    document = {
+        "format": "playbook-bot/flags",
+        "version": 1,
+        "flags": [_flag_json(flag, histories.get(flag.number, ())) for flag in flags],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
