@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from bot.playbook import Kind
 
 MAX_BYTES = 64
+# No chat has a billion flags: a larger flag number or log offset is forged (SQLite
+# cannot even take some of them, and a Prev button built from one would not fit).
+MAX_NUMBER = 10**9
 
 _KIND_CODE: dict[Kind, str] = {"principle": "p", "term": "t", "tactic": "k", "claim": "c"}
 _CODE_KIND: dict[str, Kind] = {code: kind for kind, code in _KIND_CODE.items()}
@@ -94,11 +97,12 @@ def parse(data: str | None) -> Callback | None:
             return SetLanguage(rest)
         elif head == "f":
             action, number, arg = rest.split(":", 2)
-            if int(number) > 0:
+            if 0 < int(number) <= MAX_NUMBER:
                 return FlagAction(action, int(number), arg)
         elif head == "log":
             offset, _, filter_code = rest.partition(":")
-            return LogPage(max(0, int(offset)), filter_code)
+            if int(offset) <= MAX_NUMBER:
+                return LogPage(max(0, int(offset)), filter_code)
     except ValueError:
         return None
     return None

@@ -20,9 +20,31 @@ class RedactingFormatter(logging.Formatter):
         return line.replace(self.token, "<token>") if self.token else line
 
 
+class RedactingFilter(logging.Filter):
+    """Takes the token out of the record itself, so that handlers after ours (pytest's,
+    an error tracker's) never see it either: PTB logs the Bot API URL at DEBUG."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.token:
+            return True
+        message = record.getMessage()
+        if self.token in message:
+            record.msg, record.args = message.replace(self.token, "<token>"), ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = record.exc_text.replace(self.token, "<token>")
+        return True
+
+
 def configure(level: str, token: str) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(RedactingFormatter(token))
+    handler.addFilter(RedactingFilter(token))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -355,11 +355,13 @@ def load_playbook(directory: Path) -> Playbook:
     seen_ids: dict[str, str] = {}
     seen_numbers: dict[int, str] = {}
 
+    all_loaded = True
     for path in files:
         display = str(path)
         parsed, lines, file_problems = _load_file(path, display)
         problems.extend(file_problems)
         if parsed is None:
+            all_loaded = False
             continue
         for index, source in enumerate(parsed.sources):
             if source.id in sources:
@@ -408,7 +410,10 @@ def load_playbook(directory: Path) -> Playbook:
         tactics=collected["tactics"],
         claims=collected["claims"],
     )
-    problems.extend(_cross_reference_problems(playbook, origin))
+    # A file that did not load defines none of its entries: checking references to them
+    # would bury its one real problem under dozens of "refers to unknown" ones.
+    if all_loaded:
+        problems.extend(_cross_reference_problems(playbook, origin))
     if problems:
         raise ContentError(problems)
     return playbook

@@ -9,7 +9,7 @@ from telegram.constants import ChatType
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot import access, callbacks, services
-from bot.handlers.common import Context, language, reply, show
+from bot.handlers.common import Context, language, reply, show, stale_button
 from bot.handlers.flags import actor, group_log
 from bot.i18n import t
 from bot.render import Rendered, esc, shorten
@@ -79,6 +79,7 @@ async def purge_button(update: Update, context: Context) -> None:
     query = update.callback_query
     parsed = callbacks.parse(query.data if query else None)
     if query is None or not isinstance(parsed, callbacks.FlagAction):
+        await stale_button(update, context)
         return
     lang = await language(update, context)
     chat = update.effective_chat

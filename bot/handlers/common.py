@@ -11,6 +11,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot import services
+from bot.i18n import t
 from bot.playbook import Lang, as_lang
 from bot.render import Rendered
 
@@ -82,6 +83,14 @@ async def show(update: Update, rendered: Rendered) -> None:
         if query.message is None or "not found" not in str(exc).lower():
             raise
         await query.message.chat.send_message(rendered.text, reply_markup=rendered.keyboard)
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    """Answer a button whose data this bot cannot act on (old, forged or malformed), so
+    the user's client stops waiting and says why."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(t(await language(update, context), "stale_button"), show_alert=True)
 
 
 def command_args(context: Context) -> str:

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from telegram import Update
-from telegram.error import Conflict, Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, TelegramError
 from telegram.ext import Application
 
 from bot import services
@@ -60,8 +60,12 @@ async def on_error(update: object, context: Context) -> None:
     text = t(lang, "error_generic")
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(text, show_alert=True)
-        elif update.effective_message is not None:
+            try:
+                await update.callback_query.answer(text, show_alert=True)
+                return
+            except BadRequest:
+                pass  # the button was answered before the failure: say it in the chat
+        if update.effective_message is not None:
             await update.effective_message.reply_text(text)
     except TelegramError:
         log.warning("could not tell the user about the failure (%s)", update_ids(update))

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
 from bot import access, callbacks, export, render_log, services
-from bot.handlers.common import Context, command_text, language, reply, show
+from bot.handlers.common import Context, command_text, language, reply, show, stale_button
 from bot.handlers.flags import actor, group_log
 from bot.i18n import t
 from bot.playbook import Lang
@@ -116,6 +116,7 @@ async def log_button(update: Update, context: Context) -> None:
     query = update.callback_query
     parsed = callbacks.parse(query.data if query else None)
     if query is None or not isinstance(parsed, callbacks.LogPage):
+        await stale_button(update, context)
         return
     lang = await language(update, context)
     chat = update.effective_chat

@@ -27,7 +27,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import access, callbacks, render_log, services
-from bot.handlers.common import Context, command_text, language, reply
+from bot.handlers.common import Context, command_text, language, reply, stale_button
 from bot.i18n import Html, t
 from bot.playbook import Lang
 from bot.render import Rendered, esc, shorten
@@ -278,6 +278,7 @@ async def verdict_button(update: Update, context: Context) -> None:
     query = update.callback_query
     parsed = callbacks.parse(query.data if query else None)
     if query is None or not isinstance(parsed, callbacks.FlagAction) or parsed.action != "v":
+        await stale_button(update, context)
         return
     lang = await language(update, context)
     status = parse_status(parsed.arg)

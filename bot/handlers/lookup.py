@@ -22,6 +22,7 @@ from bot.handlers.common import (
     remember_language,
     reply,
     show,
+    stale_button,
 )
 from bot.i18n import t
 from bot.playbook import Kind, Lang, as_kind, as_lang
@@ -191,3 +192,5 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
 def register_fallbacks(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Added last, so every real command has had its chance first."""
     application.add_handler(MessageHandler(NEW_MESSAGES & filters.COMMAND, unknown_command))
+    # Buttons no other handler claims (malformed or forged data) still get an answer.
+    application.add_handler(CallbackQueryHandler(stale_button))
