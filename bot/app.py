@@ -24,6 +24,7 @@ from bot.config import Settings
 from bot.handlers import admin, errors, flag_log, flags, inline, lookup, watch
 from bot.i18n import t
 from bot.playbook import LANGUAGES, Lang
+from bot.polling import AcknowledgeWhenHandled
 from bot.services import Library, Services
 from bot.store import Store
 
@@ -93,12 +94,14 @@ def build_application(settings: Settings, library: Library | None = None) -> Any
     defaults = Defaults(
         parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
     )
+    get_updates_request = AcknowledgeWhenHandled()
     builder = (
         ApplicationBuilder()
         .token(settings.token())
         .base_url(settings.bot_api_url)
         .base_file_url(settings.bot_api_url.removesuffix("/bot") + "/file/bot")
         .defaults(defaults)
+        .get_updates_request(get_updates_request)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -110,6 +113,7 @@ def build_application(settings: Settings, library: Library | None = None) -> Any
             AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)  # type: ignore[arg-type]
         )
     application = builder.build()
+    get_updates_request.queue = application.update_queue
     application.bot_data[services.KEY] = Services(settings=settings, library=library)
     lookup.register(application)
     inline.register(application)

@@ -1049,6 +1049,14 @@ class Store:
         if not rows:
             raise FlagNotFound(chat_id, number)
 
+    async def flag_from_command(self, chat_id: int, message_id: int) -> Flag | None:
+        """The flag that message (a /flag command) created, if it created one."""
+        row = await self._read_one(
+            f"SELECT {_columns()} FROM flags WHERE chat_id = ? AND message_id = ?",
+            (chat_id, message_id),
+        )
+        return None if row is None else _flag(row)
+
     async def flag_by_message(self, chat_id: int, message_id: int) -> Flag | None:
         """The newest flag made by, or about, that message."""
         row = await self._read_one(

@@ -355,6 +355,35 @@ async def test_a_500_on_the_confirmation_loses_no_flag_and_logs_ids_not_text(
         assert "7f3a9c" not in full_text(record), record.getMessage()
 
 
+async def test_a_flag_delivered_again_after_a_crash_is_not_logged_twice(
+    api: FakeBotAPI, tmp_path: Path, library: Library
+) -> None:
+    """The bot acknowledges an update only after handling it, so one handled just
+    before a crash comes again: it must not become a second flag, and a confirmation
+    that never went out is sent then."""
+    settings = make_settings(api, tmp_path, allowed_chats=frozenset({GROUP}))
+    taras = api.user(FLAGGER, "Taras")
+    async with running(api, settings, library) as bot:
+        confirmed = api.send_text(GROUP, taras, "/flag the first statement")
+        [first] = await bot.feed(confirmed)
+        assert "#1 flagged" in first["text"]
+        assert await bot.feed(confirmed) == [], "a confirmed flag is not confirmed again"
+
+        api.fail_next("sendMessage", 500, times=2)  # the confirmation, then the apology
+        unconfirmed = api.send_text(GROUP, taras, "/flag the second statement")
+        await process(bot, unconfirmed)
+        [again] = await bot.feed(unconfirmed)
+        assert "#2 flagged" in again["text"]
+        assert again["reply_parameters"]["message_id"] == unconfirmed["message"]["message_id"]
+
+        stored = await flags_in(bot, GROUP)
+        assert [(f.number, f.text) for f in stored] == [
+            (1, "the first statement"),
+            (2, "the second statement"),
+        ]
+        assert stored[1].confirmation_message_id == again["message_id"]
+
+
 async def test_a_stalled_send_times_out_as_a_handled_error_and_the_flag_is_kept(
     api: FakeBotAPI, tmp_path: Path, library: Library, caplog: pytest.LogCaptureFixture
 ) -> None:

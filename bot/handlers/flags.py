@@ -154,6 +154,14 @@ async def flag(update: Update, context: Context) -> None:
         return
     chat_id, lang = scope
     svc = services.get(context)
+    store = svc.require_store()
+    done = await store.flag_from_command(chat_id, message.message_id)
+    if done is not None:
+        # Telegram sends an update again if the bot stopped before acknowledging it
+        # (bot.polling): the flag exists, so at most the confirmation is missing.
+        if done.confirmation_message_id is None:
+            await _confirm(update, svc, done, lang)
+        return
     typed = command_text(message)
     source = _source(message)
     source_text = (source.text or source.caption or "") if source is not None else ""
@@ -171,7 +179,7 @@ async def flag(update: Update, context: Context) -> None:
         return
     who = actor(update)
     matches = svc.library.index.mentions(text, kinds=("term", "claim"))
-    record = await svc.require_store().add_flag(
+    record = await store.add_flag(
         chat_id,
         text=text,
         speaker=speaker,
@@ -184,10 +192,17 @@ async def flag(update: Update, context: Context) -> None:
         matches=[f"{hit.entry.kind}:{hit.entry.id}" for hit in matches],
         note=note,
     )
+    await _confirm(update, svc, record, lang)
+    await refresh_board(context, chat_id)
+
+
+async def _confirm(update: Update, svc: services.Services, record: Flag, lang: Lang) -> None:
+    """Reply "#N flagged" and remember the reply: verdicts are announced under it."""
     confirmation = await reply(update, render_log.confirmation(record, svc.library.playbook, lang))
     if confirmation is not None:
-        await svc.require_store().set_confirmation(chat_id, record.number, confirmation.message_id)
-    await refresh_board(context, chat_id)
+        await svc.require_store().set_confirmation(
+            record.chat_id, record.number, confirmation.message_id
+        )
 
 
 def _may_judge(flag: Flag, who: Actor) -> bool:
