@@ -122,6 +122,12 @@ def main() -> int:
     )
     report("shipped: playbook search (repeated)", measure(index.search, batch, args.rounds))
     report("shipped: naive WRatio baseline", measure(naive(shipped), batch, args.rounds))
+    # What /flag and term watch run on every statement.
+    statements = [f"Lavrov told the table that {query}, and nothing else" for query in batch]
+    report(
+        "shipped: mentions in a statement (new)",
+        measure(index.mentions, statements, args.rounds, cold(index)),
+    )
 
     big = shipped + generated(shipped, args.entries)
     start = time.perf_counter()

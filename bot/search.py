@@ -165,10 +165,22 @@ class SearchIndex:
         }
         self._unknown_idf = math.log(1 + total)
         self._expand = lru_cache(maxsize=4096)(self._expand_uncached)
+        # For mentions(): the aliases each word appears in, and the words of 5+ letters
+        # (only those may match with a typo) by length.
+        self._aliases_with: dict[str, list[int]] = defaultdict(list)
+        typo_prone: dict[int, set[str]] = defaultdict(set)
+        for position, alias in enumerate(self._aliases):
+            for word in dict.fromkeys(alias.words):
+                self._aliases_with[word].append(position)
+                if len(word) >= 5:
+                    typo_prone[len(word)].add(word)
+        self._typo_prone_by_length = {size: sorted(words) for size, words in typo_prone.items()}
+        self._alias_words_near = lru_cache(maxsize=8192)(self._alias_words_near_uncached)
 
     def forget_cached_words(self) -> None:
-        """Empty the typed-word cache (benchmarks measure new queries with it)."""
+        """Empty the typed-word caches (benchmarks measure new queries with them)."""
         self._expand.cache_clear()
+        self._alias_words_near.cache_clear()
 
     # -- words ----------------------------------------------------------------
 
@@ -335,39 +347,88 @@ class SearchIndex:
         positions: dict[str, list[int]] = defaultdict(list)
         for position, word in enumerate(words):
             positions[word].append(position)
-        vocabulary = list(positions)
+        near = self._typo_matches(positions)
         found: dict[int, float] = {}
-        for alias in self._aliases:
+        for position in self._candidate_aliases(positions.keys() | near.keys()):
+            alias = self._aliases[position]
             entry = self.entries[alias.entry_index]
             if entry.kind not in kinds:
                 continue
+            # A one-word alias must be long enough not to be an everyday word.
             if len(alias.words) == 1 and len(alias.words[0]) < 7:
                 continue
-            score = _alias_score(alias.words, positions, vocabulary)
+            score = _alias_score(alias.words, positions, near)
             if score is not None and score > found.get(alias.entry_index, 0.0):
                 found[alias.entry_index] = score
         hits = [Hit(self.entries[i], s) for i, s in found.items() if s >= CONFIDENT]
         hits.sort(key=lambda h: -h.score)
         return hits[:limit]
 
+    def _candidate_aliases(self, present: Iterable[str]) -> list[int]:
+        """Aliases all of whose words are present (exactly or with a typo), in the
+        order they were indexed: looking each alias up costs a Python call per alias,
+        hundreds per message; most share no word with it."""
+        counts: dict[int, int] = defaultdict(int)
+        for word in present:
+            for position in self._aliases_with.get(word, ()):
+                counts[position] += 1
+        return sorted(
+            position
+            for position, count in counts.items()
+            if count == len(set(self._aliases[position].words))
+        )
+
+    def _typo_matches(self, positions: dict[str, list[int]]) -> dict[str, tuple[float, list[int]]]:
+        """For each alias word the message has only with a typo: the similarity and the
+        places of its closest message word (the first of equals, in message order)."""
+        near: dict[str, tuple[float, list[int]]] = {}
+        for word, places in positions.items():
+            for alias_word, similarity in self._alias_words_near(word):
+                if alias_word not in positions and similarity > near.get(alias_word, (0.0,))[0]:
+                    near[alias_word] = (similarity, places)
+        return near
+
+    def _alias_words_near_uncached(self, word: str) -> tuple[tuple[str, float], ...]:
+        """Alias words of 5+ letters within a typo of ``word``, by fuzz.ratio."""
+        # ratio = 2 * common / (len(a) + len(b)): at 84 or more, neither word may be
+        # more than 1.38 times as long as the other.
+        stretch = 200 / _TYPO_CUTOFF - 1
+        shortest = max(5, math.ceil(len(word) / stretch - 1e-9))
+        longest = math.floor(len(word) * stretch + 1e-9)
+        choices = [
+            alias_word
+            for size in range(shortest, longest + 1)
+            for alias_word in self._typo_prone_by_length.get(size, ())
+        ]
+        return tuple(
+            (alias_word, similarity)
+            for alias_word, similarity, _ in process.extract(
+                word, choices, scorer=fuzz.ratio, score_cutoff=_TYPO_CUTOFF, limit=None
+            )
+        )
+
+
+# How close a typed word must be to an alias word to count as it (fuzz.ratio).
+_TYPO_CUTOFF = 84.0
 
 _KIND_ORDER: dict[Kind, int] = {"principle": 0, "term": 1, "claim": 2, "tactic": 3}
 
 
 def _alias_score(
-    alias: Sequence[str], positions: dict[str, list[int]], vocabulary: list[str]
+    alias: Sequence[str],
+    positions: dict[str, list[int]],
+    near: dict[str, tuple[float, list[int]]],
 ) -> float | None:
     matched: list[tuple[float, list[int]]] = []
     for word in alias:
-        if word in positions:
-            matched.append((100.0, positions[word]))
+        places = positions.get(word)
+        if places is not None:
+            matched.append((100.0, places))
             continue
-        if len(word) < 5:
+        typo = near.get(word) if len(word) >= 5 else None
+        if typo is None:
             return None
-        best = process.extractOne(word, vocabulary, scorer=fuzz.ratio, score_cutoff=84.0)
-        if best is None:
-            return None
-        matched.append((best[1], positions[best[0]]))
+        matched.append(typo)
     # The words must stand close together: within the alias length plus a few words.
     window = len(alias) + 3
     starts = matched[0][1]
