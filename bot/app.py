@@ -23,6 +23,7 @@ from bot import services
 from bot.config import Settings
 from bot.handlers import admin, errors, flag_log, flags, inline, lookup, watch
 from bot.i18n import t
+from bot.ordering import PerChatOrder
 from bot.playbook import LANGUAGES, Lang
 from bot.polling import AcknowledgeWhenHandled
 from bot.services import Library, Services
@@ -102,6 +103,7 @@ def build_application(settings: Settings, library: Library | None = None) -> Any
         .base_file_url(settings.bot_api_url.removesuffix("/bot") + "/file/bot")
         .defaults(defaults)
         .get_updates_request(get_updates_request)
+        .concurrent_updates(PerChatOrder())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
