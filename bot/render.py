@@ -45,18 +45,12 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+_TAG = re.compile(r"<[^>]*(?:>|$)")
+
+
 def visible_length(html_text: str) -> int:
     """Length as Telegram counts it: after tags and entities are parsed, in UTF-16."""
-    plain = []
-    in_tag = False
-    for ch in html_text:
-        if ch == "<":
-            in_tag = True
-        elif ch == ">" and in_tag:
-            in_tag = False
-        elif not in_tag:
-            plain.append(ch)
-    return utf16_len(html.unescape("".join(plain)))
+    return utf16_len(html.unescape(_TAG.sub("", html_text)))
 
 
 def shorten(text: str, limit: int) -> str:
