@@ -515,7 +515,7 @@ class FakeBotAPI:
         self._commands: dict[tuple[str, str], list[JSONDict]] = {}
         self._menu_buttons: dict[int | None, JSONDict] = {}
         self._faults: dict[str, deque[ApiError]] = defaultdict(deque)
-        self._stalls: dict[str, deque[float]] = defaultdict(deque)
+        self._stalls: dict[str, deque[tuple[float, int | None]]] = defaultdict(deque)
         self._conflict = False
         self._webhook_url = ""
         self._allowed_updates: list[str] | None = None
@@ -706,6 +706,16 @@ class FakeBotAPI:
                 )
             await asyncio.sleep(0.01)
 
+    async def wait_acknowledged(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        """Wait until a getUpdates offset has confirmed every update sent so far."""
+        deadline = time.monotonic() + timeout
+        while self.pending_updates:
+            if time.monotonic() >= deadline:
+                raise AssertionError(
+                    f"{len(self.pending_updates)} updates still unacknowledged after {timeout}s"
+                )
+            await asyncio.sleep(0.01)
+
     def wait_for_sync(
         self,
         method: str | None,
@@ -785,10 +795,13 @@ class FakeBotAPI:
         with self._lock:
             self._faults[method.lower()].extend([error] * times)
 
-    def stall_next(self, method: str, seconds: float, times: int = 1) -> None:
-        """Make the next ``times`` calls of ``method`` hang ``seconds`` before being answered."""
+    def stall_next(
+        self, method: str, seconds: float, times: int = 1, *, chat_id: int | None = None
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` (to ``chat_id``, if given) hang
+        ``seconds`` before being answered."""
         with self._lock:
-            self._stalls[method.lower()].extend([seconds] * times)
+            self._stalls[method.lower()].extend([(seconds, chat_id)] * times)
 
     def conflict_get_updates(self, enabled: bool = True) -> None:
         """While enabled, getUpdates answers 409 Conflict, as when a second instance polls."""
@@ -831,7 +844,7 @@ class FakeBotAPI:
             return self._finish(method, params, files, ApiError(401, UNAUTHORIZED))
         if handler is None:
             return self._finish(method, params, files, ApiError(404, NOT_FOUND))
-        self._stall(method)
+        self._stall(method, params)
         fault = self._take_fault(method)
         if fault is not None:
             return self._finish(method, params, files, fault, scripted=True)
@@ -869,10 +882,15 @@ class FakeBotAPI:
             self._changed.notify_all()
         return status, response
 
-    def _stall(self, method: str) -> None:
+    def _stall(self, method: str, params: JSONDict) -> None:
+        seconds = 0.0
         with self._lock:
             stalls = self._stalls.get(method.lower())
-            seconds = stalls.popleft() if stalls else 0.0
+            if stalls:
+                wait, chat_id = stalls[0]
+                if chat_id is None or str(params.get("chat_id")) == str(chat_id):
+                    seconds = wait
+                    stalls.popleft()
         if seconds:
             self._stopping.wait(seconds)
 
