@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from telegram.error import Conflict
+
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
@@ -41,6 +43,15 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class RepeatedConflict(logging.Filter):
+    """Drops python-telegram-bot's traceback for its last getUpdates on the way out,
+    which meets the same 409 Conflict that stopped the bot: bot.errors has already
+    said what happened, in one line, and a second report would bury it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], Conflict))
+
+
 def configure(level: str, token: str) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(RedactingFormatter(token))
@@ -51,3 +62,4 @@ def configure(level: str, token: str) -> None:
     # httpx logs every request URL at INFO, and each URL contains the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("telegram.ext.Updater").addFilter(RepeatedConflict())
