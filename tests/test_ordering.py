@@ -4,6 +4,7 @@ Application's own update queue (as polling and the webhook feed it)."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,18 @@ MEMBER = 301
 READER = 302
 
 
+@pytest.fixture
+async def bot(api: FakeBotAPI, tmp_path: Path, library: Library) -> AsyncIterator[Bot]:
+    """The real Application with GROUP enrolled; started by each test, through its queue."""
+    settings = make_settings(api, tmp_path, allowed_chats=frozenset({GROUP}))
+    running = await start_bot(api, settings, library)
+    try:
+        yield running
+    finally:
+        await stop_bot(running)
+    assert api.rejections == []
+
+
 async def handle_through_the_queue(bot: Bot, updates: list[dict[str, Any]]) -> None:
     application = bot.application
     await application.start()
@@ -31,51 +44,38 @@ async def handle_through_the_queue(bot: Bot, updates: list[dict[str, Any]]) -> N
         await application.stop()
 
 
-async def test_a_slow_reply_holds_up_its_own_chat_only(
-    api: FakeBotAPI, tmp_path: Path, library: Library
-) -> None:
-    settings = make_settings(api, tmp_path, allowed_chats=frozenset({GROUP}))
-    bot = await start_bot(api, settings, library)
-    try:
-        member = api.user(MEMBER, "Taras")
-        reader = api.user(READER, "Ann", language_code="en")
-        api.stall_next("sendMessage", 0.5, chat_id=GROUP)  # slow with the first confirmation
-        flags = [api.send_text(GROUP, member, f"/flag statement number {n}") for n in (1, 2, 3)]
-        lookup = api.send_text(READER, reader, "/term root cuases")
-        await handle_through_the_queue(bot, [*flags, lookup])
+async def test_a_slow_reply_holds_up_its_own_chat_only(api: FakeBotAPI, bot: Bot) -> None:
+    member = api.user(MEMBER, "Taras")
+    reader = api.user(READER, "Ann", language_code="en")
+    api.stall_next("sendMessage", 0.5, chat_id=GROUP)  # slow with the first confirmation
+    flags = [api.send_text(GROUP, member, f"/flag statement number {n}") for n in (1, 2, 3)]
+    lookup = api.send_text(READER, reader, "/term root cuases")
+    await handle_through_the_queue(bot, [*flags, lookup])
 
-        sent = [call for call in api.calls if call.method == "sendMessage"]
-        # Calls are recorded as they are answered: the lookup did not wait for the group.
-        assert sent[0].params["chat_id"] == READER
-        assert "Elimination of root causes" in sent[0].params["text"]
-        confirmations = [call.params for call in sent if call.params["chat_id"] == GROUP]
-        replied_to = [params["reply_parameters"]["message_id"] for params in confirmations]
-        assert replied_to == [update["message"]["message_id"] for update in flags]
-        for number, params in enumerate(confirmations, start=1):
-            assert f"#{number} flagged" in params["text"]
-            assert f"statement number {number}" in params["text"]
-        assert api.rejections == []
-    finally:
-        await stop_bot(bot)
+    sent = [call for call in api.calls if call.method == "sendMessage"]
+    # Calls are recorded as they are answered: the lookup did not wait for the group.
+    assert sent[0].params["chat_id"] == READER
+    assert "Elimination of root causes" in sent[0].params["text"]
+    confirmations = [call.params for call in sent if call.params["chat_id"] == GROUP]
+    replied_to = [params["reply_parameters"]["message_id"] for params in confirmations]
+    assert replied_to == [update["message"]["message_id"] for update in flags]
+    for number, params in enumerate(confirmations, start=1):
+        assert f"#{number} flagged" in params["text"]
+        assert f"statement number {number}" in params["text"]
 
 
 async def test_one_chats_burst_is_numbered_in_the_order_it_was_sent(
-    api: FakeBotAPI, tmp_path: Path, library: Library
+    api: FakeBotAPI, bot: Bot
 ) -> None:
-    settings = make_settings(api, tmp_path, allowed_chats=frozenset({GROUP}))
-    bot = await start_bot(api, settings, library)
-    try:
-        people = [api.user(400 + n, f"Delegate {n}") for n in range(5)]
-        updates = [
-            api.send_text(GROUP, people[k % 5], f"/flag burst statement {k:02d}") for k in range(40)
-        ]
-        await handle_through_the_queue(bot, updates)
-        store = bot.application.bot_data["services"].require_store()
-        stored = await store.export_flags(GROUP)
-        assert [flag.number for flag in stored] == list(range(1, 41))
-        assert [flag.text for flag in stored] == [f"burst statement {k:02d}" for k in range(40)]
-    finally:
-        await stop_bot(bot)
+    people = [api.user(400 + n, f"Delegate {n}") for n in range(5)]
+    updates = [
+        api.send_text(GROUP, people[k % 5], f"/flag burst statement {k:02d}") for k in range(40)
+    ]
+    await handle_through_the_queue(bot, updates)
+    store = bot.application.bot_data["services"].require_store()
+    stored = await store.export_flags(GROUP)
+    assert [flag.number for flag in stored] == list(range(1, 41))
+    assert [flag.text for flag in stored] == [f"burst statement {k:02d}" for k in range(40)]
 
 
 async def test_the_order_key_is_the_chat_or_else_the_user(api: FakeBotAPI) -> None:
