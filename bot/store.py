@@ -30,6 +30,15 @@ STATUSES: Final[tuple[str, ...]] = ("open", "verified", "false", "misleading", "
 
 BUSY_TIMEOUT_MS: Final = 5_000
 MMAP_BYTES: Final = 1 << 30
+# Checkpoints (copying the WAL back into the file, with two fsyncs) run on a
+# connection of their own, off the writer's path: inline, every 1,000 pages, they
+# cost each flag about a third of its time, more in a big file. Pausing between
+# them lets a page rewritten many times be copied once. The writer still
+# checkpoints itself once the WAL reaches WAL_BACKSTOP_PAGES (80 MiB), which
+# bounds the WAL and lets it restart from its beginning under sustained load; by
+# then the background has copied all but the last pause's worth.
+WAL_BACKSTOP_PAGES: Final = 20_000
+CHECKPOINT_PAUSE_S: Final = 0.2
 
 _STATUS_LIST = ", ".join(f"'{status}'" for status in STATUSES)
 
@@ -227,6 +236,8 @@ _NEW_FLAG_FIELDS: Final = (
     "matches",
 )
 MAX_FLAG_BATCH: Final = 64
+# What SQLite decides for a new flag; the caller already knows everything else.
+_ADDED_COLUMNS: Final = "id, number, round_id, round_name"
 
 
 @functools.cache
@@ -251,7 +262,7 @@ def _add_flags_sql(count: int) -> str:
                 (SELECT id FROM rounds WHERE chat_id = ?1 AND ended_at IS NULL),
                 (SELECT name FROM rounds WHERE chat_id = ?1 AND ended_at IS NULL)
             )
-            RETURNING {_columns()}
+            RETURNING {_ADDED_COLUMNS}
         """
     row = f"({', '.join('?' * (len(_NEW_FLAG_FIELDS) + 1))})"
     return f"""
@@ -273,7 +284,7 @@ def _add_flags_sql(count: int) -> str:
             (SELECT name FROM rounds
              WHERE rounds.chat_id = numbered.chat_id AND ended_at IS NULL)
         FROM numbered ORDER BY position
-        RETURNING {_columns()}
+        RETURNING {_ADDED_COLUMNS}
     """
 
 
@@ -559,6 +570,7 @@ async def _connect(path: Path, *, writer: bool) -> aiosqlite.Connection:
             mode = str(rows[0][0]).lower()
             if mode != "wal":
                 raise StoreError(f"cannot use WAL journaling on {path} (got {mode})")
+            await connection.execute_fetchall(f"PRAGMA wal_autocheckpoint = {WAL_BACKSTOP_PAGES}")
         for pragma in (
             "synchronous = NORMAL",
             "foreign_keys = ON",
@@ -608,6 +620,7 @@ async def _migrate(connection: aiosqlite.Connection, path: Path) -> None:
 @dataclass(slots=True)
 class _NewFlag:
     values: tuple[Any, ...]
+    known: dict[str, Any]
     done: asyncio.Future[Flag]
 
 
@@ -626,11 +639,18 @@ class Store:
     """The bot's database. Create with ``await Store.open(path)``."""
 
     def __init__(
-        self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection
+        self,
+        path: Path,
+        writer: aiosqlite.Connection,
+        reader: aiosqlite.Connection,
+        checkpointer: aiosqlite.Connection,
     ) -> None:
         self._path = path
         self._writer = writer
         self._reader = reader
+        self._checkpointer = checkpointer
+        self._wal_grew = asyncio.Event()
+        self._checkpoints = asyncio.create_task(self._checkpoint_behind_writer())
         # One statement or transaction at a time on the write connection: an
         # autocommit statement issued while another task's BEGIN is open would
         # silently join (and share the fate of) that transaction.
@@ -647,20 +667,20 @@ class Store:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the folder for {path}: {exc}") from exc
-        writer: aiosqlite.Connection | None = None
+        opened: list[aiosqlite.Connection] = []
         try:
-            writer = await _connect(path, writer=True)
-            await _migrate(writer, path)
-            reader = await _connect(path, writer=False)
-        except (sqlite3.Error, OSError) as exc:
-            if writer is not None:
-                await writer.close()
-            raise StoreError(f"cannot open {path}: {_describe(exc)}") from exc
-        except BaseException:
-            if writer is not None:
-                await writer.close()
+            opened.append(await _connect(path, writer=True))
+            await _migrate(opened[0], path)
+            opened.append(await _connect(path, writer=False))
+            opened.append(await _connect(path, writer=False))
+        except BaseException as exc:
+            for connection in reversed(opened):
+                await connection.close()
+            if isinstance(exc, (sqlite3.Error, OSError)):
+                raise StoreError(f"cannot open {path}: {_describe(exc)}") from exc
             raise
-        return cls(path, writer, reader)
+        writer, reader, checkpointer = opened
+        return cls(path, writer, reader, checkpointer)
 
     @property
     def path(self) -> Path:
@@ -674,12 +694,17 @@ class Store:
             with suppress(Exception):
                 await asyncio.shield(self._flag_writer)
         self._closed = True
+        self._checkpoints.cancel()
+        with suppress(asyncio.CancelledError):
+            await self._checkpoints
         async with self._write_lock:
             # Keeps planner statistics fresh; the limit bounds ANALYZE on a big file.
             with suppress(sqlite3.Error):
                 await self._writer.execute_fetchall("PRAGMA analysis_limit = 400")
                 await self._writer.execute_fetchall("PRAGMA optimize")
+            await self._checkpointer.close()
             await self._reader.close()
+            # The last connection out checkpoints the rest and removes the WAL.
             await self._writer.close()
 
     async def __aenter__(self) -> Self:
@@ -694,6 +719,19 @@ class Store:
         await self.close()
 
     # -- plumbing -----------------------------------------------------------------
+
+    async def _checkpoint_behind_writer(self) -> None:
+        """Copy committed pages from the WAL into the file while the writer goes on.
+
+        PASSIVE never blocks the writer or the readers; what it cannot copy yet
+        stays in the WAL, committed, for the next round.
+        """
+        while True:
+            await self._wal_grew.wait()
+            self._wal_grew.clear()
+            with suppress(sqlite3.Error):
+                await self._checkpointer.execute_fetchall("PRAGMA wal_checkpoint(PASSIVE)")
+            await asyncio.sleep(CHECKPOINT_PAUSE_S)
 
     def _check_open(self) -> None:
         if self._closed:
@@ -724,6 +762,8 @@ class Store:
                 return list(await self._writer.execute_fetchall(sql, parameters))
             except sqlite3.Error as exc:
                 raise StoreError(_describe(exc)) from exc
+            finally:
+                self._wal_grew.set()
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -737,6 +777,7 @@ class Store:
             try:
                 yield self._writer
                 await self._writer.commit()
+                self._wal_grew.set()
             except BaseException as exc:
                 with suppress(sqlite3.Error):
                     await self._writer.rollback()
@@ -955,9 +996,11 @@ class Store:
         if not isinstance(text, str):
             raise TypeError("text must be a string")
         self._check_open()
+        now = datetime.now(UTC)
+        refs = tuple(dict.fromkeys(matches))
         values = (
             chat_id,
-            _now(),
+            _iso(now),
             text,
             speaker,
             None if speaker is None else speaker.casefold(),
@@ -968,9 +1011,30 @@ class Store:
             source_link,
             source_author,
             note or None,
-            json.dumps(list(dict.fromkeys(matches)), ensure_ascii=False),
+            json.dumps(refs, ensure_ascii=False),
         )
-        request = _NewFlag(values, asyncio.get_running_loop().create_future())
+        # The row as stored, but for what the INSERT decides: number and round.
+        known = {
+            "chat_id": chat_id,
+            "created_at": now,
+            "updated_at": now,
+            "text": text,
+            "speaker": speaker,
+            "flagged_by_id": flagged_by_id,
+            "flagged_by_name": flagged_by_name,
+            "message_id": message_id,
+            "source_message_id": source_message_id,
+            "source_link": source_link,
+            "source_author": source_author,
+            "confirmation_message_id": None,
+            "status": STATUSES[0],
+            "assignee": None,
+            "note": note or None,
+            "matches": refs,
+            "retracted_at": None,
+            "retract_reason": None,
+        }
+        request = _NewFlag(values, known, asyncio.get_running_loop().create_future())
         self._new_flags.append(request)
         if self._flag_writer is None:
             self._flag_writer = asyncio.create_task(self._write_new_flags())
@@ -1028,7 +1092,13 @@ class Store:
         # RETURNING has no defined order, but ids follow insertion, which is batch order.
         rows.sort(key=lambda row: int(row["id"]))
         for request, row in zip(batch, rows, strict=True):
-            _settle(request.done, _flag(row))
+            added = Flag(
+                number=int(row["number"]),
+                round_id=_optional_int(row["round_id"]),
+                round_name=_optional_str(row["round_name"]),
+                **request.known,
+            )
+            _settle(request.done, added)
 
     async def get_flag(self, chat_id: int, number: int) -> Flag | None:
         row = await self._read_one(

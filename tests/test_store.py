@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from bot.store import (
     MIGRATIONS,
     STATUSES,
+    WAL_BACKSTOP_PAGES,
     Flag,
     FlagNotFound,
     Store,
@@ -144,6 +145,38 @@ async def test_migrates_an_empty_existing_file(db_path: Path) -> None:
     async with await Store.open(db_path) as store:
         assert (await add(store)).number == 1
     assert raw(db_path, "PRAGMA user_version") == [(len(MIGRATIONS),)]
+
+
+async def test_commits_reach_the_database_file_while_the_store_is_open(
+    store: Store, db_path: Path
+) -> None:
+    """The background checkpointer copies the WAL into the file; nobody waits for it."""
+    assert raw(db_path, "PRAGMA wal_autocheckpoint") == [(1000,)]  # a fresh connection's
+    [backstop] = await store._writer.execute_fetchall("PRAGMA wal_autocheckpoint")
+    assert backstop[0] == WAL_BACKSTOP_PAGES
+    marker = "checkpointed behind the writer"
+    flag = await add(store, text=marker)
+    # The flag is committed (in the WAL) on return, long before the backstop.
+    assert raw(db_path, "SELECT text FROM flags WHERE number = ?", (flag.number,)) == [(marker,)]
+    for _ in range(100):
+        if marker.encode() in file_contents(db_path):
+            break
+        await asyncio.sleep(0.05)
+    else:
+        pytest.fail("the flag never reached the database file")
+    for i in range(50):  # keeps working after the first round
+        await add(store, text=f"later {i}")
+    assert (await store.list_flags(CHAT)).total == 51
+
+
+async def test_close_stops_the_checkpointer_and_removes_the_wal(db_path: Path) -> None:
+    store = await Store.open(db_path)
+    await asyncio.gather(*(add(store, text=f"burst {i}") for i in range(200)))
+    await store.close()
+    assert store._checkpoints.done()
+    assert file_contents(Path(f"{db_path}-wal")) == b""  # the last connection out emptied it
+    assert raw(db_path, "SELECT count(*) FROM flags") == [(200,)]
+    assert_search_index_in_sync(db_path)
 
 
 async def test_refuses_a_newer_schema(db_path: Path) -> None:
