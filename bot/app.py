@@ -51,18 +51,21 @@ async def _post_init(application: AnyApplication) -> None:
     svc = services.of_application(application)
     svc.store = await Store.open(svc.settings.database_path)
     bot = application.bot
-    for lang in LANGUAGES:
-        code = None if lang == "en" else lang
-        await bot.set_my_commands(
-            command_menu(PRIVATE_COMMANDS, lang),
-            scope=BotCommandScopeAllPrivateChats(),
-            language_code=code,
+    # Four independent calls: sent together, start-up waits for one round trip, not four.
+    await asyncio.gather(
+        *(
+            bot.set_my_commands(
+                command_menu(names, lang),
+                scope=scope,
+                language_code=None if lang == "en" else lang,
+            )
+            for lang in LANGUAGES
+            for names, scope in (
+                (PRIVATE_COMMANDS, BotCommandScopeAllPrivateChats()),
+                (GROUP_COMMANDS, BotCommandScopeAllGroupChats()),
+            )
         )
-        await bot.set_my_commands(
-            command_menu(GROUP_COMMANDS, lang),
-            scope=BotCommandScopeAllGroupChats(),
-            language_code=code,
-        )
+    )
     _watch_sighup(application)
     log.info("ready as @%s", bot.username)
 
