@@ -422,16 +422,27 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             return self._read_chunked()
         length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
+        body = self.rfile.read(length) if length else b""
+        if len(body) < length:
+            # The client died mid-request (a test's SIGKILL): Telegram would never see
+            # this request, so neither does the fake.
+            raise ConnectionAbortedError("request body cut short")
+        return body
 
     def _read_chunked(self) -> bytes:
         chunks: list[bytes] = []
         while True:
-            size = int(self.rfile.readline().split(b";", 1)[0].strip() or b"0", 16)
+            line = self.rfile.readline()
+            if not line:
+                raise ConnectionAbortedError("chunked body cut short")
+            size = int(line.split(b";", 1)[0].strip() or b"0", 16)
             if size == 0:
                 self.rfile.readline()
                 return b"".join(chunks)
-            chunks.append(self.rfile.read(size))
+            chunk = self.rfile.read(size)
+            if len(chunk) < size:
+                raise ConnectionAbortedError("chunked body cut short")
+            chunks.append(chunk)
             self.rfile.readline()
 
     def log_message(self, format: str, *args: Any) -> None:
