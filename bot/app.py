@@ -28,6 +28,7 @@ from bot.playbook import LANGUAGES, Lang
 from bot.polling import AcknowledgeWhenHandled
 from bot.services import Library, Services
 from bot.store import Store
+from bot.webhook import AnsweredWhenHandled
 
 log = logging.getLogger(__name__)
 
@@ -106,10 +107,16 @@ def build_application(settings: Settings, library: Library | None = None) -> Any
         .base_file_url(settings.bot_api_url.removesuffix("/bot") + "/file/bot")
         .defaults(defaults)
         .get_updates_request(get_updates_request)
-        .concurrent_updates(PerChatOrder())
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
+    if settings.webhook_url:
+        webhook_queue = AnsweredWhenHandled()
+        builder = builder.update_queue(webhook_queue).concurrent_updates(
+            PerChatOrder(on_handled=webhook_queue.handled)
+        )
+    else:
+        builder = builder.concurrent_updates(PerChatOrder())
     if settings.throttle:
         # Keeps within Telegram's flood limits and retries after its 429 answers.
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]

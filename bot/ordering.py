@@ -9,7 +9,7 @@ its reply, the next chat's is already being handled.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
 from telegram import Update
@@ -32,8 +32,16 @@ def order_key(update: object) -> Hashable:
 
 
 class PerChatOrder(BaseUpdateProcessor):
-    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+    """``on_handled(update)`` is called once an update's handlers have returned or
+    failed (webhook mode answers Telegram then; see bot.webhook)."""
+
+    def __init__(
+        self,
+        max_concurrent_updates: int = MAX_CONCURRENT_UPDATES,
+        on_handled: Callable[[object], None] | None = None,
+    ) -> None:
         super().__init__(max_concurrent_updates)
+        self._on_handled = on_handled
         # A lock per key with updates in flight, dropped when its last one is done.
         self._locks: dict[Hashable, tuple[asyncio.Lock, int]] = {}
 
@@ -60,6 +68,8 @@ class PerChatOrder(BaseUpdateProcessor):
                 self._locks[key] = (lock, users - 1)
             if asyncio.iscoroutine(coroutine):
                 coroutine.close()  # a no-op once awaited; else no "never awaited" warning
+            if self._on_handled is not None:
+                self._on_handled(update)
 
     async def initialize(self) -> None:
         """Nothing to set up."""

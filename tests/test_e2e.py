@@ -10,7 +10,9 @@ happens, before the fake Bot API stops; its output is printed when a test fails.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import csv
+import http.client
 import io
 import json
 import re
@@ -563,3 +565,63 @@ async def test_sigkill_mid_burst_loses_no_flag(api: RecordingBotAPI, bots: BotFa
         f"restart, {len(stored)} in the database, {len(lost)} lost"
     )
     assert not lost, f"{len(lost)} of {BURST} /flag updates lost"
+
+
+async def post_when_listening(port: int, update: dict[str, Any], secret: str) -> int:
+    """POST an update as Telegram does, retrying while the bot is still binding its port."""
+    for _ in range(100):
+        try:
+            return await asyncio.to_thread(post_update, port, update, secret)
+        except (ConnectionError, urllib.error.URLError):
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"the webhook on port {port} never answered")
+
+
+def post_or_none(port: int, update: dict[str, Any], secret: str) -> int | None:
+    """The HTTP status, or None when the connection broke (the bot was killed)."""
+    try:
+        return post_update(port, update, secret)
+    except (OSError, urllib.error.URLError, http.client.HTTPException):
+        return None
+
+
+async def test_webhook_answers_telegram_only_after_the_update_is_handled(
+    api: RecordingBotAPI, bots: BotFactory
+) -> None:
+    """Telegram never re-sends a webhook update it got 200 for: after a SIGKILL mid-burst,
+    every update answered 200 is stored, and the rest, re-sent as Telegram retries them,
+    are stored once each."""
+    port, secret = free_port(), "s3cret"
+    bot = bots(
+        WEBHOOK_URL=f"http://127.0.0.1:{port}/hook",
+        WEBHOOK_SECRET=secret,
+        WEBHOOK_PORT=str(port),
+    ).start_ready()
+    taras = api.user(101, "Taras")
+    updates = [api.send_text(GROUP, taras, f"/flag webhook statement {k:02d}") for k in range(40)]
+    api.stall_next("sendMessage", 0.1, times=len(updates), chat_id=GROUP)
+    assert await post_when_listening(port, updates[0], secret) == 200
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(updates)) as pool:
+        posts = [pool.submit(post_or_none, port, update, secret) for update in updates[1:]]
+        await api.wait_for("sendMessage", sent_to(GROUP, "flagged"), timeout=WAIT, count=8)
+        bot.kill()
+        statuses = [200] + [post.result() for post in posts]
+    answered = [u for u, status in zip(updates, statuses, strict=True) if status == 200]
+    unanswered = [u for u, status in zip(updates, statuses, strict=True) if status != 200]
+    with sqlite3.connect(f"file:{bot.database}?mode=ro", uri=True) as db:
+        stored = {row[0] for row in db.execute("SELECT message_id FROM flags")}
+    assert {u["message"]["message_id"] for u in answered} <= stored, "answered 200, then lost"
+    assert unanswered, "the kill came too late to test anything"
+
+    bot.start_ready()
+    for update in unanswered:  # Telegram retries what it got no 200 for
+        assert await post_when_listening(port, update, secret) == 200
+    assert bot.stop() == 0
+    with sqlite3.connect(f"file:{bot.database}?mode=ro", uri=True) as db:
+        rows = db.execute("SELECT number, message_id FROM flags ORDER BY number").fetchall()
+    assert [number for number, _ in rows] == list(range(1, len(updates) + 1))
+    assert sorted(message_id for _, message_id in rows) == sorted(
+        u["message"]["message_id"] for u in updates
+    )
+    print(f"webhook burst of {len(updates)}: {len(answered)} answered 200 before SIGKILL")
