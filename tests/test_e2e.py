@@ -383,6 +383,16 @@ def post_update(port: int, update: dict[str, Any], secret: str | None) -> int:
         return int(error.code)
 
 
+async def post_when_listening(port: int, update: dict[str, Any], secret: str) -> int:
+    """POST an update as Telegram does, retrying while the bot is still binding its port."""
+    for _ in range(100):
+        try:
+            return await asyncio.to_thread(post_update, port, update, secret)
+        except (ConnectionError, urllib.error.URLError):
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"the webhook on port {port} never answered")
+
+
 async def test_webhook_mode_checks_the_secret(api: RecordingBotAPI, bots: BotFactory) -> None:
     port = free_port()
     bot = bots(
@@ -399,14 +409,7 @@ async def test_webhook_mode_checks_the_secret(api: RecordingBotAPI, bots: BotFac
 
     mark = api.mark()
     update = api.send_text(42, ann, "/term root cuases")
-    status = 0
-    for _ in range(50):  # the server may still be binding its port
-        try:
-            status = await asyncio.to_thread(post_update, port, update, "s3cret")
-            break
-        except (ConnectionError, urllib.error.URLError):
-            await asyncio.sleep(0.1)
-    assert status == 200
+    assert await post_when_listening(port, update, "s3cret") == 200
     card = await api.wait_for_reply(42, since=mark, timeout=WAIT)
     assert card["visible_text"].startswith("📕 Elimination of root causes")
 
@@ -565,16 +568,6 @@ async def test_sigkill_mid_burst_loses_no_flag(api: RecordingBotAPI, bots: BotFa
         f"restart, {len(stored)} in the database, {len(lost)} lost"
     )
     assert not lost, f"{len(lost)} of {BURST} /flag updates lost"
-
-
-async def post_when_listening(port: int, update: dict[str, Any], secret: str) -> int:
-    """POST an update as Telegram does, retrying while the bot is still binding its port."""
-    for _ in range(100):
-        try:
-            return await asyncio.to_thread(post_update, port, update, secret)
-        except (ConnectionError, urllib.error.URLError):
-            await asyncio.sleep(0.1)
-    raise AssertionError(f"the webhook on port {port} never answered")
 
 
 def post_or_none(port: int, update: dict[str, Any], secret: str) -> int | None:
