@@ -168,6 +168,7 @@ class SearchIndex:
         # For mentions(): the aliases each word appears in, and the words of 5+ letters
         # (only those may match with a typo) by length.
         self._aliases_with: dict[str, list[int]] = defaultdict(list)
+        self._distinct_words = [len(set(alias.words)) for alias in self._aliases]
         typo_prone: dict[int, set[str]] = defaultdict(set)
         for position, alias in enumerate(self._aliases):
             for word in dict.fromkeys(alias.words):
@@ -375,7 +376,7 @@ class SearchIndex:
         return sorted(
             position
             for position, count in counts.items()
-            if count == len(set(self._aliases[position].words))
+            if count == self._distinct_words[position]
         )
 
     def _typo_matches(self, positions: dict[str, list[int]]) -> dict[str, tuple[float, list[int]]]:
