@@ -136,7 +136,7 @@ async def naive_inserts(store: Store, sentences: list[str], chats: int) -> float
     round trips to the connection thread per flag instead of one. Same schema,
     same triggers, same connection settings.
     """
-    db = store._writer  # nothing else uses the store while this runs
+    db = store.database.writer  # nothing else uses the store while this runs
     started = time.perf_counter()
     for i, sentence in enumerate(sentences):
         chat_id = -3_000_000 - i % chats
@@ -181,7 +181,7 @@ async def naive_inserts(store: Store, sentences: list[str], chats: int) -> float
 
 async def round_trip_us(store: Store, count: int = 2_000) -> float:
     """What one await of the connection thread costs before SQLite does any work."""
-    db = store._writer
+    db = store.database.writer
     started = time.perf_counter()
     for _ in range(count):
         await db.execute_fetchall("SELECT 1")

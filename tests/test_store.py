@@ -152,7 +152,7 @@ async def test_commits_reach_the_database_file_while_the_store_is_open(
 ) -> None:
     """The background checkpointer copies the WAL into the file; nobody waits for it."""
     assert raw(db_path, "PRAGMA wal_autocheckpoint") == [(1000,)]  # a fresh connection's
-    [backstop] = await store._writer.execute_fetchall("PRAGMA wal_autocheckpoint")
+    [backstop] = await store.database.writer.execute_fetchall("PRAGMA wal_autocheckpoint")
     assert backstop[0] == WAL_BACKSTOP_PAGES
     marker = "checkpointed behind the writer"
     flag = await add(store, text=marker)
@@ -173,7 +173,7 @@ async def test_close_stops_the_checkpointer_and_removes_the_wal(db_path: Path) -
     store = await Store.open(db_path)
     await asyncio.gather(*(add(store, text=f"burst {i}") for i in range(200)))
     await store.close()
-    assert store._checkpoints.done()
+    assert store.database.checkpoints.done()
     assert file_contents(Path(f"{db_path}-wal")) == b""  # the last connection out emptied it
     assert raw(db_path, "SELECT count(*) FROM flags") == [(200,)]
     assert_search_index_in_sync(db_path)
@@ -227,13 +227,13 @@ async def test_full_disk_raises_store_error_and_writes_nothing(store: Store, db_
     await store.set_status(CHAT, 1, "verified", note=None, by_id=BOB, by_name="Bob")
     pages = raw(db_path, "PRAGMA page_count")[0][0]
     # Capping the file at its current size is how SQLite reports a full disk.
-    await store._writer.execute_fetchall(f"PRAGMA max_page_count = {pages}")
+    await store.database.writer.execute_fetchall(f"PRAGMA max_page_count = {pages}")
     huge = "x" * 200_000
     with pytest.raises(StoreError, match="disk is full"):
         await add(store, text=huge)
     with pytest.raises(StoreError, match="disk is full"):
         await store.add_note(CHAT, 1, huge, by_id=BOB, by_name="Bob")
-    await store._writer.execute_fetchall("PRAGMA max_page_count = 1073741823")
+    await store.database.writer.execute_fetchall("PRAGMA max_page_count = 1073741823")
 
     flag = await store.get_flag(CHAT, 1)
     assert flag is not None and flag.note is None

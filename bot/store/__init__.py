@@ -1,0 +1,37 @@
+"""Persistent state in one SQLite file; the only package that speaks SQL.
+
+- :mod:`~bot.store.database`: connections, transactions, checkpoints (one writer).
+- :mod:`~bot.store.schema`: the migrations that make the schema.
+- :mod:`~bot.store.models`: the rows as frozen dataclasses; statuses.
+- :mod:`~bot.store.fulltext`: how a chat's flags are indexed and searched.
+- :mod:`~bot.store.operations`: :class:`Store`, every operation on chats and flags.
+- :mod:`~bot.store.backup`: consistent copies while the bot runs.
+"""
+
+from bot.store.backup import backup_database
+from bot.store.database import WAL_BACKSTOP_PAGES, Database
+from bot.store.errors import FlagNotFound, StoreError
+from bot.store.fulltext import fts_expression, register_functions, search_terms
+from bot.store.models import STATUSES, Flag, FlagEvent, Page, Round, Summary
+from bot.store.operations import MAX_FLAG_BATCH, Store
+from bot.store.schema import MIGRATIONS
+
+__all__ = [
+    "MAX_FLAG_BATCH",
+    "MIGRATIONS",
+    "STATUSES",
+    "WAL_BACKSTOP_PAGES",
+    "Database",
+    "Flag",
+    "FlagEvent",
+    "FlagNotFound",
+    "Page",
+    "Round",
+    "Store",
+    "StoreError",
+    "Summary",
+    "backup_database",
+    "fts_expression",
+    "register_functions",
+    "search_terms",
+]

@@ -1,0 +1,183 @@
+"""What the store hands out: rows as frozen dataclasses, and the rules of their values."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Final
+
+STATUSES: Final[tuple[str, ...]] = ("open", "verified", "false", "misleading", "unverifiable")
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    id: int
+    chat_id: int
+    name: str
+    started_at: datetime
+    started_by_id: int | None
+    ended_at: datetime | None
+    ended_by_id: int | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    chat_id: int
+    number: int
+    created_at: datetime
+    updated_at: datetime
+    round_id: int | None
+    round_name: str | None
+    text: str
+    speaker: str | None
+    flagged_by_id: int
+    flagged_by_name: str
+    message_id: int | None
+    source_message_id: int | None
+    source_link: str | None
+    source_author: str | None
+    confirmation_message_id: int | None
+    status: str
+    assignee: str | None
+    note: str | None
+    matches: tuple[str, ...]
+    retracted_at: datetime | None
+    retract_reason: str | None
+
+    @property
+    def retracted(self) -> bool:
+        return self.retracted_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class FlagEvent:
+    number: int
+    action: str
+    old_value: str | None
+    new_value: str | None
+    note: str | None
+    by_id: int | None
+    by_name: str | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    chat_id: int
+    round_name: str | None
+    total: int
+    retracted: int
+    # Retracted flags are counted in ``retracted`` only, not under their status.
+    by_status: Mapping[str, int]
+    open_flags: tuple[Flag, ...]
+    top_matches: tuple[tuple[str, int], ...]
+
+    @property
+    def open_count(self) -> int:
+        return self.by_status.get("open", 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    items: tuple[Flag, ...]
+    total: int
+    offset: int
+    limit: int
+
+    @property
+    def has_more(self) -> bool:
+        return self.offset + len(self.items) < self.total
+
+
+def now_iso() -> str:
+    return iso(datetime.now(UTC))
+
+
+def iso(moment: datetime) -> str:
+    """Fixed-width UTC text, so comparing strings compares times."""
+    if moment.tzinfo is None:
+        raise ValueError("a timezone-aware datetime is required")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _time(value: Any) -> datetime:
+    return datetime.fromisoformat(str(value))
+
+
+def _optional_time(value: Any) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(str(value))
+
+
+def optional_int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def optional_str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def flag_of(row: sqlite3.Row) -> Flag:
+    return Flag(
+        chat_id=int(row["chat_id"]),
+        number=int(row["number"]),
+        created_at=_time(row["created_at"]),
+        updated_at=_time(row["updated_at"]),
+        round_id=optional_int(row["round_id"]),
+        round_name=optional_str(row["round_name"]),
+        text=str(row["text"]),
+        speaker=optional_str(row["speaker"]),
+        flagged_by_id=int(row["flagged_by_id"]),
+        flagged_by_name=str(row["flagged_by_name"]),
+        message_id=optional_int(row["message_id"]),
+        source_message_id=optional_int(row["source_message_id"]),
+        source_link=optional_str(row["source_link"]),
+        source_author=optional_str(row["source_author"]),
+        confirmation_message_id=optional_int(row["confirmation_message_id"]),
+        status=str(row["status"]),
+        assignee=optional_str(row["assignee"]),
+        note=optional_str(row["note"]),
+        matches=tuple(str(ref) for ref in json.loads(row["matches"])),
+        retracted_at=_optional_time(row["retracted_at"]),
+        retract_reason=optional_str(row["retract_reason"]),
+    )
+
+
+def round_of(row: sqlite3.Row) -> Round:
+    return Round(
+        id=int(row["id"]),
+        chat_id=int(row["chat_id"]),
+        name=str(row["name"]),
+        started_at=_time(row["started_at"]),
+        started_by_id=optional_int(row["started_by"]),
+        ended_at=_optional_time(row["ended_at"]),
+        ended_by_id=optional_int(row["ended_by"]),
+    )
+
+
+def event_of(row: sqlite3.Row) -> FlagEvent:
+    return FlagEvent(
+        number=int(row["number"]),
+        action=str(row["action"]),
+        old_value=optional_str(row["old_value"]),
+        new_value=optional_str(row["new_value"]),
+        note=optional_str(row["note"]),
+        by_id=optional_int(row["by_id"]),
+        by_name=optional_str(row["by_name"]),
+        at=_time(row["at"]),
+    )
+
+
+def name_key(name: str) -> str:
+    return name.strip().casefold()
+
+
+def check_status(status: str) -> None:
+    if status not in STATUSES:
+        raise ValueError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")

@@ -1,0 +1,182 @@
+"""The schema, as an ordered list of migrations, and the code that applies them."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from bot.store.errors import StoreError
+from bot.store.models import STATUSES
+
+if TYPE_CHECKING:
+    import aiosqlite
+
+_STATUS_LIST = ", ".join(f"'{status}'" for status in STATUSES)
+
+# PRAGMA user_version, so changing an old script would fork the schema.
+MIGRATIONS: Final[tuple[str, ...]] = (
+    f"""
+    CREATE TABLE users (
+        user_id INTEGER PRIMARY KEY,
+        language TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+
+    CREATE TABLE chats (
+        chat_id INTEGER PRIMARY KEY,
+        title TEXT,
+        enrolled INTEGER NOT NULL DEFAULT 0 CHECK (enrolled IN (0, 1)),
+        enrolled_by INTEGER,
+        enrolled_at TEXT,
+        disabled_by INTEGER,
+        disabled_at TEXT,
+        watch INTEGER NOT NULL DEFAULT 0 CHECK (watch IN (0, 1)),
+        board_message_id INTEGER,
+        -- Only ever grows, so a purged or retracted number is never handed out again.
+        last_flag_number INTEGER NOT NULL DEFAULT 0,
+        migrated_from INTEGER
+    );
+
+    CREATE TABLE rounds (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL REFERENCES chats (chat_id) ON UPDATE CASCADE,
+        name TEXT NOT NULL,
+        -- casefold() of name: SQLite's NOCASE folds ASCII only, names are often Cyrillic.
+        name_key TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        started_by INTEGER,
+        ended_at TEXT,
+        ended_by INTEGER
+    );
+    CREATE UNIQUE INDEX rounds_one_open ON rounds (chat_id) WHERE ended_at IS NULL;
+    CREATE INDEX rounds_by_name ON rounds (chat_id, name_key);
+
+    CREATE TABLE flags (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL REFERENCES chats (chat_id) ON UPDATE CASCADE,
+        number INTEGER NOT NULL CHECK (number > 0),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        round_id INTEGER REFERENCES rounds (id),
+        round_name TEXT,
+        text TEXT NOT NULL,
+        speaker TEXT,
+        speaker_key TEXT,
+        flagged_by_id INTEGER NOT NULL,
+        flagged_by_name TEXT NOT NULL,
+        message_id INTEGER,
+        source_message_id INTEGER,
+        source_link TEXT,
+        source_author TEXT,
+        confirmation_message_id INTEGER,
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ({_STATUS_LIST})),
+        assignee TEXT,
+        note TEXT,
+        matches TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(matches)),
+        retracted_at TEXT,
+        retract_reason TEXT,
+        UNIQUE (chat_id, number)
+    );
+    -- speaker_key and retracted_at ride along so that counting a chat's flags by
+    -- speaker or liveness reads this index alone, not a scattered row per flag.
+    CREATE INDEX flags_by_status
+        ON flags (chat_id, status, number, speaker_key, retracted_at);
+    -- Leads with round_id for the foreign-key check when a round is deleted;
+    -- chat_id makes the chat-scoped round filter an index-only count.
+    CREATE INDEX flags_by_round ON flags (round_id, number, chat_id);
+    CREATE INDEX flags_by_message ON flags (chat_id, message_id)
+        WHERE message_id IS NOT NULL;
+    CREATE INDEX flags_by_source_message ON flags (chat_id, source_message_id)
+        WHERE source_message_id IS NOT NULL;
+    CREATE INDEX flags_by_time ON flags (created_at);
+
+    CREATE TABLE flag_events (
+        id INTEGER PRIMARY KEY,
+        flag_id INTEGER NOT NULL REFERENCES flags (id) ON DELETE CASCADE,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL,
+        old_value TEXT,
+        new_value TEXT,
+        note TEXT,
+        by_id INTEGER,
+        by_name TEXT
+    );
+    CREATE INDEX flag_events_by_flag ON flag_events (flag_id, id);
+
+    -- Search terms carry their chat ("n1001234567890xgrain", made by the
+    -- search_terms_v1() function the store registers), so a term's doclist, and
+    -- the statistics bm25 gathers from it, cover one chat rather than all of
+    -- them: with plain words, bm25 walked every chat's matches for a common word.
+    -- The view is the external content, so 'rebuild' and 'integrity-check' work.
+    CREATE VIEW flags_search AS
+        SELECT id,
+               search_terms_v1(chat_id, text) AS text,
+               search_terms_v1(chat_id, speaker) AS speaker,
+               search_terms_v1(chat_id, note) AS note
+        FROM flags;
+    CREATE VIRTUAL TABLE flags_fts USING fts5 (
+        text, speaker, note,
+        content = 'flags_search', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 0'
+    );
+
+    -- add_flag is one INSERT; these keep the counter, the history and the index in
+    -- the same statement, hence the same implicit transaction.
+    CREATE TRIGGER flags_after_insert AFTER INSERT ON flags BEGIN
+        INSERT INTO chats (chat_id, last_flag_number) VALUES (new.chat_id, new.number)
+            ON CONFLICT (chat_id) DO UPDATE
+            SET last_flag_number = max(last_flag_number, excluded.last_flag_number);
+        INSERT INTO flag_events (flag_id, at, action, new_value, note, by_id, by_name)
+            VALUES (new.id, new.created_at, 'created', new.status, new.note,
+                    new.flagged_by_id, new.flagged_by_name);
+        INSERT INTO flags_fts (rowid, text, speaker, note)
+            VALUES (new.id, search_terms_v1(new.chat_id, new.text),
+                    search_terms_v1(new.chat_id, new.speaker),
+                    search_terms_v1(new.chat_id, new.note));
+    END;
+
+    CREATE TRIGGER flags_after_delete AFTER DELETE ON flags BEGIN
+        INSERT INTO flags_fts (flags_fts, rowid, text, speaker, note)
+            VALUES ('delete', old.id, search_terms_v1(old.chat_id, old.text),
+                    search_terms_v1(old.chat_id, old.speaker),
+                    search_terms_v1(old.chat_id, old.note));
+    END;
+
+    CREATE TRIGGER flags_after_update AFTER UPDATE OF chat_id, text, speaker, note ON flags
+    BEGIN
+        INSERT INTO flags_fts (flags_fts, rowid, text, speaker, note)
+            VALUES ('delete', old.id, search_terms_v1(old.chat_id, old.text),
+                    search_terms_v1(old.chat_id, old.speaker),
+                    search_terms_v1(old.chat_id, old.note));
+        INSERT INTO flags_fts (rowid, text, speaker, note)
+            VALUES (new.id, search_terms_v1(new.chat_id, new.text),
+                    search_terms_v1(new.chat_id, new.speaker),
+                    search_terms_v1(new.chat_id, new.note));
+    END;
+    """,
+)
+
+
+async def migrate(connection: aiosqlite.Connection, path: Path) -> None:
+    while True:
+        rows = list(await connection.execute_fetchall("PRAGMA user_version"))
+        version = int(rows[0][0])
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"{path} has schema version {version}, newer than this bot knows "
+                f"({len(MIGRATIONS)}); upgrade the bot"
+            )
+        if version == len(MIGRATIONS):
+            return
+        script = MIGRATIONS[version]
+        try:
+            await connection.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version + 1};\nCOMMIT;"
+            )
+        except sqlite3.Error:
+            await connection.rollback()
+            # Another process opening the same file may have applied it first.
+            rows = list(await connection.execute_fetchall("PRAGMA user_version"))
+            if int(rows[0][0]) <= version:
+                raise
