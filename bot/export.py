@@ -49,7 +49,9 @@ def message_link(flag: Flag) -> str:
     if flag.source_link:
         return flag.source_link
     message = flag.source_message_id or flag.message_id
-    chat = str(flag.chat_id)
+    # The chat the message is in: a flag kept from before a supergroup migration
+    # points into the old group, which has no links.
+    chat = str(flag.message_chat_id)
     # Only supergroups and channels (ids -100…) have public t.me/c/ message links.
     if message and chat.startswith("-100") and len(chat) > 4:
         return f"https://t.me/c/{chat[4:]}/{message}"

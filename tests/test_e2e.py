@@ -618,3 +618,41 @@ async def test_webhook_answers_telegram_only_after_the_update_is_handled(
         u["message"]["message_id"] for u in updates
     )
     print(f"webhook burst of {len(updates)}: {len(answered)} answered 200 before SIGKILL")
+
+
+async def test_a_group_that_becomes_a_supergroup_keeps_its_log_and_new_ids_are_new(
+    api: RecordingBotAPI, bots: BotFactory
+) -> None:
+    """The supergroup numbers its messages from 1 again: a /flag there whose id an old
+    flag's command had is a new statement, and an edit there changes no old flag."""
+    old_group, new_group = -4100001, -1004100001
+    bot = bots("migrating").start_ready()
+    api.chat(old_group, "group", "Delegation")
+    admin = api.user(ADMIN_ID, "Admin", "admin")
+    taras = api.user(101, "Taras", "taras")
+    await say(api, old_group, admin, "/enable")
+    mark = api.mark()
+    first = api.send_text(old_group, taras, "/flag Lavrov: the root causes")
+    old_id = first["message"]["message_id"]
+    reply = await api.wait_for_reply(old_group, since=mark, timeout=WAIT)
+    assert reply["visible_text"].startswith("🚩 #1 flagged")
+
+    api.migrate_chat(old_group, new_group, taras)
+    while api.send_text(new_group, admin, "chatter")["message"]["message_id"] < old_id - 1:
+        pass
+    second = await say(api, new_group, taras, "/flag Peskov: a new statement")
+    assert second["reply_to_message_id"] == old_id, "the ids met"
+    assert second["visible_text"].startswith("🚩 #2 flagged")
+
+    mark = api.mark()
+    api.edit_text(new_group, taras, old_id, "/flag Peskov: a corrected statement")
+    shown = await say(api, new_group, taras, "/show 1")
+    assert "the root causes" in shown["visible_text"]
+    assert "corrected" not in shown["visible_text"]
+    assert bot.stop() == 0
+    with sqlite3.connect(f"file:{bot.database}?mode=ro", uri=True) as db:
+        stored = db.execute(
+            "SELECT number, text FROM flags WHERE chat_id = ? ORDER BY number", (new_group,)
+        ).fetchall()
+    assert stored == [(1, "the root causes"), (2, "a corrected statement")]
+    assert api.rejections == []

@@ -53,10 +53,13 @@ def make_flag(number: int = 1, **changes: object) -> Flag:
         speaker="Lavrov",
         flagged_by_id=11,
         flagged_by_name="Alice",
+        message_chat_id=-1001234567890,
         message_id=500 + number,
+        message_date=None,
         source_message_id=None,
         source_link=None,
         source_author=None,
+        confirmation_chat_id=None,
         confirmation_message_id=None,
         status="open",
         assignee=None,
@@ -261,5 +264,7 @@ def test_message_links() -> None:
     assert message_link(make_flag(source_message_id=42)) == "https://t.me/c/1234567890/42"
     assert message_link(make_flag(message_id=43)) == "https://t.me/c/1234567890/43"
     assert message_link(make_flag(source_link="https://t.me/channel/7")) == "https://t.me/channel/7"
-    assert message_link(make_flag(chat_id=-4242, message_id=5)) == ""  # basic groups have none
+    assert message_link(make_flag(message_chat_id=-4242, message_id=5)) == ""  # basic groups
+    migrated = make_flag(chat_id=-1004242, message_chat_id=-4242, message_id=5)
+    assert message_link(migrated) == "", "flagged in the group before it became a supergroup"
     assert message_link(make_flag(message_id=None)) == ""

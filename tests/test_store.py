@@ -722,8 +722,10 @@ async def test_migrate_chat_moves_everything_and_keeps_numbers(store: Store, db_
     assert await store.search(group, "grain") == []
     current = await store.current_round(supergroup)
     assert current is not None and current.name == "Round 1"
-    found = await store.flag_by_message(supergroup, 11)
+    # Message 11 is the old group's: the supergroup's own message 11 is another one.
+    found = await store.flag_by_message(supergroup, 11, message_chat_id=group)
     assert found is not None and found.number == 2
+    assert await store.flag_by_message(supergroup, 11) is None
     assert (await add(store, supergroup)).number == 4
     await store.migrate_chat(group, supergroup)  # a repeat is harmless
     assert_search_index_in_sync(db_path)

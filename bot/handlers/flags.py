@@ -155,7 +155,10 @@ async def flag(update: Update, context: Context) -> None:
     chat_id, lang = scope
     svc = services.get(context)
     store = svc.require_store()
-    done = await store.flag_from_command(chat_id, message.message_id)
+    who = actor(update)
+    done = await store.flag_from_command(
+        message.chat.id, message.message_id, flagged_by_id=who.id, message_date=message.date
+    )
     if done is not None:
         # Telegram sends an update again if the bot stopped before acknowledging it
         # (bot.polling): the flag exists, so at most the confirmation is missing.
@@ -177,7 +180,6 @@ async def flag(update: Update, context: Context) -> None:
     if not text:
         await reply(update, Rendered(t(lang, "flag_usage")))
         return
-    who = actor(update)
     matches = svc.library.index.mentions(text, kinds=("term", "claim"))
     record = await store.add_flag(
         chat_id,
@@ -185,7 +187,9 @@ async def flag(update: Update, context: Context) -> None:
         speaker=speaker,
         flagged_by_id=who.id,
         flagged_by_name=who.name,
+        message_chat_id=message.chat.id,
         message_id=message.message_id,
+        message_date=message.date,
         source_message_id=source.message_id if source is not None else None,
         source_link=source.link if source is not None else None,
         source_author=source_author,
@@ -201,7 +205,10 @@ async def _confirm(update: Update, svc: services.Services, record: Flag, lang: L
     confirmation = await reply(update, render_log.confirmation(record, svc.library.playbook, lang))
     if confirmation is not None:
         await svc.require_store().set_confirmation(
-            record.chat_id, record.number, confirmation.message_id
+            record.chat_id,
+            record.number,
+            confirmation.message_id,
+            message_chat_id=confirmation.chat.id,
         )
 
 
@@ -226,9 +233,11 @@ async def _tell_flagger(context: Context, flag: Flag, who: Actor, lang: Lang, ch
         )
     if flag.note:
         text += f"\n<i>{esc(shorten(flag.note.splitlines()[-1], 300))}</i>"
+    # A confirmation left behind in a group that became a supergroup is another
+    # chat's message: its id in this chat names something else.
     reply_to = (
         ReplyParameters(message_id=flag.confirmation_message_id, allow_sending_without_reply=True)
-        if flag.confirmation_message_id
+        if flag.confirmation_message_id and flag.confirmation_chat_id == chat_id
         else None
     )
     await context.bot.send_message(chat_id, text, reply_parameters=reply_to)
@@ -409,11 +418,22 @@ async def edited(update: Update, context: Context) -> None:
 
 
 async def migrated(update: Update, context: Context) -> None:
-    """Telegram moved the group to a supergroup: the log follows the new chat id."""
+    """Telegram moved the group to a supergroup: the log follows the new chat id.
+
+    Telegram says so in both chats: "migrated to" in the old group, "migrated from"
+    in the new supergroup. Each chat's updates are handled in order but the two chats
+    concurrently, so the move is made on whichever comes first: the supergroup's own
+    first message then precedes any /flag sent there.
+    """
     message = update.effective_message
-    if message is None or message.migrate_to_chat_id is None:
+    if message is None:
         return
-    old_id, new_id = message.chat.id, message.migrate_to_chat_id
+    if message.migrate_to_chat_id is not None:
+        old_id, new_id = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id is not None:
+        old_id, new_id = message.migrate_from_chat_id, message.chat.id
+    else:
+        return
     svc = services.get(context)
     store = svc.require_store()
     was_enrolled = old_id in svc.settings.allowed_chats or await store.is_enrolled(old_id)

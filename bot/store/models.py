@@ -39,10 +39,15 @@ class Flag:
     speaker: str | None
     flagged_by_id: int
     flagged_by_name: str
+    # The chat the flag's Telegram messages were sent in: its own chat_id, or the
+    # group it was flagged in before that group became a supergroup.
+    message_chat_id: int
     message_id: int | None
+    message_date: datetime | None
     source_message_id: int | None
     source_link: str | None
     source_author: str | None
+    confirmation_chat_id: int | None
     confirmation_message_id: int | None
     status: str
     assignee: str | None
@@ -115,6 +120,10 @@ def _optional_time(value: Any) -> datetime | None:
     return None if value is None else datetime.fromisoformat(str(value))
 
 
+def _optional_epoch(value: Any) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(int(value), UTC)
+
+
 def optional_int(value: Any) -> int | None:
     return None if value is None else int(value)
 
@@ -135,10 +144,13 @@ def flag_of(row: sqlite3.Row) -> Flag:
         speaker=optional_str(row["speaker"]),
         flagged_by_id=int(row["flagged_by_id"]),
         flagged_by_name=str(row["flagged_by_name"]),
+        message_chat_id=int(row["message_chat_id"]),
         message_id=optional_int(row["message_id"]),
+        message_date=_optional_epoch(row["message_date"]),
         source_message_id=optional_int(row["source_message_id"]),
         source_link=optional_str(row["source_link"]),
         source_author=optional_str(row["source_author"]),
+        confirmation_chat_id=optional_int(row["confirmation_chat_id"]),
         confirmation_message_id=optional_int(row["confirmation_message_id"]),
         status=str(row["status"]),
         assignee=optional_str(row["assignee"]),

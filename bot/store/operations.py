@@ -55,10 +55,13 @@ _FLAG_COLUMNS: Final = (
     "speaker",
     "flagged_by_id",
     "flagged_by_name",
+    "message_chat_id",
     "message_id",
+    "message_date",
     "source_message_id",
     "source_link",
     "source_author",
+    "confirmation_chat_id",
     "confirmation_message_id",
     "status",
     "assignee",
@@ -85,7 +88,9 @@ _NEW_FLAG_FIELDS: Final = (
     "speaker_key",
     "flagged_by_id",
     "flagged_by_name",
+    "message_chat_id",
     "message_id",
+    "message_date",
     "source_message_id",
     "source_link",
     "source_author",
@@ -335,7 +340,9 @@ class Store:
             # ON UPDATE CASCADE carries rounds and flags; the update trigger re-indexes.
             await db.execute_fetchall(
                 """
-                UPDATE chats SET chat_id = ?, migrated_from = ?, last_flag_number = ?
+                UPDATE chats SET chat_id = ?, migrated_from = ?, last_flag_number = ?,
+                    -- the board stays behind in the old group, which can no longer change
+                    board_message_id = NULL
                 WHERE chat_id = ?
                 """,
                 (new_id, old_id, max(counters.values()), old_id),
@@ -420,13 +427,20 @@ class Store:
         flagged_by_id: int,
         flagged_by_name: str,
         message_id: int | None,
+        message_chat_id: int | None = None,
+        message_date: datetime | None = None,
         source_message_id: int | None = None,
         source_link: str | None = None,
         source_author: str | None = None,
         matches: Sequence[str] = (),
         note: str | None = None,
     ) -> Flag:
-        """Log a statement under the chat's next number; committed on return."""
+        """Log a statement under the chat's next number; committed on return.
+
+        ``message_chat_id`` and ``message_id`` name the /flag command's Telegram
+        message (its chat defaults to ``chat_id``), ``message_date`` when it was sent:
+        together with the flagger they recognise the same command sent again.
+        """
         if isinstance(matches, str):
             raise TypeError("matches must be a sequence of refs, not one string")
         if not isinstance(text, str):
@@ -434,6 +448,11 @@ class Store:
         self.database.check_open()
         now = datetime.now(UTC)
         refs = tuple(dict.fromkeys(matches))
+        if message_chat_id is None:
+            message_chat_id = chat_id
+        if message_date is not None:
+            # Telegram dates are whole seconds; so is what is stored.
+            message_date = datetime.fromtimestamp(int(message_date.timestamp()), UTC)
         values = (
             chat_id,
             iso(now),
@@ -442,7 +461,9 @@ class Store:
             None if speaker is None else speaker.casefold(),
             flagged_by_id,
             flagged_by_name,
+            message_chat_id,
             message_id,
+            None if message_date is None else int(message_date.timestamp()),
             source_message_id,
             source_link,
             source_author,
@@ -458,10 +479,13 @@ class Store:
             "speaker": speaker,
             "flagged_by_id": flagged_by_id,
             "flagged_by_name": flagged_by_name,
+            "message_chat_id": message_chat_id,
             "message_id": message_id,
+            "message_date": message_date,
             "source_message_id": source_message_id,
             "source_link": source_link,
             "source_author": source_author,
+            "confirmation_chat_id": None,
             "confirmation_message_id": None,
             "status": STATUSES[0],
             "assignee": None,
@@ -543,39 +567,67 @@ class Store:
         )
         return None if row is None else flag_of(row)
 
-    async def set_confirmation(self, chat_id: int, number: int, message_id: int) -> None:
-        """Remember the bot's confirmation message for the flag."""
+    async def set_confirmation(
+        self, chat_id: int, number: int, message_id: int, *, message_chat_id: int | None = None
+    ) -> None:
+        """Remember the bot's confirmation message (in ``message_chat_id``, by default
+        the flag's chat): verdicts are announced as replies to it."""
         rows = await self.database.write(
             """
-            UPDATE flags SET confirmation_message_id = ?
+            UPDATE flags SET confirmation_chat_id = ?, confirmation_message_id = ?
             WHERE chat_id = ? AND number = ? RETURNING id
             """,
-            (message_id, chat_id, number),
+            (chat_id if message_chat_id is None else message_chat_id, message_id, chat_id, number),
         )
         if not rows:
             raise FlagNotFound(chat_id, number)
 
-    async def flag_from_command(self, chat_id: int, message_id: int) -> Flag | None:
-        """The flag that message (a /flag command) created, if it created one."""
+    async def flag_from_command(
+        self,
+        message_chat_id: int,
+        message_id: int,
+        *,
+        flagged_by_id: int,
+        message_date: datetime | None,
+    ) -> Flag | None:
+        """The flag that /flag command created, if it created one.
+
+        The same message id in the same chat from the same sender at the same second
+        is the same command sent again; any of them differing is a new statement
+        (flags stored before dates were kept match on the rest).
+        """
+        date = None if message_date is None else int(message_date.timestamp())
         row = await self.database.read_one(
-            f"SELECT {_columns()} FROM flags WHERE chat_id = ? AND message_id = ?",
-            (chat_id, message_id),
+            f"""
+            SELECT {_columns()} FROM flags
+            WHERE message_chat_id = ? AND message_id = ? AND flagged_by_id = ?
+              AND (message_date IS NULL OR message_date IS ?)
+            """,
+            (message_chat_id, message_id, flagged_by_id, date),
         )
         return None if row is None else flag_of(row)
 
-    async def flag_by_message(self, chat_id: int, message_id: int) -> Flag | None:
-        """The newest flag made by, or about, that message."""
+    async def flag_by_message(
+        self, chat_id: int, message_id: int, *, message_chat_id: int | None = None
+    ) -> Flag | None:
+        """The newest flag of ``chat_id`` made by, or about, that message of
+        ``message_chat_id`` (by default the chat itself)."""
         row = await self.database.read_one(
             f"""
             SELECT {_columns()} FROM (
-                SELECT * FROM flags WHERE chat_id = :chat AND message_id = :message
+                SELECT * FROM flags WHERE message_chat_id = :in AND message_id = :message
                 UNION ALL
-                SELECT * FROM flags WHERE chat_id = :chat AND source_message_id = :message
+                SELECT * FROM flags WHERE message_chat_id = :in AND source_message_id = :message
             )
+            WHERE chat_id = :chat
             -- +number: sorting the one or two hits beats walking the chat in order.
             ORDER BY +number DESC LIMIT 1
             """,
-            {"chat": chat_id, "message": message_id},
+            {
+                "chat": chat_id,
+                "in": chat_id if message_chat_id is None else message_chat_id,
+                "message": message_id,
+            },
         )
         return None if row is None else flag_of(row)
 

@@ -155,6 +155,31 @@ MIGRATIONS: Final[tuple[str, ...]] = (
                     search_terms_v1(new.chat_id, new.note));
     END;
     """,
+    # 2: a Telegram message is known by its chat and its id in that chat. A group
+    # that became a supergroup numbers messages afresh, so after a migration an id
+    # alone names two messages. Flags made before the migration belong to the old
+    # group (chats.migrated_from); a reply-flag with a link was made in the
+    # supergroup, since a basic group's messages have no links.
+    """
+    ALTER TABLE flags ADD COLUMN message_chat_id INTEGER;
+    ALTER TABLE flags ADD COLUMN message_date INTEGER;
+    ALTER TABLE flags ADD COLUMN confirmation_chat_id INTEGER;
+    UPDATE flags SET message_chat_id = coalesce(
+        (SELECT chats.migrated_from FROM chats
+         WHERE chats.chat_id = flags.chat_id AND flags.source_link IS NULL),
+        flags.chat_id
+    );
+    UPDATE flags SET confirmation_chat_id = message_chat_id
+        WHERE confirmation_message_id IS NOT NULL;
+    DROP INDEX flags_by_message;
+    DROP INDEX flags_by_source_message;
+    CREATE INDEX flags_by_message ON flags (message_chat_id, message_id)
+        WHERE message_id IS NOT NULL;
+    CREATE INDEX flags_by_source_message ON flags (message_chat_id, source_message_id)
+        WHERE source_message_id IS NOT NULL;
+    -- A board posted in the old group can never be edited from the new one.
+    UPDATE chats SET board_message_id = NULL WHERE migrated_from IS NOT NULL;
+    """,
 )
 
 
