@@ -29,6 +29,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/flags.py
 	$(BIN)/python bench/e2e.py
+	$(BIN)/python bench/live_session.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
