@@ -17,15 +17,17 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot import services
 from bot.config import Settings
+from bot.flood import FloodControl
 from bot.handlers import admin, errors, flag_log, flags, inline, lookup, watch
 from bot.i18n import t
 from bot.ordering import PerChatOrder
 from bot.playbook import LANGUAGES, Lang
 from bot.polling import AcknowledgeWhenHandled
+from bot.sender import Sender
 from bot.services import Library, Services
 from bot.store import Store
 from bot.webhook import AnsweredWhenHandled
@@ -52,6 +54,7 @@ async def _post_init(application: AnyApplication) -> None:
     svc = services.of_application(application)
     svc.store = await Store.open(svc.settings.database_path)
     bot = application.bot
+    await svc.require_sender().start(bot)
     # Four independent calls: sent together, start-up waits for one round trip, not four.
     await asyncio.gather(
         *(
@@ -86,6 +89,13 @@ def _watch_sighup(application: AnyApplication) -> None:
         asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload)
 
 
+async def _post_stop(application: AnyApplication) -> None:
+    """Handlers are done; say what can still be said while the connection is open."""
+    svc = services.of_application(application)
+    if svc.sender is not None:
+        await svc.sender.stop()
+
+
 async def _post_shutdown(application: AnyApplication) -> None:
     svc = services.of_application(application)
     if svc.store is not None:
@@ -97,7 +107,10 @@ def build_application(settings: Settings, library: Library | None = None) -> Any
     """Assemble the bot. Content is loaded first, so bad content fails before any network."""
     library = library or Library.load(settings.content_dir)
     defaults = Defaults(
-        parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)
+        parse_mode=ParseMode.HTML,
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+        # A command deleted before its answer went out still gets the answer.
+        allow_sending_without_reply=True,
     )
     get_updates_request = AcknowledgeWhenHandled()
     builder = (
@@ -108,6 +121,7 @@ def build_application(settings: Settings, library: Library | None = None) -> Any
         .defaults(defaults)
         .get_updates_request(get_updates_request)
         .post_init(_post_init)
+        .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
     )
     if settings.webhook_url:
@@ -117,16 +131,15 @@ def build_application(settings: Settings, library: Library | None = None) -> Any
         )
     else:
         builder = builder.concurrent_updates(PerChatOrder())
-    if settings.throttle:
-        # Keeps within Telegram's flood limits and retries after its 429 answers.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
-    else:
-        builder = builder.rate_limiter(
-            AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)  # type: ignore[arg-type]
-        )
+    # Per-chat flood budgets (off only against a local fake Bot API without limits);
+    # a 429 pauses the chat it concerns, not the whole bot.
+    flood = FloodControl(enabled=settings.throttle)
+    builder = builder.rate_limiter(flood)  # type: ignore[arg-type]
     application = builder.build()
     get_updates_request.queue = application.update_queue
-    application.bot_data[services.KEY] = Services(settings=settings, library=library)
+    svc = Services(settings=settings, library=library)
+    svc.sender = Sender(svc, flood)
+    application.bot_data[services.KEY] = svc
     lookup.register(application)
     inline.register(application)
     flags.register(application)

@@ -7,6 +7,7 @@ from this payload.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.playbook import Kind
@@ -40,6 +41,37 @@ def set_language(lang: str) -> str:
 
 def flag_action(action: str, number: int, arg: str = "") -> str:
     return _checked(f"f:{action}:{number}:{arg}")
+
+
+def pack_numbers(numbers: Sequence[int], limit: int = 40) -> str:
+    """Flag numbers as short ranges, ``"21-27.30"``; past ``limit`` bytes, one range."""
+    ordered = sorted(set(numbers))
+    ranges: list[str] = []
+    start = previous = ordered[0]
+    for number in [*ordered[1:], None]:
+        if number is not None and number == previous + 1:
+            previous = number
+            continue
+        ranges.append(str(start) if start == previous else f"{start}-{previous}")
+        if number is not None:
+            start = previous = number
+    packed = ".".join(ranges)
+    return packed if len(packed) <= limit else f"{ordered[0]}-{ordered[-1]}"
+
+
+def unpack_numbers(packed: str, most: int = 100) -> list[int]:
+    """The numbers :func:`pack_numbers` packed; [] for anything malformed or too many."""
+    numbers: list[int] = []
+    try:
+        for part in packed.split("."):
+            low, _, high = part.partition("-")
+            first, last = int(low), int(high or low)
+            if not 0 < first <= last <= MAX_NUMBER or last - first >= most:
+                return []
+            numbers += range(first, last + 1)
+    except ValueError:
+        return []
+    return numbers[:most]
 
 
 def log_page(offset: int, filter_code: str = "") -> str:

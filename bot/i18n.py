@@ -236,6 +236,20 @@ STRINGS: dict[str, dict[Lang, str]] = {
         "en": "“{value}” is not a verdict. Use one of: {choices}.",
         "uk": "«{value}» — не вердикт. Можливі: {choices}.",
     },
+    "flagged_many": {
+        "en": "🚩 <b>#{first}–#{last} flagged</b>",
+        "uk": "🚩 <b>#{first}–#{last} позначено</b>",
+    },
+    "flagged_pick": {
+        "en": "Tap a number for its verdict buttons.",
+        "uk": "Натисніть номер, щоб побачити кнопки вердикту.",
+    },
+    "button_back_to_list": {"en": "‹ All numbers", "uk": "‹ Усі номери"},
+    "verdicts_many": {"en": "⚖️ <b>Verdicts</b>", "uk": "⚖️ <b>Вердикти</b>"},
+    "verdict_line": {
+        "en": "#{number} → <b>{status}</b> ({by}), flagged by {flagger}",
+        "uk": "#{number} → <b>{status}</b> ({by}), позначив(ла) {flagger}",
+    },
     "verdict_set": {
         "en": "#{number} is now <b>{status}</b> (by {by}).",
         "uk": "#{number} тепер <b>{status}</b> (встановив(ла) {by}).",

@@ -16,8 +16,12 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 # Enough for a delegation's chats and its members' private lookups; beyond it, new
-# updates wait for a free slot (python-telegram-bot's semaphore).
+# updates wait for a free slot. The slot is taken only once the update's chat has
+# its turn, so a backlog in one chat never holds slots that other chats need.
 MAX_CONCURRENT_UPDATES = 16
+# python-telegram-bot's own bound, taken before the chat's turn: it only caps how
+# many updates may wait at once (a getUpdates batch is at most 100).
+_MAX_WAITING = 1024
 
 
 def order_key(update: object) -> Hashable:
@@ -40,7 +44,8 @@ class PerChatOrder(BaseUpdateProcessor):
         max_concurrent_updates: int = MAX_CONCURRENT_UPDATES,
         on_handled: Callable[[object], None] | None = None,
     ) -> None:
-        super().__init__(max_concurrent_updates)
+        super().__init__(_MAX_WAITING)
+        self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._on_handled = on_handled
         # A lock per key with updates in flight, dropped when its last one is done.
         self._locks: dict[Hashable, tuple[asyncio.Lock, int]] = {}
@@ -56,7 +61,7 @@ class PerChatOrder(BaseUpdateProcessor):
         try:
             # asyncio.Lock wakes its waiters first come, first served, and updates
             # reach this point in the order they were fetched.
-            async with lock:
+            async with lock, self._slots:
                 await coroutine
         finally:
             lock, users = self._locks[key]

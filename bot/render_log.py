@@ -11,9 +11,19 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
-from bot.i18n import t
+from bot.i18n import Html, t
 from bot.playbook import AnyEntry, Lang, Playbook, as_kind
-from bot.render import CARD_BUDGET, Rendered, entry_button, esc, short_card, shorten, visible_length
+from bot.render import (
+    CARD_BUDGET,
+    KIND_ICON,
+    Rendered,
+    entry_button,
+    esc,
+    short_card,
+    shorten,
+    title_of,
+    visible_length,
+)
 from bot.store import Flag, FlagEvent, Page, Summary
 
 STATUS_ICON = {
@@ -53,17 +63,21 @@ def matched_entries(flag: Flag, playbook: Playbook) -> list[AnyEntry]:
     return found
 
 
-def verdict_keyboard(
-    flag: Flag, lang: Lang, extra: Sequence[AnyEntry] = ()
-) -> InlineKeyboardMarkup:
+def verdict_keyboard_rows(number: int, lang: Lang) -> list[list[InlineKeyboardButton]]:
     verdicts = [
         InlineKeyboardButton(
             t(lang, f"button_{status}"),
-            callback_data=callbacks.flag_action("v", flag.number, status),
+            callback_data=callbacks.flag_action("v", number, status),
         )
         for status in VERDICTS
     ]
-    rows = [verdicts[:2], verdicts[2:]]
+    return [verdicts[:2], verdicts[2:]]
+
+
+def verdict_keyboard(
+    flag: Flag, lang: Lang, extra: Sequence[AnyEntry] = ()
+) -> InlineKeyboardMarkup:
+    rows = verdict_keyboard_rows(flag.number, lang)
     rows += [[entry_button(entry, lang)] for entry in extra[:4]]
     return InlineKeyboardMarkup(rows)
 
@@ -87,6 +101,71 @@ def confirmation(flag: Flag, playbook: Playbook, lang: Lang) -> Rendered:
         lines.append(f"<b>{esc(t(lang, 'flag_matches'))}</b>")
         lines += [short_card(entry, lang) for entry in entries[:3]]
     return Rendered("\n".join(lines), verdict_keyboard(flag, lang, entries))
+
+
+# A merged confirmation lists at most this many flags: one number button each, and
+# Telegram shows at most 100 buttons under a message.
+MERGED_MAX = 40
+_PICKS_PER_ROW = 5
+
+
+def merged_confirmation(
+    flags: Sequence[Flag], playbook: Playbook, lang: Lang
+) -> tuple[Rendered, int]:
+    """One message confirming several flags that arrived faster than the group's
+    budget lets the bot answer each; returns it and how many of ``flags`` it covers
+    (the rest wait for the next one). Each flag gets a line with its matches and a
+    number button that opens its verdict buttons."""
+    if len(flags) == 1:
+        return confirmation(flags[0], playbook, lang), 1
+    lines: list[str] = []
+    used = 0
+    for flag in flags[:MERGED_MAX]:
+        entry_titles = ", ".join(
+            f"{KIND_ICON[entry.kind]} {esc(shorten(title_of(entry, lang), 40))}"
+            for entry in matched_entries(flag, playbook)[:2]
+        )
+        item = line(flag, lang, 100) + (f"\n   ↳ {entry_titles}" if entry_titles else "")
+        if lines and used + visible_length(item) > CARD_BUDGET - 200:
+            break
+        lines.append(item)
+        used += visible_length(item) + 1
+    covered = flags[: len(lines)]
+    heading = t(lang, "flagged_many", first=covered[0].number, last=covered[-1].number)
+    text = "\n".join([heading, *lines, "", f"<i>{esc(t(lang, 'flagged_pick'))}</i>"])
+    return Rendered(text, pick_keyboard([flag.number for flag in covered])), len(covered)
+
+
+def pick_keyboard(numbers: Sequence[int]) -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(f"#{number}", callback_data=callbacks.flag_action("p", number))
+        for number in numbers
+    ]
+    return InlineKeyboardMarkup(
+        [buttons[i : i + _PICKS_PER_ROW] for i in range(0, len(buttons), _PICKS_PER_ROW)]
+    )
+
+
+def picked_keyboard(number: int, numbers: Sequence[int], lang: Lang) -> InlineKeyboardMarkup:
+    """A merged confirmation's buttons once #number was tapped: its verdicts, and back."""
+    back = InlineKeyboardButton(
+        t(lang, "button_back_to_list"),
+        callback_data=callbacks.flag_action("b", number, callbacks.pack_numbers(numbers)),
+    )
+    rows = list(verdict_keyboard_rows(number, lang))
+    return InlineKeyboardMarkup([*rows, [back]])
+
+
+def merged_notices(notices: Sequence[tuple[Flag, str, str]], lang: Lang) -> Rendered:
+    """Several verdicts at once: (flag, status, who gave it) each, the flaggers named."""
+    lines = [t(lang, "verdicts_many")]
+    for flag, status, by in notices:
+        flagger = Html(mention(flag.flagged_by_id, flag.flagged_by_name))
+        label = f"{STATUS_ICON.get(status, '•')} {t(lang, f'status_{status}')}"
+        lines.append(
+            t(lang, "verdict_line", number=flag.number, status=label, by=by, flagger=flagger)
+        )
+    return Rendered(_clip("\n".join(lines)))
 
 
 def _round_line(flag: Flag, lang: Lang) -> str:

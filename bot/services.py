@@ -17,6 +17,7 @@ from bot.search import SearchIndex
 if TYPE_CHECKING:
     from telegram.ext import Application, CallbackContext
 
+    from bot.sender import Sender
     from bot.store import Store
 
 KEY = "services"
@@ -39,6 +40,7 @@ class Services:
     settings: Settings
     library: Library
     store: Store | None = None
+    sender: Sender | None = None
     # Telegram's answer to "is this user an admin of this chat", with when it was asked.
     admin_cache: dict[tuple[int, int], tuple[float, bool]] = field(default_factory=dict)
 
@@ -54,6 +56,11 @@ class Services:
         if self.store is None:
             raise RuntimeError("the database is not open yet")
         return self.store
+
+    def require_sender(self) -> Sender:
+        if self.sender is None:
+            raise RuntimeError("the sender is not set up yet")
+        return self.sender
 
 
 def get(context: CallbackContext[Any, Any, Any, Any]) -> Services:

@@ -18,6 +18,7 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.config import Settings
+from bot.flood import TELEGRAM
 from bot.services import Library
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.telegram_rules import html_error, text_length_error
@@ -47,7 +48,8 @@ def make_settings(api: FakeBotAPI, tmp_path: Path, **overrides: Any) -> Settings
         "bot_api_url": api.base_url,
         "database_path": tmp_path / "playbook.sqlite3",
         "content_dir": CONTENT,
-        "throttle": False,
+        # Telegram's flood limits are enforced by the fake; the bot keeps within them.
+        "throttle": True,
         "admin_ids": frozenset({ADMIN_ID}),
         "_env_file": None,
     }
@@ -64,17 +66,35 @@ class Bot:
     errors: list[logging.LogRecord] = field(default_factory=list)
 
     async def feed(self, update: dict[str, Any]) -> list[dict[str, Any]]:
-        """Process one update; return every message the bot sent or edited for it."""
+        """Process one update; return every message the bot sent or edited for it.
+
+        Handlers only queue what the bot says (bot.sender): this waits until it is said.
+        """
         mark = self.api.mark()
         await self.application.process_update(Update.de_json(update, self.application.bot))
+        await self.quiet()
         sent = [
             call
             for call in self.api.calls[mark:]
-            if call.method in ("sendMessage", "editMessageText", "sendDocument")
+            if call.method
+            in ("sendMessage", "editMessageText", "editMessageReplyMarkup", "sendDocument")
         ]
         for call in sent:
             assert call.ok, f"Telegram refused {call.method}: {call.description}"
         return [_as_seen(call) for call in sent]
+
+    async def feed_burst(self, updates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Process updates arriving together, as in a busy group; return what the bot
+        then sent (merged where the chat's budget made it wait)."""
+        mark = self.api.mark()
+        for update in updates:
+            await self.application.process_update(Update.de_json(update, self.application.bot))
+        await self.quiet()
+        return [_as_seen(call) for call in self.api.calls[mark:] if call.method == "sendMessage"]
+
+    async def quiet(self) -> None:
+        """Wait until the bot has sent everything it queued."""
+        await self.application.bot_data["services"].require_sender().idle()
 
     async def say(
         self, chat: Any, user: Any, text: str, reply_to: int | None = None
@@ -117,6 +137,8 @@ async def start_bot(api: FakeBotAPI, settings: Settings, library: Library | None
 
 async def stop_bot(bot: Bot) -> None:
     application = bot.application
+    if application.post_stop is not None:
+        await application.post_stop(application)
     await application.shutdown()
     if application.post_shutdown is not None:
         await application.post_shutdown(application)
@@ -138,6 +160,18 @@ async def bot(api: FakeBotAPI, tmp_path: Path, library: Library) -> AsyncIterato
         await stop_bot(running)
     assert not running.errors, [r.getMessage() for r in running.errors]
     assert api.rejections == [], api.rejections
+
+
+def speed_up_flood_clock(bot: Bot, factor: float) -> None:
+    """Telegram's flood limits, and the bot's budget, on a clock ``factor`` times faster.
+
+    Throttling stays on and every limit is still enforced, in proportion: for tests
+    of other things (hostile input) that send thousands of messages into one chat.
+    Tests of live sessions keep the real clock.
+    """
+    bot.api.speed_up_time(factor)
+    flood = bot.application.bot_data["services"].require_sender().flood
+    flood.budget = TELEGRAM.faster(factor)
 
 
 def assert_valid_message(text: str) -> None:

@@ -32,6 +32,7 @@ from telegram.error import (
     ChatMigrated,
     Conflict,
     EndPointNotFound,
+    Forbidden,
     InvalidToken,
     NetworkError,
     RetryAfter,
@@ -59,7 +60,9 @@ GROUP_ID = -1001234567890
 
 @pytest.fixture
 def api() -> Iterator[FakeBotAPI]:
-    with FakeBotAPI() as server:
+    # These tests check one rule at a time with a bare bot that sends as fast as it
+    # can; the flood limits have their own tests below.
+    with FakeBotAPI(flood_limits=None) as server:
         yield server
 
 
@@ -734,3 +737,61 @@ def test_inline_result_rules() -> None:
         [article("1", "a < b", parse_mode="HTML")]
     ) == rules.html_error("a < b")
     assert rules.inline_results_error([article("1", "x" * 4097)]) == rules.TEXT_TOO_LONG
+
+
+# ---------------------------------------------------------------------------------------------
+# Flood limits, as Telegram answers them
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def limited() -> AsyncIterator[tuple[FakeBotAPI, Bot]]:
+    with FakeBotAPI() as server:
+        application = ApplicationBuilder().token(server.token).base_url(server.base_url).build()
+        async with application:
+            yield server, application.bot
+
+
+async def test_a_group_takes_twenty_messages_a_minute_edits_included(
+    limited: tuple[FakeBotAPI, Bot],
+) -> None:
+    api, bot = limited
+    first = await bot.send_message(GROUP_ID, "1")
+    for n in range(2, 20):
+        await bot.send_message(GROUP_ID, str(n))
+    await bot.edit_message_text("edited", GROUP_ID, first.message_id)  # the 20th
+    with pytest.raises(RetryAfter) as refused:
+        await bot.send_message(GROUP_ID, "21")
+    assert 55 <= refused.value.retry_after <= 60
+    await bot.send_message(GROUP_ID - 1, "another group has its own budget")
+    assert [call.status for call in api.floods] == [429]
+
+
+async def test_a_private_chat_takes_a_short_burst_then_one_a_second(
+    limited: tuple[FakeBotAPI, Bot],
+) -> None:
+    api, bot = limited
+    for n in range(3):
+        await bot.send_message(ANN_ID, f"burst {n}")
+    with pytest.raises(RetryAfter) as refused:
+        await bot.send_message(ANN_ID, "too soon")
+    assert refused.value.retry_after == 1
+    await asyncio.sleep(1.05)
+    await bot.send_message(ANN_ID, "a second later")
+    assert len(api.floods) == 1
+
+
+async def test_answers_to_queries_are_not_counted(limited: tuple[FakeBotAPI, Bot]) -> None:
+    api, bot = limited
+    for n in range(3):
+        await bot.send_message(ANN_ID, f"burst {n}")
+    await bot.get_me()
+    await bot.set_my_commands([])
+    assert api.floods == []
+
+
+async def test_a_removed_bot_is_refused_with_403(limited: tuple[FakeBotAPI, Bot]) -> None:
+    api, bot = limited
+    api.remove_bot(GROUP_ID, ANN_ID)
+    with pytest.raises(Forbidden, match="kicked"):
+        await bot.send_message(GROUP_ID, "still here?")

@@ -257,8 +257,14 @@ async def test_log_pages_newest_first_with_prev_and_next(
     enrolled: Bot, people: dict[str, Any]
 ) -> None:
     bot = enrolled
-    for number in range(1, 24):
-        await bot.say(GROUP, people["flagger"], f"/flag statement number {number}")
+    burst = [
+        bot.api.send_text(GROUP, people["flagger"], f"/flag statement number {number}")
+        for number in range(1, 24)
+    ]
+    confirmations = await bot.feed_burst(burst)
+    assert len(confirmations) < 23, "a burst is confirmed in merged messages"
+    said = "\n".join(message["text"] for message in confirmations)
+    assert all(f"#{number}" in said for number in range(1, 24))
     [first] = await bot.say(GROUP, people["bystander"], "/log")
     assert "1–10 of 23" in first["text"]
     assert first["text"].index("#23") < first["text"].index("#14")

@@ -12,6 +12,7 @@ import itertools
 import logging
 import os
 import random
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -316,6 +317,7 @@ async def test_a_429_is_retried_and_the_flag_is_stored_once(bot: Bot) -> None:
     mark = api.mark()
     started = time.monotonic()
     await process(bot, api.send_text(GROUP, taras, "/flag Lavrov: root causes"))
+    await bot.quiet()
     assert time.monotonic() - started >= 1.0, "waited as Telegram asked"
     first, second = sent_since(api, mark)
     assert first.status == 429 and second.ok
@@ -327,6 +329,8 @@ async def test_a_429_is_retried_and_the_flag_is_stored_once(bot: Bot) -> None:
 async def test_a_500_on_the_confirmation_loses_no_flag_and_logs_ids_not_text(
     api: FakeBotAPI, tmp_path: Path, library: Library, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """The flag is committed before anything is sent; a confirmation Telegram fails
+    to take stays in the outbox and goes out on the next try."""
     caplog.set_level(logging.INFO)
     statement = "Zakharova: the unmistakable statement 7f3a9c"
     settings = make_settings(api, tmp_path, allowed_chats=frozenset({GROUP}))
@@ -338,19 +342,19 @@ async def test_a_500_on_the_confirmation_loses_no_flag_and_logs_ids_not_text(
         await process(bot, update)
         [stored] = await flags_in(bot, GROUP)
         assert stored.text == "the unmistakable statement 7f3a9c"
-        assert stored.confirmation_message_id is None
-        failed, apology = sent_since(api, mark)
+        await bot.quiet()
+        failed, retried = sent_since(api, mark)
         assert failed.status == 500
-        assert apology.ok and apology.params["text"] == SORRY
+        assert retried.ok and "#1 flagged" in retried.params["text"]
+        [stored] = await flags_in(bot, GROUP)
+        assert stored.confirmation_message_id == retried.result["message_id"]
 
         [next_reply] = await bot.say(GROUP, taras, "/show 1")
         assert "unmistakable" in next_reply["text"], "the bot keeps serving"
 
-    [failure] = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert failure.name == "bot.errors"
-    message = failure.getMessage()
-    assert f"update={update['update_id']}" in message and f"chat={GROUP}" in message
-    assert f"user={FLAGGER}" in message and f"message={update['message']['message_id']}" in message
+    [retry] = [r for r in caplog.records if "will retry" in r.getMessage()]
+    assert retry.name == "bot.sender" and str(GROUP) in retry.getMessage()
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
     for record in caplog.records:
         assert "7f3a9c" not in full_text(record), record.getMessage()
 
@@ -369,24 +373,35 @@ async def test_a_flag_delivered_again_after_a_crash_is_not_logged_twice(
         assert "#1 flagged" in first["text"]
         assert await bot.feed(confirmed) == [], "a confirmed flag is not confirmed again"
 
-        api.fail_next("sendMessage", 500, times=2)  # the confirmation, then the apology
+        # Telegram is down when the second flag comes, and the bot then crashes.
+        api.fail_next("sendMessage", 500, times=1000)
         unconfirmed = api.send_text(GROUP, taras, "/flag the second statement")
         await process(bot, unconfirmed)
-        [again] = await bot.feed(unconfirmed)
+        await bot.application.bot_data["services"].require_sender().stop(grace_s=0)
+        api.clear_faults()
+
+    # After the restart the outbox still has the confirmation; the update comes again.
+    mark = api.mark()
+    async with running(api, settings, library) as bot:
+        await bot.quiet()
+        [again] = [call.params for call in sent_since(api, mark) if call.ok]
         assert "#2 flagged" in again["text"]
         assert again["reply_parameters"]["message_id"] == unconfirmed["message"]["message_id"]
+        assert await bot.feed(unconfirmed) == [], "recognised: not logged, not confirmed again"
 
         stored = await flags_in(bot, GROUP)
         assert [(f.number, f.text) for f in stored] == [
             (1, "the first statement"),
             (2, "the second statement"),
         ]
-        assert stored[1].confirmation_message_id == again["message_id"]
+        assert stored[1].confirmation_message_id is not None
 
 
-async def test_a_stalled_send_times_out_as_a_handled_error_and_the_flag_is_kept(
+async def test_a_stalled_send_times_out_and_is_tried_again_with_the_flag_kept(
     api: FakeBotAPI, tmp_path: Path, library: Library, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """A send that times out may still have reached Telegram: the confirmation is tried
+    again, so the group sees it, at most twice (the README says what can repeat)."""
     # HTTPXRequest's defaults are 5 s for connect, read and write; a 1 s read timeout keeps
     # this test short and exercises the same path (httpx.ReadTimeout -> telegram TimedOut).
     caplog.set_level(logging.INFO)
@@ -398,14 +413,18 @@ async def test_a_stalled_send_times_out_as_a_handled_error_and_the_flag_is_kept(
         api.stall_next("sendMessage", 2.5)
         mark = api.mark()
         await process(bot, api.send_text(GROUP, taras, "/flag Lavrov: root causes"))
-        answered = [call.params["text"] for call in sent_since(api, mark)]
-        assert answered == [SORRY], "the bot gave up before Telegram answered the stalled send"
         [stored] = await flags_in(bot, GROUP)
-        assert stored.text == "root causes" and stored.confirmation_message_id is None
+        assert stored.text == "root causes", "committed before anything was sent"
+        await bot.quiet()
+        confirmations = [c.params["text"] for c in sent_since(api, mark) if c.ok]
+        assert 1 <= len(confirmations) <= 2
+        assert all("#1 flagged" in text for text in confirmations)
         [next_reply] = await bot.say(GROUP, taras, "/flag next one")
         assert "#2 flagged" in next_reply["text"]
-    [failure] = [r for r in caplog.records if r.levelno >= logging.ERROR]
-    assert "handler failed" in failure.getMessage() and "TimedOut" in full_text(failure)
+    assert any(
+        "TimedOut" in r.getMessage() or "Timed out" in r.getMessage() for r in caplog.records
+    )
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 
 async def test_a_failing_handler_gets_an_apology_and_the_bot_keeps_serving(
@@ -528,6 +547,7 @@ async def test_a_hundred_chats_flagging_at_once_get_gapless_numbers(
         started = time.perf_counter()
         await asyncio.gather(*(process_one(data) for data in updates))
         elapsed = time.perf_counter() - started
+        await bot.quiet()
         print(
             f"\nload: {total:,} flags from {CHATS} chats at once in {elapsed:.2f} s "
             f"= {total / elapsed:,.0f} flags/s (update parsing, matching, SQLite commit, "
@@ -541,11 +561,13 @@ async def test_a_hundred_chats_flagging_at_once_get_gapless_numbers(
             )
             assert {flag.speaker for flag in stored} == {f"Speaker {index}"}
             assert all(flag.confirmation_message_id is not None for flag in stored)
-    assert len(sent) == total
+    # Each group's budget lets a few confirmations out at once; the rest are merged.
+    assert len(sent) < total / 4
     confirmed: dict[int, set[int]] = {}
     for chat_id, text in sent:
-        number = int(text.split("#", 1)[1].split(" ", 1)[0])
-        confirmed.setdefault(chat_id, set()).add(number)
+        first_line, _, rest = text.partition("\n")
+        numbers = re.findall(r"#(\d+)\b", rest if "–" in first_line else first_line)
+        confirmed.setdefault(chat_id, set()).update(int(n) for n in numbers)
     assert confirmed == {chat: set(range(1, FLAGS_PER_CHAT + 1)) for chat in chats}
     with sqlite3.connect(settings.database_path) as db:
         assert db.execute("SELECT count(*) FROM flags").fetchone() == (total,)
@@ -692,8 +714,9 @@ async def test_the_token_never_appears_in_any_log_record(
         taras = api.user(FLAGGER, "Taras")
         async with running(api, settings, library) as bot:
             await bot.say(GROUP, taras, "/flag Lavrov: root causes")
-            api.fail_next("sendMessage", 500)
+            api.fail_next("sendMessage", 500, times=3)  # the bot gives the reply up
             await process(bot, api.send_text(GROUP, taras, "/show 1"))
+            await bot.quiet()
             api.fail_next("getChatMember", 500)
             await bot.say(GROUP, taras, "/export")
             await bot.say(FLAGGER, taras, "/term root causes")
@@ -706,7 +729,7 @@ async def test_the_token_never_appears_in_any_log_record(
     for record in records:
         assert SECRET not in full_text(record), (record.name, record.getMessage())
         assert SECRET not in (record.exc_text or "")
-    assert "handler failed" in written and SECRET not in written
+    assert "gave up sending" in written and SECRET not in written
 
 
 def test_the_formatter_redacts_the_token_wherever_it_appears() -> None:

@@ -20,6 +20,7 @@ from bot.store import (
     MIGRATIONS,
     STATUSES,
     WAL_BACKSTOP_PAGES,
+    Board,
     Flag,
     FlagNotFound,
     Store,
@@ -122,7 +123,7 @@ async def test_reopen_is_idempotent_and_keeps_everything(db_path: Path) -> None:
         assert await store.get_language(ALICE) == "uk"
         assert await store.is_enrolled(CHAT)
         assert await store.get_watch(CHAT)
-        assert await store.get_board(CHAT) == 555
+        assert (await store.get_board(CHAT)) == Board(555, None, None)
         current = await store.current_round(CHAT)
         assert current is not None and current.name == "Round 1"
         flag = await store.get_flag(CHAT, 1)
@@ -694,7 +695,7 @@ async def test_users_and_chat_settings(store: Store) -> None:
 
     assert await store.get_board(CHAT) is None
     await store.set_board(CHAT, 77)
-    assert await store.get_board(CHAT) == 77
+    assert (await store.get_board(CHAT)) == Board(77, None, None)
     await store.set_board(CHAT, None)
     assert await store.get_board(CHAT) is None
 

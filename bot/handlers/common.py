@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Message, Update, User
@@ -14,6 +15,7 @@ from bot import services
 from bot.i18n import t
 from bot.playbook import Lang, as_lang
 from bot.render import Rendered
+from bot.sender import Job, Priority, reply_job
 
 log = logging.getLogger(__name__)
 
@@ -61,28 +63,44 @@ def is_private(update: Update) -> bool:
     return chat is not None and chat.type == ChatType.PRIVATE
 
 
-async def reply(update: Update, rendered: Rendered, **kwargs: Any) -> Message | None:
-    """Answer in the same chat and thread; in groups as a reply to the command."""
+async def reply(
+    update: Update,
+    context: Context,
+    rendered: Rendered,
+    *,
+    on_sent: Callable[[Message], Awaitable[None]] | None = None,
+    **kwargs: Any,
+) -> None:
+    """Answer in the same chat and topic; in groups as a reply to the command.
+
+    Queued, not awaited (see bot.sender): ``on_sent`` gets the message once Telegram
+    has it.
+    """
     message = update.effective_message
     if message is None:
-        return None
-    return await message.reply_text(rendered.text, reply_markup=rendered.keyboard, **kwargs)
+        return
+    job = reply_job(message, rendered, **kwargs)
+    job.on_sent = on_sent
+    services.get(context).require_sender().submit(message.chat.id, job)
 
 
-async def show(update: Update, rendered: Rendered) -> None:
+async def show(update: Update, context: Context, rendered: Rendered) -> None:
     """Replace the message a button was pressed on; fall back to a new message."""
     query = update.callback_query
-    if query is None:
-        await reply(update, rendered)
+    if query is None or query.message is None:
+        await reply(update, context, rendered)
         return
-    try:
-        await query.edit_message_text(rendered.text, reply_markup=rendered.keyboard)
-    except BadRequest as exc:
-        if "not modified" in str(exc).lower():
-            return
-        if query.message is None or "not found" not in str(exc).lower():
-            raise
-        await query.message.chat.send_message(rendered.text, reply_markup=rendered.keyboard)
+    chat = query.message.chat
+
+    async def edit() -> object:
+        try:
+            return await query.edit_message_text(rendered.text, reply_markup=rendered.keyboard)
+        except BadRequest as exc:
+            if "not found" not in str(exc).lower():
+                raise
+            return await chat.send_message(rendered.text, reply_markup=rendered.keyboard)
+
+    services.get(context).require_sender().submit(chat.id, Job(Priority.REPLY, edit))
 
 
 async def stale_button(update: Update, context: Context) -> None:
@@ -91,10 +109,6 @@ async def stale_button(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is not None:
         await query.answer(t(await language(update, context), "stale_button"), show_alert=True)
-
-
-def command_args(context: Context) -> str:
-    return " ".join(context.args or []).strip()
 
 
 def command_text(message: Message | None) -> str:

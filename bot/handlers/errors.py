@@ -12,6 +12,8 @@ from telegram.ext import Application
 from bot import services
 from bot.handlers.common import Context, telegram_language
 from bot.i18n import t
+from bot.render import Rendered
+from bot.sender import reply_job
 
 log = logging.getLogger("bot.errors")
 
@@ -65,8 +67,11 @@ async def on_error(update: object, context: Context) -> None:
                 return
             except BadRequest:
                 pass  # the button was answered before the failure: say it in the chat
-        if update.effective_message is not None:
-            await update.effective_message.reply_text(text)
+        message = update.effective_message
+        if message is not None:
+            services.get(context).require_sender().submit(
+                message.chat.id, reply_job(message, Rendered(text))
+            )
     except TelegramError:
         log.warning("could not tell the user about the failure (%s)", update_ids(update))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from bot.handlers.flags import actor, group_log
 from bot.i18n import t
 from bot.playbook import Lang
 from bot.render import Rendered, shorten
+from bot.sender import Job, Priority
 from bot.store import Page, Store
 
 LOG_PAGE = 10
@@ -32,17 +34,17 @@ async def round_command(update: Update, context: Context) -> None:
     who = actor(update)
     if action == "start" and len(words) > 1:
         started = await store.start_round(chat_id, shorten(words[1], 80), who.id)
-        await reply(update, Rendered(t(lang, "round_started", name=started.name)))
+        await reply(update, context, Rendered(t(lang, "round_started", name=started.name)))
     elif action == "end":
         ended = await store.end_round(chat_id, who.id)
         key = "round_ended" if ended is not None else "round_none"
-        await reply(update, Rendered(t(lang, key, name=ended.name if ended else "")))
+        await reply(update, context, Rendered(t(lang, key, name=ended.name if ended else "")))
     elif not action:
         current = await store.current_round(chat_id)
         key = "round_current" if current is not None else "round_none"
-        await reply(update, Rendered(t(lang, key, name=current.name if current else "")))
+        await reply(update, context, Rendered(t(lang, key, name=current.name if current else "")))
     else:
-        await reply(update, Rendered(t(lang, "round_usage")))
+        await reply(update, context, Rendered(t(lang, "round_usage")))
 
 
 def _cut_utf8(text: str, limit: int) -> str:
@@ -90,26 +92,34 @@ async def log_command(update: Update, context: Context) -> None:
     elif action == "round" and argument:
         found = await store.find_round(chat_id, argument)
         if found is None:
-            await reply(update, Rendered(t(lang, "round_unknown", name=shorten(argument, 80))))
+            await reply(
+                update, context, Rendered(t(lang, "round_unknown", name=shorten(argument, 80)))
+            )
             return
         code = f"r{found.id}"
     elif action == "speaker" and argument:
         code = "s" + _cut_utf8(argument, _SPEAKER_BYTES)
     else:
-        await reply(update, Rendered(t(lang, "log_usage")))
+        await reply(update, context, Rendered(t(lang, "log_usage")))
         return
-    await _send_page(update, store, chat_id, lang, code, 0)
+    await _send_page(update, context, store, chat_id, lang, code, 0)
 
 
 async def _send_page(
-    update: Update, store: Store, chat_id: int, lang: Lang, code: str, offset: int
+    update: Update,
+    context: Context,
+    store: Store,
+    chat_id: int,
+    lang: Lang,
+    code: str,
+    offset: int,
 ) -> None:
     result = await _page(store, chat_id, code, offset)
     if result is None:
-        await show(update, Rendered(t(lang, "log_none_match")))
+        await show(update, context, Rendered(t(lang, "log_none_match")))
         return
     page, heading = result
-    await show(update, render_log.log_page(page, lang, code, heading))
+    await show(update, context, render_log.log_page(page, lang, code, heading))
 
 
 async def log_button(update: Update, context: Context) -> None:
@@ -126,7 +136,7 @@ async def log_button(update: Update, context: Context) -> None:
         return
     await query.answer()
     store = services.get(context).require_store()
-    await _send_page(update, store, chat.id, lang, parsed.filter_code, parsed.offset)
+    await _send_page(update, context, store, chat.id, lang, parsed.filter_code, parsed.offset)
 
 
 async def find(update: Update, context: Context) -> None:
@@ -136,14 +146,14 @@ async def find(update: Update, context: Context) -> None:
     chat_id, lang = scope
     query = command_text(update.effective_message)
     if not query:
-        await reply(update, Rendered(t(lang, "find_usage")))
+        await reply(update, context, Rendered(t(lang, "find_usage")))
         return
     found = await services.get(context).require_store().search(chat_id, query, limit=15)
-    await reply(update, render_log.search_results(query, found, lang))
+    await reply(update, context, render_log.search_results(query, found, lang))
 
 
 async def _round_argument(
-    update: Update, store: Store, chat_id: int, lang: Lang
+    update: Update, context: Context, store: Store, chat_id: int, lang: Lang
 ) -> tuple[bool, str | None]:
     """The round named after the command, if any; (False, _) when it names none."""
     name = command_text(update.effective_message)
@@ -151,7 +161,7 @@ async def _round_argument(
         return True, None
     found = await store.find_round(chat_id, name)
     if found is None:
-        await reply(update, Rendered(t(lang, "round_unknown", name=shorten(name, 80))))
+        await reply(update, context, Rendered(t(lang, "round_unknown", name=shorten(name, 80))))
         return False, None
     return True, found.name
 
@@ -163,11 +173,11 @@ async def summary(update: Update, context: Context) -> None:
     chat_id, lang = scope
     svc = services.get(context)
     store = svc.require_store()
-    ok, round_name = await _round_argument(update, store, chat_id, lang)
+    ok, round_name = await _round_argument(update, context, store, chat_id, lang)
     if not ok:
         return
     data = await store.summary(chat_id, round_name)
-    await reply(update, render_log.summary(data, svc.library.playbook, lang))
+    await reply(update, context, render_log.summary(data, svc.library.playbook, lang))
 
 
 async def export_command(update: Update, context: Context) -> None:
@@ -176,10 +186,10 @@ async def export_command(update: Update, context: Context) -> None:
         return
     chat_id, lang = scope
     if not await access.is_chat_admin(update, context):
-        await reply(update, Rendered(t(lang, "admins_only")))
+        await reply(update, context, Rendered(t(lang, "admins_only")))
         return
     store = services.get(context).require_store()
-    ok, round_name = await _round_argument(update, store, chat_id, lang)
+    ok, round_name = await _round_argument(update, context, store, chat_id, lang)
     if not ok:
         return
     flags = await store.export_flags(chat_id, round_name)
@@ -191,12 +201,18 @@ async def export_command(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    await message.reply_text(t(lang, "export_done", count=len(flags)))
-    await message.reply_document(export.to_csv(flags, histories), filename=f"{base}.csv")
-    await message.reply_document(
-        export.to_markdown(flags, histories, chat_title=title, round_name=round_name),
-        filename=f"{base}.md",
-    )
+    csv_file = export.to_csv(flags, histories)
+    markdown = export.to_markdown(flags, histories, chat_title=title, round_name=round_name)
+    await reply(update, context, Rendered(t(lang, "export_done", count=len(flags))))
+    outgoing = services.get(context).require_sender()
+    for content, filename in ((csv_file, f"{base}.csv"), (markdown, f"{base}.md")):
+        outgoing.submit(
+            chat_id,
+            Job(
+                Priority.REPLY,
+                functools.partial(message.reply_document, content, filename=filename),
+            ),
+        )
 
 
 def _slug(name: str) -> str:

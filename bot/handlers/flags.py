@@ -14,23 +14,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import (
+    InlineKeyboardMarkup,
     Message,
     MessageOriginChannel,
     MessageOriginChat,
     MessageOriginHiddenUser,
     MessageOriginUser,
-    ReplyParameters,
     Update,
 )
 from telegram.constants import ChatType
-from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import access, callbacks, render_log, services
+from bot import access, callbacks, render_log, sender, services
 from bot.handlers.common import Context, command_text, language, reply, stale_button
-from bot.i18n import Html, t
+from bot.i18n import t
 from bot.playbook import Lang
-from bot.render import Rendered, esc, shorten
+from bot.render import Rendered, shorten
+from bot.sender import Job, Priority
 from bot.store import STATUSES, Flag, FlagNotFound
 
 log = logging.getLogger(__name__)
@@ -111,10 +111,10 @@ async def group_log(update: Update, context: Context) -> tuple[int, Lang] | None
     if chat is None:
         return None
     if chat.type == ChatType.PRIVATE:
-        await reply(update, Rendered(t(lang, "flag_private")))
+        await reply(update, context, Rendered(t(lang, "flag_private")))
         return None
     if not await access.is_enrolled(update, context):
-        await reply(update, Rendered(t(lang, "not_enrolled", chat_id=chat.id)))
+        await reply(update, context, Rendered(t(lang, "not_enrolled", chat_id=chat.id)))
         return None
     return chat.id, lang
 
@@ -161,9 +161,9 @@ async def flag(update: Update, context: Context) -> None:
     )
     if done is not None:
         # Telegram sends an update again if the bot stopped before acknowledging it
-        # (bot.polling): the flag exists, so at most the confirmation is missing.
-        if done.confirmation_message_id is None:
-            await _confirm(update, svc, done, lang)
+        # (bot.polling): the flag exists, and its confirmation, if it never went out,
+        # is still in the outbox.
+        svc.require_sender().kick(chat_id)
         return
     typed = command_text(message)
     source = _source(message)
@@ -178,7 +178,7 @@ async def flag(update: Update, context: Context) -> None:
         source_author = None
     text = text.replace("\x00", "").strip()
     if not text:
-        await reply(update, Rendered(t(lang, "flag_usage")))
+        await reply(update, context, Rendered(t(lang, "flag_usage")))
         return
     matches = svc.library.index.mentions(text, kinds=("term", "claim"))
     record = await store.add_flag(
@@ -191,25 +191,16 @@ async def flag(update: Update, context: Context) -> None:
         message_id=message.message_id,
         message_date=message.date,
         source_message_id=source.message_id if source is not None else None,
+        thread_id=message.message_thread_id if message.is_topic_message else None,
+        announce_lang=lang,
         source_link=source.link if source is not None else None,
         source_author=source_author,
         matches=[f"{hit.entry.kind}:{hit.entry.id}" for hit in matches],
         note=note,
     )
-    await _confirm(update, svc, record, lang)
-    await refresh_board(context, chat_id)
-
-
-async def _confirm(update: Update, svc: services.Services, record: Flag, lang: Lang) -> None:
-    """Reply "#N flagged" and remember the reply: verdicts are announced under it."""
-    confirmation = await reply(update, render_log.confirmation(record, svc.library.playbook, lang))
-    if confirmation is not None:
-        await svc.require_store().set_confirmation(
-            record.chat_id,
-            record.number,
-            confirmation.message_id,
-            message_chat_id=confirmation.chat.id,
-        )
+    # Committed with its confirmation (and board refresh) queued in the outbox: the
+    # sender says "#N flagged" when the group's budget has room.
+    svc.require_sender().kick(record.chat_id)
 
 
 def _may_judge(flag: Flag, who: Actor) -> bool:
@@ -219,28 +210,6 @@ def _may_judge(flag: Flag, who: Actor) -> bool:
     if flag.assignee and who.username:
         return flag.assignee.lstrip("@").casefold() == who.username.casefold()
     return False
-
-
-async def _tell_flagger(context: Context, flag: Flag, who: Actor, lang: Lang, chat_id: int) -> None:
-    """Reply to the confirmation so the verdict sits under the statement it judges."""
-    status = t(lang, f"status_{flag.status}")
-    if who.id == flag.flagged_by_id:
-        text = t(lang, "verdict_set", number=flag.number, status=status, by=who.name)
-    else:
-        flagger = Html(render_log.mention(flag.flagged_by_id, flag.flagged_by_name))
-        text = t(
-            lang, "verdict_notify", flagger=flagger, number=flag.number, status=status, by=who.name
-        )
-    if flag.note:
-        text += f"\n<i>{esc(shorten(flag.note.splitlines()[-1], 300))}</i>"
-    # A confirmation left behind in a group that became a supergroup is another
-    # chat's message: its id in this chat names something else.
-    reply_to = (
-        ReplyParameters(message_id=flag.confirmation_message_id, allow_sending_without_reply=True)
-        if flag.confirmation_message_id and flag.confirmation_chat_id == chat_id
-        else None
-    )
-    await context.bot.send_message(chat_id, text, reply_parameters=reply_to)
 
 
 async def _judge(
@@ -255,11 +224,10 @@ async def _judge(
     who = actor(update)
     if not _may_judge(existing, who) and not await access.is_chat_admin(update, context):
         return t(lang, "not_allowed_verdict", number=number)
-    updated = await store.set_status(
-        chat_id, number, status, note=note or None, by_id=who.id, by_name=who.name
+    await store.set_status(
+        chat_id, number, status, note=note or None, by_id=who.id, by_name=who.name, announce=True
     )
-    await _tell_flagger(context, updated, who, lang, chat_id)
-    await refresh_board(context, chat_id)
+    svc.require_sender().kick(chat_id)
     return None
 
 
@@ -271,23 +239,25 @@ async def verify(update: Update, context: Context) -> None:
     words = command_text(update.effective_message).split(maxsplit=2)
     example = "/verify 12 false"
     if not words:
-        await reply(update, Rendered(t(lang, "number_missing", example=example)))
+        await reply(update, context, Rendered(t(lang, "number_missing", example=example)))
         return
     number = parse_number(words[0])
     if number is None:
         await reply(
             update,
+            context,
             Rendered(t(lang, "number_invalid", value=shorten(words[0], 20), example=example)),
         )
         return
     choices = ", ".join(STATUSES)
     if len(words) < 2:
-        await reply(update, Rendered(t(lang, "status_invalid", value="", choices=choices)))
+        await reply(update, context, Rendered(t(lang, "status_invalid", value="", choices=choices)))
         return
     status = parse_status(words[1])
     if status is None:
         await reply(
             update,
+            context,
             Rendered(t(lang, "status_invalid", value=shorten(words[1], 30), choices=choices)),
         )
         return
@@ -295,7 +265,7 @@ async def verify(update: Update, context: Context) -> None:
         update, context, chat_id, lang, number, status, words[2] if len(words) > 2 else ""
     )
     if refusal is not None:
-        await reply(update, Rendered(refusal))
+        await reply(update, context, Rendered(refusal))
 
 
 async def verdict_button(update: Update, context: Context) -> None:
@@ -318,6 +288,53 @@ async def verdict_button(update: Update, context: Context) -> None:
     await query.answer(f"#{parsed.number}: {t(lang, f'status_{status}')}")
 
 
+async def pick_button(update: Update, context: Context) -> None:
+    """Under a merged confirmation: a number opens that flag's verdict buttons, and
+    "All numbers" brings the numbers back."""
+    query = update.callback_query
+    parsed = callbacks.parse(query.data if query else None)
+    if (
+        query is None
+        or query.message is None
+        or not isinstance(parsed, callbacks.FlagAction)
+        or parsed.action not in ("p", "b")
+    ):
+        await stale_button(update, context)
+        return
+    lang = await language(update, context)
+    if not await access.is_enrolled(update, context):
+        await query.answer(t(lang, "stale_button"), show_alert=True)
+        return
+    if parsed.action == "p":
+        pressed_on = query.message if isinstance(query.message, Message) else None
+        shown = _picks(pressed_on.reply_markup if pressed_on else None) or [parsed.number]
+        markup = render_log.picked_keyboard(parsed.number, shown, lang)
+    else:
+        numbers = callbacks.unpack_numbers(parsed.arg)
+        if not numbers:
+            await query.answer(t(lang, "stale_button"), show_alert=True)
+            return
+        markup = render_log.pick_keyboard(numbers)
+    await query.answer()
+    services.get(context).require_sender().submit(
+        query.message.chat.id,
+        Job(Priority.REPLY, lambda: query.edit_message_reply_markup(reply_markup=markup)),
+    )
+
+
+def _picks(markup: InlineKeyboardMarkup | None) -> list[int]:
+    """The flag numbers a merged confirmation's buttons show."""
+    numbers = []
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            parsed = callbacks.parse(
+                button.callback_data if isinstance(button.callback_data, str) else None
+            )
+            if isinstance(parsed, callbacks.FlagAction) and parsed.action == "p":
+                numbers.append(parsed.number)
+    return numbers
+
+
 async def assign(update: Update, context: Context) -> None:
     scope = await group_log(update, context)
     if scope is None:
@@ -326,7 +343,7 @@ async def assign(update: Update, context: Context) -> None:
     words = command_text(update.effective_message).split(maxsplit=1)
     number = parse_number(words[0]) if words else None
     if number is None or len(words) < 2:
-        await reply(update, Rendered(t(lang, "assign_usage")))
+        await reply(update, context, Rendered(t(lang, "assign_usage")))
         return
     store = services.get(context).require_store()
     who = actor(update)
@@ -334,9 +351,9 @@ async def assign(update: Update, context: Context) -> None:
     try:
         await store.assign(chat_id, number, assignee, by_id=who.id, by_name=who.name)
     except FlagNotFound:
-        await reply(update, Rendered(t(lang, "flag_not_found", number=number)))
+        await reply(update, context, Rendered(t(lang, "flag_not_found", number=number)))
         return
-    await reply(update, Rendered(t(lang, "assigned", number=number, assignee=assignee)))
+    await reply(update, context, Rendered(t(lang, "assigned", number=number, assignee=assignee)))
 
 
 async def unflag(update: Update, context: Context) -> None:
@@ -347,24 +364,24 @@ async def unflag(update: Update, context: Context) -> None:
     words = command_text(update.effective_message).split(maxsplit=1)
     number = parse_number(words[0]) if words else None
     if number is None:
-        await reply(update, Rendered(t(lang, "unflag_usage")))
+        await reply(update, context, Rendered(t(lang, "unflag_usage")))
         return
     store = services.get(context).require_store()
     existing = await store.get_flag(chat_id, number)
     if existing is None:
-        await reply(update, Rendered(t(lang, "flag_not_found", number=number)))
+        await reply(update, context, Rendered(t(lang, "flag_not_found", number=number)))
         return
     if existing.retracted_at is not None:
-        await reply(update, Rendered(t(lang, "already_retracted", number=number)))
+        await reply(update, context, Rendered(t(lang, "already_retracted", number=number)))
         return
     who = actor(update)
     if who.id != existing.flagged_by_id and not await access.is_chat_admin(update, context):
-        await reply(update, Rendered(t(lang, "not_allowed_unflag", number=number)))
+        await reply(update, context, Rendered(t(lang, "not_allowed_unflag", number=number)))
         return
     reason = words[1] if len(words) > 1 else None
     await store.retract(chat_id, number, reason, by_id=who.id, by_name=who.name)
-    await reply(update, Rendered(t(lang, "unflagged", number=number)))
-    await refresh_board(context, chat_id)
+    await reply(update, context, Rendered(t(lang, "unflagged", number=number)))
+    services.get(context).require_sender().kick(chat_id)
 
 
 async def show(update: Update, context: Context) -> None:
@@ -375,12 +392,13 @@ async def show(update: Update, context: Context) -> None:
     words = command_text(update.effective_message).split()
     example = "/show 12"
     if not words:
-        await reply(update, Rendered(t(lang, "number_missing", example=example)))
+        await reply(update, context, Rendered(t(lang, "number_missing", example=example)))
         return
     number = parse_number(words[0])
     if number is None:
         await reply(
             update,
+            context,
             Rendered(t(lang, "number_invalid", value=shorten(words[0], 20), example=example)),
         )
         return
@@ -388,10 +406,10 @@ async def show(update: Update, context: Context) -> None:
     store = svc.require_store()
     found = await store.get_flag(chat_id, number)
     if found is None:
-        await reply(update, Rendered(t(lang, "flag_not_found", number=number)))
+        await reply(update, context, Rendered(t(lang, "flag_not_found", number=number)))
         return
     history = await store.history(chat_id, number)
-    await reply(update, render_log.record(found, history, svc.library.playbook, lang))
+    await reply(update, context, render_log.record(found, history, svc.library.playbook, lang))
 
 
 async def edited(update: Update, context: Context) -> None:
@@ -414,7 +432,7 @@ async def edited(update: Update, context: Context) -> None:
         return
     who = actor(update)
     await store.edit_text(message.chat.id, found.number, new_text, by_id=who.id, by_name=who.name)
-    await refresh_board(context, message.chat.id)
+    svc.require_sender().kick(message.chat.id)
 
 
 async def migrated(update: Update, context: Context) -> None:
@@ -443,48 +461,29 @@ async def migrated(update: Update, context: Context) -> None:
     log.info("chat %s migrated to %s; its log follows", old_id, new_id)
 
 
-BOARD_ROWS = 15
-_BOARD_LANG = "board_lang"
-
-
-async def refresh_board(context: Context, chat_id: int) -> None:
-    """Edit the chat's live board in place, if it has one."""
-    svc = services.get(context)
-    store = svc.require_store()
-    board_id = await store.get_board(chat_id)
-    if board_id is None:
-        return
-    page = await store.list_flags(chat_id, status="open", include_retracted=False, limit=BOARD_ROWS)
-    chat_data = context.application.chat_data.get(chat_id, {})
-    lang = chat_data.get(_BOARD_LANG, svc.settings.default_language)
-    rendered = render_log.board(page.items, page.total, lang)
-    try:
-        await context.bot.edit_message_text(rendered.text, chat_id=chat_id, message_id=board_id)
-    except BadRequest as exc:
-        description = str(exc).lower()
-        if "not modified" in description:
-            return
-        if "not found" in description:
-            await store.set_board(chat_id, None)
-            return
-        log.warning("could not update the board in chat %s: %s", chat_id, exc)
-    except TelegramError as exc:
-        log.warning("could not update the board in chat %s: %s", chat_id, exc)
-
-
 async def board(update: Update, context: Context) -> None:
+    """Post the board; the sender edits it as flags arrive and get verdicts."""
     scope = await group_log(update, context)
     if scope is None:
         return
     chat_id, lang = scope
-    svc = services.get(context)
-    store = svc.require_store()
-    if context.chat_data is not None:
-        context.chat_data[_BOARD_LANG] = lang
-    page = await store.list_flags(chat_id, status="open", include_retracted=False, limit=BOARD_ROWS)
-    posted = await reply(update, render_log.board(page.items, page.total, lang), do_quote=False)
-    if posted is not None:
-        await store.set_board(chat_id, posted.message_id)
+    message = update.effective_message
+    thread_id = message.message_thread_id if message and message.is_topic_message else None
+    store = services.get(context).require_store()
+    page = await store.list_flags(
+        chat_id, status="open", include_retracted=False, limit=sender.BOARD_ROWS
+    )
+
+    async def remember(posted: Message) -> None:
+        await store.set_board(chat_id, posted.message_id, lang=lang, thread_id=thread_id)
+
+    await reply(
+        update,
+        context,
+        render_log.board(page.items, page.total, lang),
+        on_sent=remember,
+        do_quote=False,
+    )
 
 
 NEW = filters.UpdateType.MESSAGE
@@ -501,6 +500,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     ):
         application.add_handler(CommandHandler(name, callback, filters=NEW))
     application.add_handler(CallbackQueryHandler(verdict_button, pattern=r"^f:v:"))
+    application.add_handler(CallbackQueryHandler(pick_button, pattern=r"^f:[pb]:"))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migrated))
     # Its own group, so edits are seen even when another handler also matches.
     application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, edited), group=2)

@@ -64,21 +64,23 @@ async def start(update: Update, context: Context) -> None:
         library = services.get(context).library
         entry = library.playbook.get(kind, key)
         if entry is not None:
-            await reply(update, render.card(entry, library.playbook, lang))
+            await reply(update, context, render.card(entry, library.playbook, lang))
             return
-    await reply(update, render.welcome(lang))
+    await reply(update, context, render.welcome(lang))
 
 
 async def help_command(update: Update, context: Context) -> None:
     lang = await language(update, context)
     bot_name = context.bot.username
-    await reply(update, Rendered(t(lang, "help").replace("{bot}", bot_name)))
+    await reply(update, context, Rendered(t(lang, "help").replace("{bot}", bot_name)))
 
 
 def _list_command(kind: Kind) -> Any:
     async def handler(update: Update, context: Context) -> None:
         lang = await language(update, context)
-        await reply(update, render.entry_list(kind, services.get(context).library.playbook, lang))
+        await reply(
+            update, context, render.entry_list(kind, services.get(context).library.playbook, lang)
+        )
 
     return handler
 
@@ -89,13 +91,13 @@ def _lookup_command(kind: Kind) -> Any:
         query = command_text(update.effective_message)
         library = services.get(context).library
         if not query:
-            await reply(update, render.entry_list(kind, library.playbook, lang))
+            await reply(update, context, render.entry_list(kind, library.playbook, lang))
             return
         if kind == "principle" and query.isdigit() and library.playbook.get(kind, query) is None:
             count = len(library.playbook.principles)
-            await reply(update, Rendered(t(lang, "principle_range", count=count)))
+            await reply(update, context, Rendered(t(lang, "principle_range", count=count)))
             return
-        await reply(update, answer(library, query, lang, (kind,)))
+        await reply(update, context, answer(library, query, lang, (kind,)))
 
     return handler
 
@@ -104,9 +106,9 @@ async def search_command(update: Update, context: Context) -> None:
     lang = await language(update, context)
     query = command_text(update.effective_message)
     if not query:
-        await reply(update, render.welcome(lang))
+        await reply(update, context, render.welcome(lang))
         return
-    await reply(update, answer(services.get(context).library, query, lang, None))
+    await reply(update, context, answer(services.get(context).library, query, lang, None))
 
 
 async def private_text(update: Update, context: Context) -> None:
@@ -114,7 +116,7 @@ async def private_text(update: Update, context: Context) -> None:
     if message is None or not message.text:
         return
     lang = await language(update, context)
-    await reply(update, answer(services.get(context).library, message.text, lang, None))
+    await reply(update, context, answer(services.get(context).library, message.text, lang, None))
 
 
 async def language_command(update: Update, context: Context) -> None:
@@ -122,11 +124,11 @@ async def language_command(update: Update, context: Context) -> None:
     choice = as_lang(typed[:2])
     if choice is not None:
         await remember_language(update, context, choice)
-        await reply(update, Rendered(t(choice, "lang_set")))
+        await reply(update, context, Rendered(t(choice, "lang_set")))
         return
     lang = await language(update, context)
     text = t(lang, "lang_pick") if not typed else t(lang, "lang_unknown")
-    await reply(update, Rendered(text, render.language_keyboard()))
+    await reply(update, context, Rendered(text, render.language_keyboard()))
 
 
 async def button(update: Update, context: Context) -> None:
@@ -141,17 +143,19 @@ async def button(update: Update, context: Context) -> None:
         lang = chosen
         await remember_language(update, context, lang)
         await query.answer()
-        await show(update, Rendered(t(lang, "lang_set")))
+        await show(update, context, Rendered(t(lang, "lang_set")))
         return
     if isinstance(parsed, callbacks.ListKind):
         await query.answer()
-        await show(update, render.entry_list(parsed.kind, library.playbook, lang, parsed.page))
+        await show(
+            update, context, render.entry_list(parsed.kind, library.playbook, lang, parsed.page)
+        )
         return
     if isinstance(parsed, callbacks.OpenEntry):
         entry = library.playbook.get(parsed.kind, parsed.key)
         if entry is not None:
             await query.answer()
-            await show(update, render.card(entry, library.playbook, lang))
+            await show(update, context, render.card(entry, library.playbook, lang))
             return
     await query.answer(t(lang, "stale_button"), show_alert=True)
 
@@ -166,7 +170,7 @@ async def unknown_command(update: Update, context: Context) -> None:
     addressed = "@" in command and command.split("@", 1)[1].lower() == username.lower()
     if is_private(update) or addressed:
         lang = await language(update, context)
-        await reply(update, Rendered(t(lang, "unknown_command")))
+        await reply(update, context, Rendered(t(lang, "unknown_command")))
 
 
 NEW_MESSAGES = filters.UpdateType.MESSAGE

@@ -17,6 +17,7 @@ from bot import access, render, services
 from bot.handlers.common import Context, command_text, language, reply
 from bot.i18n import Html, t
 from bot.render import Rendered
+from bot.sender import Priority, reply_job
 
 QUIET_SECONDS = 600.0
 _LAST_SAID = "watch_last_said"
@@ -26,23 +27,23 @@ async def watch_command(update: Update, context: Context) -> None:
     lang = await language(update, context)
     chat = update.effective_chat
     if chat is None or chat.type == ChatType.PRIVATE:
-        await reply(update, Rendered(t(lang, "group_only")))
+        await reply(update, context, Rendered(t(lang, "group_only")))
         return
     choice = command_text(update.effective_message).casefold()
     if choice not in ("on", "off"):
-        await reply(update, Rendered(t(lang, "watch_usage")))
+        await reply(update, context, Rendered(t(lang, "watch_usage")))
         return
     if not await access.is_chat_admin(update, context):
-        await reply(update, Rendered(t(lang, "admins_only")))
+        await reply(update, context, Rendered(t(lang, "admins_only")))
         return
     await services.get(context).require_store().set_watch(chat.id, choice == "on")
     if choice == "off":
-        await reply(update, Rendered(t(lang, "watch_off")))
+        await reply(update, context, Rendered(t(lang, "watch_off")))
         return
     text = t(lang, "watch_on")
     if not context.bot.can_read_all_group_messages:
         text += "\n\n" + t(lang, "watch_blind")
-    await reply(update, Rendered(text))
+    await reply(update, context, Rendered(text))
 
 
 async def watch_message(update: Update, context: Context) -> None:
@@ -72,7 +73,10 @@ async def watch_message(update: Update, context: Context) -> None:
         title = Html(render.esc(render.title_of(hit.entry, lang)))
         lines.append(t(lang, "watch_heard", icon=render.KIND_ICON[hit.entry.kind], title=title))
     keyboard = InlineKeyboardMarkup([[render.entry_button(hit.entry, lang)] for hit in fresh])
-    await reply(update, Rendered("\n".join(lines), keyboard))
+    # The least urgent thing a group hears: dropped when the group has no room.
+    job = reply_job(message, Rendered("\n".join(lines), keyboard))
+    job.priority = Priority.WATCH
+    svc.require_sender().submit(chat.id, job)
 
 
 def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

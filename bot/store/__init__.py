@@ -12,7 +12,7 @@ from bot.store.backup import backup_database
 from bot.store.database import WAL_BACKSTOP_PAGES, Database
 from bot.store.errors import FlagNotFound, StoreError
 from bot.store.fulltext import fts_expression, register_functions, search_terms
-from bot.store.models import STATUSES, Flag, FlagEvent, Page, Round, Summary
+from bot.store.models import STATUSES, Board, Flag, FlagEvent, Page, Round, Summary
 from bot.store.operations import MAX_FLAG_BATCH, Store
 from bot.store.schema import MIGRATIONS
 
@@ -21,6 +21,7 @@ __all__ = [
     "MIGRATIONS",
     "STATUSES",
     "WAL_BACKSTOP_PAGES",
+    "Board",
     "Database",
     "Flag",
     "FlagEvent",

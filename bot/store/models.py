@@ -45,6 +45,11 @@ class Flag:
     message_id: int | None
     message_date: datetime | None
     source_message_id: int | None
+    # The forum topic the /flag came from; its confirmation goes there.
+    thread_id: int | None
+    # The flagger's language, for what the bot announces about the flag; None for a
+    # flag made outside a chat, which nobody is told about.
+    announce_lang: str | None
     source_link: str | None
     source_author: str | None
     confirmation_chat_id: int | None
@@ -59,6 +64,15 @@ class Flag:
     @property
     def retracted(self) -> bool:
         return self.retracted_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    """A chat's live board: the message the bot keeps editing."""
+
+    message_id: int
+    lang: str | None
+    thread_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +113,43 @@ class Page:
     @property
     def has_more(self) -> bool:
         return self.offset + len(self.items) < self.total
+
+
+FLAG_COLUMNS: Final = (
+    "id",
+    "chat_id",
+    "number",
+    "created_at",
+    "updated_at",
+    "round_id",
+    "round_name",
+    "text",
+    "speaker",
+    "flagged_by_id",
+    "flagged_by_name",
+    "message_chat_id",
+    "message_id",
+    "message_date",
+    "source_message_id",
+    "thread_id",
+    "announce_lang",
+    "source_link",
+    "source_author",
+    "confirmation_chat_id",
+    "confirmation_message_id",
+    "status",
+    "assignee",
+    "note",
+    "matches",
+    "retracted_at",
+    "retract_reason",
+)
+
+
+def flag_columns(alias: str = "") -> str:
+    """The columns :func:`flag_of` reads, for a SELECT (of table ``alias``)."""
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(prefix + column for column in FLAG_COLUMNS)
 
 
 def now_iso() -> str:
@@ -148,6 +199,8 @@ def flag_of(row: sqlite3.Row) -> Flag:
         message_id=optional_int(row["message_id"]),
         message_date=_optional_epoch(row["message_date"]),
         source_message_id=optional_int(row["source_message_id"]),
+        thread_id=optional_int(row["thread_id"]),
+        announce_lang=optional_str(row["announce_lang"]),
         source_link=optional_str(row["source_link"]),
         source_author=optional_str(row["source_author"]),
         confirmation_chat_id=optional_int(row["confirmation_chat_id"]),

@@ -27,6 +27,7 @@ from bot.store.errors import FlagNotFound, StoreError
 from bot.store.fulltext import fts_expression
 from bot.store.models import (
     STATUSES,
+    Board,
     Flag,
     FlagEvent,
     Page,
@@ -34,6 +35,7 @@ from bot.store.models import (
     Summary,
     check_status,
     event_of,
+    flag_columns,
     flag_of,
     iso,
     name_key,
@@ -42,42 +44,11 @@ from bot.store.models import (
     optional_str,
     round_of,
 )
+from bot.store.outbox import Outbox, queue_notice
 
-_FLAG_COLUMNS: Final = (
-    "id",
-    "chat_id",
-    "number",
-    "created_at",
-    "updated_at",
-    "round_id",
-    "round_name",
-    "text",
-    "speaker",
-    "flagged_by_id",
-    "flagged_by_name",
-    "message_chat_id",
-    "message_id",
-    "message_date",
-    "source_message_id",
-    "source_link",
-    "source_author",
-    "confirmation_chat_id",
-    "confirmation_message_id",
-    "status",
-    "assignee",
-    "note",
-    "matches",
-    "retracted_at",
-    "retract_reason",
-)
 _UPDATABLE_COLUMNS: Final = frozenset(
     {"status", "assignee", "note", "text", "retracted_at", "retract_reason"}
 )
-
-
-def _columns(alias: str = "") -> str:
-    prefix = f"{alias}." if alias else ""
-    return ", ".join(prefix + column for column in _FLAG_COLUMNS)
 
 
 _NEW_FLAG_FIELDS: Final = (
@@ -92,6 +63,8 @@ _NEW_FLAG_FIELDS: Final = (
     "message_id",
     "message_date",
     "source_message_id",
+    "thread_id",
+    "announce_lang",
     "source_link",
     "source_author",
     "note",
@@ -188,6 +161,7 @@ class Store:
 
     def __init__(self, database: Database) -> None:
         self.database = database
+        self.outbox = Outbox(database)
         self._new_flags: list[_NewFlag] = []
         self._flag_writer: asyncio.Task[None] | None = None
 
@@ -289,19 +263,38 @@ class Store:
             (chat_id, int(on)),
         )
 
-    async def get_board(self, chat_id: int) -> int | None:
+    async def get_board(self, chat_id: int) -> Board | None:
         row = await self.database.read_one(
-            "SELECT board_message_id FROM chats WHERE chat_id = ?", (chat_id,)
+            "SELECT board_message_id, board_lang, board_thread_id FROM chats WHERE chat_id = ?",
+            (chat_id,),
         )
-        return None if row is None else optional_int(row["board_message_id"])
+        if row is None or row["board_message_id"] is None:
+            return None
+        return Board(
+            int(row["board_message_id"]),
+            optional_str(row["board_lang"]),
+            optional_int(row["board_thread_id"]),
+        )
 
-    async def set_board(self, chat_id: int, message_id: int | None) -> None:
+    async def set_board(
+        self,
+        chat_id: int,
+        message_id: int | None,
+        *,
+        lang: str | None = None,
+        thread_id: int | None = None,
+    ) -> None:
+        """Remember the board message (None: the chat has none), its language and topic."""
         await self.database.write(
             """
-            INSERT INTO chats (chat_id, board_message_id) VALUES (?, ?)
-            ON CONFLICT (chat_id) DO UPDATE SET board_message_id = excluded.board_message_id
+            INSERT INTO chats (chat_id, board_message_id, board_lang, board_thread_id)
+            VALUES (?, ?, ?, ?)
+            ON CONFLICT (chat_id) DO UPDATE SET board_message_id = excluded.board_message_id,
+                board_lang = coalesce(excluded.board_lang, board_lang),
+                board_thread_id = CASE WHEN excluded.board_message_id IS NULL THEN NULL
+                                  ELSE coalesce(excluded.board_thread_id, board_thread_id) END
             """,
-            (chat_id, message_id),
+            (chat_id, message_id, lang, thread_id),
         )
 
     async def migrate_chat(self, old_id: int, new_id: int) -> None:
@@ -430,6 +423,8 @@ class Store:
         message_chat_id: int | None = None,
         message_date: datetime | None = None,
         source_message_id: int | None = None,
+        thread_id: int | None = None,
+        announce_lang: str | None = None,
         source_link: str | None = None,
         source_author: str | None = None,
         matches: Sequence[str] = (),
@@ -440,6 +435,8 @@ class Store:
         ``message_chat_id`` and ``message_id`` name the /flag command's Telegram
         message (its chat defaults to ``chat_id``), ``message_date`` when it was sent:
         together with the flagger they recognise the same command sent again.
+        With ``announce_lang`` the confirmation is queued in the outbox by the same
+        INSERT (in ``thread_id``, the forum topic, if any).
         """
         if isinstance(matches, str):
             raise TypeError("matches must be a sequence of refs, not one string")
@@ -465,6 +462,8 @@ class Store:
             message_id,
             None if message_date is None else int(message_date.timestamp()),
             source_message_id,
+            thread_id,
+            announce_lang,
             source_link,
             source_author,
             note or None,
@@ -483,6 +482,8 @@ class Store:
             "message_id": message_id,
             "message_date": message_date,
             "source_message_id": source_message_id,
+            "thread_id": thread_id,
+            "announce_lang": announce_lang,
             "source_link": source_link,
             "source_author": source_author,
             "confirmation_chat_id": None,
@@ -562,7 +563,7 @@ class Store:
 
     async def get_flag(self, chat_id: int, number: int) -> Flag | None:
         row = await self.database.read_one(
-            f"SELECT {_columns()} FROM flags WHERE chat_id = ? AND number = ?",
+            f"SELECT {flag_columns()} FROM flags WHERE chat_id = ? AND number = ?",
             (chat_id, number),
         )
         return None if row is None else flag_of(row)
@@ -599,7 +600,7 @@ class Store:
         date = None if message_date is None else int(message_date.timestamp())
         row = await self.database.read_one(
             f"""
-            SELECT {_columns()} FROM flags
+            SELECT {flag_columns()} FROM flags
             WHERE message_chat_id = ? AND message_id = ? AND flagged_by_id = ?
               AND (message_date IS NULL OR message_date IS ?)
             """,
@@ -614,7 +615,7 @@ class Store:
         ``message_chat_id`` (by default the chat itself)."""
         row = await self.database.read_one(
             f"""
-            SELECT {_columns()} FROM (
+            SELECT {flag_columns()} FROM (
                 SELECT * FROM flags WHERE message_chat_id = :in AND message_id = :message
                 UNION ALL
                 SELECT * FROM flags WHERE message_chat_id = :in AND source_message_id = :message
@@ -636,7 +637,7 @@ class Store:
     ) -> tuple[int, Flag]:
         rows = list(
             await db.execute_fetchall(
-                f"SELECT {_columns()} FROM flags WHERE chat_id = ? AND number = ?",
+                f"SELECT {flag_columns()} FROM flags WHERE chat_id = ? AND number = ?",
                 (chat_id, number),
             )
         )
@@ -653,7 +654,7 @@ class Store:
         rows = list(
             await db.execute_fetchall(
                 f"UPDATE flags SET {assignments}, updated_at = ? WHERE id = ? "
-                f"RETURNING {_columns()}",
+                f"RETURNING {flag_columns()}",
                 (*changes.values(), now, flag_id),
             )
         )
@@ -684,8 +685,12 @@ class Store:
         note: str | None = None,
         by_id: int,
         by_name: str,
+        announce: bool = False,
     ) -> Flag:
-        """Record a verdict; a note is kept in the history and appended to the flag's notes."""
+        """Record a verdict; a note is kept in the history and appended to the flag's notes.
+
+        With ``announce`` the notice to the flagger is queued in the same transaction.
+        """
         check_status(status)
         note = note or None
         now = now_iso()
@@ -698,6 +703,8 @@ class Store:
             await self._record(
                 db, flag_id, now, "status", flag.status, status, note, by_id, by_name
             )
+            if announce:
+                await queue_notice(db, updated, flag_id, now, by_id=by_id, by_name=by_name)
         return updated
 
     async def assign(
@@ -841,7 +848,7 @@ class Store:
         items: tuple[Flag, ...] = ()
         if offset < total and limit:
             rows = await self.database.read(
-                f"SELECT {_columns()} FROM flags WHERE {where} "
+                f"SELECT {flag_columns()} FROM flags WHERE {where} "
                 "ORDER BY number DESC LIMIT ? OFFSET ?",
                 [*parameters, limit, offset],
             )
@@ -857,7 +864,7 @@ class Store:
         # rows and probes the index for each one measured orders of magnitude slower.
         rows = await self.database.read(
             f"""
-            SELECT {_columns("f")}
+            SELECT {flag_columns("f")}
             FROM flags_fts CROSS JOIN flags AS f ON f.id = flags_fts.rowid
             WHERE flags_fts MATCH ? AND f.chat_id = ?
             ORDER BY bm25(flags_fts, 1.0, 1.0, 0.5), f.number DESC
@@ -890,7 +897,7 @@ class Store:
                 by_status[str(row["status"])] += int(row["n"])
         open_rows = await self.database.read(
             f"""
-            SELECT {_columns()} FROM flags
+            SELECT {flag_columns()} FROM flags
             WHERE {where} AND status = 'open' AND retracted_at IS NULL
             ORDER BY number LIMIT ?
             """,
@@ -920,7 +927,7 @@ class Store:
         """Every flag of the chat (or round), oldest first, retracted ones included."""
         conditions, parameters = self._scope(chat_id, round_name)
         rows = await self.database.read(
-            f"SELECT {_columns()} FROM flags WHERE {' AND '.join(conditions)} ORDER BY number",
+            f"SELECT {flag_columns()} FROM flags WHERE {' AND '.join(conditions)} ORDER BY number",
             parameters,
         )
         return [flag_of(row) for row in rows]

@@ -180,6 +180,57 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     -- A board posted in the old group can never be edited from the new one.
     UPDATE chats SET board_message_id = NULL WHERE migrated_from IS NOT NULL;
     """,
+    # 3: the outbox. What the bot has to say about a change is written in the same
+    # transaction as the change, and deleted once Telegram has it, so a crash between
+    # the two loses nothing and repeats at most one message per item. A flag with an
+    # announce_lang (one made in a chat, not imported) queues its confirmation; any
+    # change a chat's board shows queues one board refresh (a second one is the same).
+    """
+    ALTER TABLE flags ADD COLUMN thread_id INTEGER;
+    ALTER TABLE flags ADD COLUMN announce_lang TEXT;
+    ALTER TABLE chats ADD COLUMN board_lang TEXT;
+    ALTER TABLE chats ADD COLUMN board_thread_id INTEGER;
+
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL REFERENCES chats (chat_id)
+            ON UPDATE CASCADE ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('confirmation', 'notice', 'board')),
+        flag_id INTEGER REFERENCES flags (id) ON DELETE CASCADE,
+        detail TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detail)),
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX outbox_by_chat ON outbox (chat_id, id);
+    CREATE INDEX outbox_by_flag ON outbox (flag_id) WHERE flag_id IS NOT NULL;
+    CREATE UNIQUE INDEX outbox_one_board ON outbox (chat_id) WHERE kind = 'board';
+
+    DROP TRIGGER flags_after_insert;
+    CREATE TRIGGER flags_after_insert AFTER INSERT ON flags BEGIN
+        INSERT INTO chats (chat_id, last_flag_number) VALUES (new.chat_id, new.number)
+            ON CONFLICT (chat_id) DO UPDATE
+            SET last_flag_number = max(last_flag_number, excluded.last_flag_number);
+        INSERT INTO flag_events (flag_id, at, action, new_value, note, by_id, by_name)
+            VALUES (new.id, new.created_at, 'created', new.status, new.note,
+                    new.flagged_by_id, new.flagged_by_name);
+        INSERT INTO flags_fts (rowid, text, speaker, note)
+            VALUES (new.id, search_terms_v1(new.chat_id, new.text),
+                    search_terms_v1(new.chat_id, new.speaker),
+                    search_terms_v1(new.chat_id, new.note));
+        INSERT INTO outbox (chat_id, kind, flag_id, created_at)
+            SELECT new.chat_id, 'confirmation', new.id, new.created_at
+            WHERE new.announce_lang IS NOT NULL;
+        INSERT OR IGNORE INTO outbox (chat_id, kind, created_at)
+            SELECT chat_id, 'board', new.created_at FROM chats
+            WHERE chat_id = new.chat_id AND board_message_id IS NOT NULL;
+    END;
+
+    CREATE TRIGGER flags_board_after_update
+    AFTER UPDATE OF status, retracted_at, text, speaker ON flags BEGIN
+        INSERT OR IGNORE INTO outbox (chat_id, kind, created_at)
+            SELECT chat_id, 'board', new.updated_at FROM chats
+            WHERE chat_id = new.chat_id AND board_message_id IS NOT NULL;
+    END;
+    """,
 )
 
 

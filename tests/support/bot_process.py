@@ -157,7 +157,8 @@ def bot_environment(
         "DATABASE_PATH": str(database),
         "CONTENT_DIR": str(CONTENT),
         "DEFAULT_LANGUAGE": "en",
-        "THROTTLE": "false",
+        # As in production: the fake Bot API enforces Telegram's flood limits.
+        "THROTTLE": "true",
         "LOG_LEVEL": "INFO",
         "ADMIN_IDS": "",
         "ALLOWED_CHATS": "",

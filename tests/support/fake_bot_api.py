@@ -29,13 +29,14 @@ import asyncio
 import copy
 import itertools
 import json
+import math
 import re
 import sys
 import threading
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal, overload
@@ -263,6 +264,93 @@ class ApiError(Exception):
         return body
 
 
+BOT_KICKED = "Forbidden: bot was kicked from the group chat"
+BOT_BLOCKED = "Forbidden: bot was blocked by the user"
+
+# What Telegram counts against a chat's flood budget: everything that posts or changes
+# a message in it. Answers to callback and inline queries, getUpdates and look-ups are
+# not counted.
+FLOOD_COUNTED = frozenset(
+    {
+        "sendmessage",
+        "editmessagetext",
+        "editmessagecaption",
+        "editmessagereplymarkup",
+        "senddocument",
+        "sendphoto",
+        "sendchataction",
+        "setmessagereaction",
+        "pinchatmessage",
+        "unpinchatmessage",
+        "deletemessage",
+    }
+)
+
+
+@dataclass(frozen=True)
+class FloodLimits:
+    """Telegram's flood limits, as its answers show them (it does not publish exact rules).
+
+    A group or supergroup takes ``group_per_minute`` messages in any sliding minute; a
+    private chat about one a second after a short burst; the bot as a whole
+    ``overall_per_second``. Past a limit Telegram answers 429 with ``retry_after``, in
+    whole seconds, until there is room.
+    """
+
+    group_per_minute: int = 20
+    private_per_second: float = 1.0
+    private_burst: int = 3
+    overall_per_second: int = 30
+    # Seconds in Telegram's "minute" and "second": less in tests of other things that
+    # would otherwise wait for the real clock (see FakeBotAPI.speed_up_time).
+    minute_s: float = 60.0
+    second_s: float = 1.0
+
+
+TELEGRAM_LIMITS = FloodLimits()
+
+
+class _FloodMeter:
+    """Counts what the bot sends per chat and overall; says how long until there is room."""
+
+    def __init__(self, limits: FloodLimits) -> None:
+        self.limits = limits
+        self._group: dict[int, deque[float]] = defaultdict(deque)
+        self._private: dict[int, tuple[float, float]] = {}  # tokens, at
+        self._overall: deque[float] = deque()
+
+    def wait_needed(self, chat_id: int | None, now: float) -> float:
+        """Seconds until this request would fit; 0 when it fits now (and is counted)."""
+        limits = self.limits
+        second, minute = limits.second_s, limits.minute_s
+        waits = [_window_wait(self._overall, limits.overall_per_second, second, now)]
+        if chat_id is not None and chat_id < 0:
+            waits.append(_window_wait(self._group[chat_id], limits.group_per_minute, minute, now))
+        elif chat_id is not None:
+            rate = limits.private_per_second / second
+            tokens, at = self._private.get(chat_id, (float(limits.private_burst), now))
+            tokens = min(limits.private_burst, tokens + (now - at) * rate)
+            self._private[chat_id] = (tokens, now)
+            if tokens < 1:
+                waits.append((1 - tokens) / rate)
+        wait = max(waits)
+        if wait > 0:
+            return wait
+        self._overall.append(now)
+        if chat_id is not None and chat_id < 0:
+            self._group[chat_id].append(now)
+        elif chat_id is not None:
+            tokens, _ = self._private[chat_id]
+            self._private[chat_id] = (tokens - 1, now)
+        return 0.0
+
+
+def _window_wait(sent: deque[float], limit: int, window: float, now: float) -> float:
+    while sent and sent[0] <= now - window:
+        sent.popleft()
+    return 0.0 if len(sent) < limit else sent[0] + window - now
+
+
 def _default_description(status: int, retry_after: int) -> str:
     known = {
         400: "Bad Request",
@@ -484,7 +572,9 @@ class FakeBotAPI:
         token: str = "123456:TEST",
         bot_username: str = "PlaybookTestBot",
         bot_first_name: str = "Playbook Test Bot",
+        flood_limits: FloodLimits | None = TELEGRAM_LIMITS,
     ) -> None:
+        """``flood_limits=None`` accepts any rate: only for benchmarks of raw speed."""
         bot_id, _, _ = token.partition(":")
         if not bot_id.isdigit():
             raise ValueError("a bot token starts with the bot's numeric id, like '123456:ABC'")
@@ -503,6 +593,7 @@ class FakeBotAPI:
         self._active_requests = 0
         self._next_update_id = 1
         self._next_message_ids: dict[int, int] = defaultdict(lambda: 1)
+        self._flood_limits = flood_limits
         self._query_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
         self._handlers: dict[str, tuple[str, Handler]] = {
@@ -525,9 +616,12 @@ class FakeBotAPI:
         self._inline_queries: dict[str, JSONDict] = {}
         self._commands: dict[tuple[str, str], list[JSONDict]] = {}
         self._menu_buttons: dict[int | None, JSONDict] = {}
-        self._faults: dict[str, deque[ApiError]] = defaultdict(deque)
+        self._faults: dict[str, deque[tuple[ApiError, int | None]]] = defaultdict(deque)
         self._stalls: dict[str, deque[tuple[float, int | None]]] = defaultdict(deque)
         self._conflict = False
+        self._flood = _FloodMeter(self._flood_limits) if self._flood_limits else None
+        self._floods: list[Call] = []
+        self._gone_from: dict[int, str] = {}  # chat id -> why the bot can no longer post there
         self._webhook_url = ""
         self._allowed_updates: list[str] | None = None
 
@@ -598,6 +692,25 @@ class FakeBotAPI:
         """Every request, in the order they were answered."""
         with self._lock:
             return list(self._calls)
+
+    def speed_up_time(self, factor: float) -> None:
+        """Telegram's flood clock runs ``factor`` times faster: for tests about other
+        things that send many messages (the bot's budget must be sped up to match)."""
+        assert self._flood_limits is not None, "this fake has no flood limits"
+        limits = replace(
+            self._flood_limits,
+            minute_s=self._flood_limits.minute_s / factor,
+            second_s=self._flood_limits.second_s / factor,
+        )
+        with self._lock:
+            self._flood_limits = limits
+            self._flood = _FloodMeter(limits)
+
+    @property
+    def floods(self) -> list[Call]:
+        """Every request refused with 429 because the bot went over a flood limit."""
+        with self._lock:
+            return list(self._floods)
 
     @property
     def rejections(self) -> list[Rejection]:
@@ -793,8 +906,11 @@ class FakeBotAPI:
         times: int = 1,
         description: str | None = None,
         parameters: JSONDict | None = None,
+        *,
+        chat_id: int | None = None,
     ) -> None:
-        """Answer the next ``times`` calls of ``method`` with an error instead.
+        """Answer the next ``times`` calls of ``method`` (to ``chat_id``, if given) with an
+        error instead.
 
         429 carries ``parameters.retry_after`` (PTB raises RetryAfter); ``parameters`` can add
         others, e.g. ``{"migrate_to_chat_id": -100123}`` with status 400 (ChatMigrated).
@@ -804,7 +920,12 @@ class FakeBotAPI:
             extra.setdefault("retry_after", retry_after)
         error = ApiError(status, description or _default_description(status, retry_after), extra)
         with self._lock:
-            self._faults[method.lower()].extend([error] * times)
+            self._faults[method.lower()].extend([(error, chat_id)] * times)
+
+    def clear_faults(self) -> None:
+        """Forget scripted faults not yet used: Telegram is well again."""
+        with self._lock:
+            self._faults.clear()
 
     def stall_next(
         self, method: str, seconds: float, times: int = 1, *, chat_id: int | None = None
@@ -856,11 +977,34 @@ class FakeBotAPI:
         if handler is None:
             return self._finish(method, params, files, ApiError(404, NOT_FOUND))
         self._stall(method, params)
-        fault = self._take_fault(method)
+        fault = self._take_fault(method, params)
         if fault is not None:
             return self._finish(method, params, files, fault, scripted=True)
         with self._lock:  # handler and record under one lock: message call_index is exact
+            refusal = self._chat_refusal(method, params)
+            if refusal is not None:
+                return self._finish(method, params, files, refusal)
             return self._finish(method, params, files, self._run(handler, params, files))
+
+    def _chat_refusal(self, method: str, params: JSONDict) -> ApiError | None:
+        """403 where the bot was removed or blocked; 429 where a flood limit is reached."""
+        if method.lower() not in FLOOD_COUNTED:
+            return None
+        try:
+            chat_id: int | None = int(params["chat_id"])
+        except (KeyError, TypeError, ValueError):
+            chat_id = None
+        if chat_id is not None and chat_id in self._gone_from:
+            return ApiError(403, self._gone_from[chat_id])
+        if self._flood is None:
+            return None
+        wait = self._flood.wait_needed(chat_id, time.monotonic())
+        if wait <= 0:
+            return None
+        retry_after = max(1, math.ceil(wait))
+        return ApiError(
+            429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
+        )
 
     def _run(self, handler: Handler, params: JSONDict, files: dict[str, UploadedFile]) -> Any:
         try:
@@ -890,6 +1034,8 @@ class FakeBotAPI:
             if isinstance(outcome, ApiError) and not scripted:
                 rejection = Rejection(method, params, outcome.status, outcome.description)
                 self._rejections.append(rejection)
+                if outcome.status == 429:
+                    self._floods.append(call)
             self._changed.notify_all()
         return status, response
 
@@ -905,12 +1051,18 @@ class FakeBotAPI:
         if seconds:
             self._stopping.wait(seconds)
 
-    def _take_fault(self, method: str) -> ApiError | None:
+    def _take_fault(self, method: str, params: JSONDict) -> ApiError | None:
         with self._lock:
             if method == "getUpdates" and self._conflict:
                 return ApiError(409, CONFLICT_GET_UPDATES)
             faults = self._faults.get(method.lower())
-            return faults.popleft() if faults else None
+            if not faults:
+                return None
+            error, chat_id = faults[0]
+            if chat_id is not None and str(params.get("chat_id")) != str(chat_id):
+                return None
+            faults.popleft()
+            return error
 
     def _method_table(self) -> dict[str, Handler]:
         return {
@@ -1538,11 +1690,13 @@ class FakeBotAPI:
         reply_to: int | None = None,
         *,
         entities: list[JSONDict] | None = None,
+        thread_id: int | None = None,
     ) -> JSONDict:
         """A user sends ``text``; returns the update (``update["message"]["message_id"]``).
 
         A leading ``/command`` gets its bot_command entity (PTB's CommandHandler needs it).
-        ``reply_to`` is the id of a message in the same chat.
+        ``reply_to`` is the id of a message in the same chat; ``thread_id`` the forum topic
+        it is posted in.
         """
         user_dict = self._resolve_user(user)
         chat_dict = self._resolve_chat(chat)
@@ -1552,6 +1706,9 @@ class FakeBotAPI:
             content["entities"] = computed
         if reply_to is not None:
             content["reply_to_message"] = self._reply_object(int(chat_dict["id"]), reply_to)
+        if thread_id is not None:
+            chat_dict["is_forum"] = True
+            content.update(message_thread_id=thread_id, is_topic_message=True)
         return self.push_update({"message": self._user_message(chat_dict, user_dict, **content)})
 
     def _reply_object(self, chat_id: int, message_id: int) -> JSONDict:
@@ -1684,6 +1841,21 @@ class FakeBotAPI:
             self.push_update({"message": to_message}),
             self.push_update({"message": from_message}),
         ]
+
+    def delete_user_message(self, chat_id: int, message_id: int) -> None:
+        """A user deletes their message (Telegram sends the bot no update for it)."""
+        with self._lock:
+            record = self._messages.get((chat_id, message_id))
+            if record is None:
+                raise ValueError(f"no message {message_id} in chat {chat_id}")
+            record["deleted"] = True
+
+    def remove_bot(self, chat_id: int, actor: UserRef) -> JSONDict:
+        """The bot is removed from a group (or blocked in a private chat): from now on
+        Telegram refuses whatever it sends there with 403."""
+        with self._lock:
+            self._gone_from[chat_id] = BOT_KICKED if chat_id < 0 else BOT_BLOCKED
+        return self.my_chat_member(chat_id, actor, "member", "kicked")
 
     def channel_post(self, chat: ChatRef, text: str) -> JSONDict:
         """A post in a channel (no ``from``; ``sender_chat`` is the channel)."""

@@ -1,0 +1,252 @@
+"""Telegram's flood limits, kept per chat, so that one busy group slows only itself.
+
+Telegram takes about 20 messages a minute into one group (edits included), about one
+a second into a private chat after a short burst, and about 30 a second from a bot
+overall; past that it answers 429 with ``retry_after``. python-telegram-bot's
+``AIORateLimiter`` keeps the same limits but, on any 429, halts every request of the
+bot in every chat until the wait is over. :class:`FloodControl` replaces it: a 429
+pauses only the chat it concerns, and the sender (``bot.sender``) can ask how long
+until a chat has room, so it merges what piles up meanwhile instead of queueing it.
+
+The margins below keep the bot a little inside Telegram's numbers: a request is
+counted here when it leaves, and by Telegram when it arrives, a few milliseconds on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field, replace
+from typing import Any, Final
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+
+# Requests that post or change a message in a chat: the ones Telegram counts.
+COUNTED: Final = frozenset(
+    {
+        "sendMessage",
+        "editMessageText",
+        "editMessageCaption",
+        "editMessageReplyMarkup",
+        "sendDocument",
+        "sendPhoto",
+        "sendChatAction",
+        "setMessageReaction",
+        "pinChatMessage",
+        "unpinChatMessage",
+        "deleteMessage",
+    }
+)
+
+RETRIES: Final = 3
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much the bot sends, a little inside what Telegram takes."""
+
+    group_per_window: int = 20
+    group_window_s: float = 61.0
+    # A group may get a few messages at once, then one every group_pace_s: spending
+    # the whole minute's 20 in the first second would leave nothing for the next 59.
+    group_burst: int = 5
+    private_burst: int = 3
+    private_pace_s: float = 1.05
+    overall_per_second: int = 28
+    overall_window_s: float = 1.0
+    # The live board is edited at most this often: at most a third of a group's
+    # budget, and never ahead of confirmations (bot.sender orders them).
+    board_every_s: float = 10.0
+
+    @property
+    def group_pace_s(self) -> float:
+        return self.group_window_s / self.group_per_window
+
+    def faster(self, factor: float, margin_s: float = 0.01) -> Budget:
+        """The same rules on a clock ``factor`` times faster (tests of other things).
+
+        The margins stay absolute: a request's few milliseconds on the way do not
+        shrink with the clock.
+        """
+        return replace(
+            self,
+            group_window_s=self.group_window_s / factor + 5 * margin_s,
+            private_pace_s=self.private_pace_s / factor + margin_s,
+            overall_window_s=self.overall_window_s / factor + margin_s,
+            board_every_s=self.board_every_s / factor,
+        )
+
+
+TELEGRAM: Final = Budget()
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    at: float
+
+    def refill(self, now: float, capacity: float, pace: float) -> None:
+        self.tokens = min(capacity, self.tokens + (now - self.at) / pace)
+        self.at = now
+
+
+@dataclass
+class _ChatBudget:
+    is_group: bool
+    bucket: _Bucket
+    sent: deque[float] = field(default_factory=deque)
+    paused_until: float = 0.0
+
+
+def is_group(chat_id: int) -> bool:
+    # Groups, supergroups and channels have negative ids; users positive ones.
+    return chat_id < 0
+
+
+class FloodControl(BaseRateLimiter[int]):
+    """The bot's rate limiter: per-chat budgets, and 429s that pause one chat only.
+
+    ``enabled=False`` keeps the 429 handling but no budgets: for a local fake Bot API
+    that has no limits.
+    """
+
+    def __init__(
+        self,
+        *,
+        enabled: bool = True,
+        budget: Budget = TELEGRAM,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.enabled = enabled
+        self.budget = budget
+        self._clock = clock
+        self._chats: dict[int, _ChatBudget] = {}
+        self._overall: deque[float] = deque()
+        self._paused_all_until = 0.0
+        # When each chat was last told to wait, so a burst of 429s is logged once.
+        self._logged_pause: defaultdict[int | None, float] = defaultdict(float)
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to release."""
+
+    def _budget(self, chat_id: int, now: float) -> _ChatBudget:
+        budget = self._chats.get(chat_id)
+        if budget is None:
+            # A fresh start does not know what a previous run sent a moment ago; should
+            # Telegram still count it, its 429 pauses that chat alone (see pause()).
+            group = is_group(chat_id)
+            burst = self.budget.group_burst if group else self.budget.private_burst
+            budget = _ChatBudget(group, _Bucket(float(burst), now))
+            self._chats[chat_id] = budget
+        return budget
+
+    def wait_time(self, chat_id: int | None) -> float:
+        """Seconds until one more message to ``chat_id`` fits; 0 when it fits now."""
+        now = self._clock()
+        waits = [self._paused_all_until - now]
+        rules = self.budget
+        if self.enabled:
+            window = rules.overall_window_s
+            while self._overall and self._overall[0] <= now - window:
+                self._overall.popleft()
+            if len(self._overall) >= rules.overall_per_second:
+                waits.append(self._overall[0] + window - now)
+        if chat_id is not None:
+            budget = self._budget(chat_id, now)
+            waits.append(budget.paused_until - now)
+            if self.enabled:
+                waits.append(self._chat_wait(budget, now))
+        return max(0.0, *waits)
+
+    def _chat_wait(self, budget: _ChatBudget, now: float) -> float:
+        rules = self.budget
+        if budget.is_group:
+            budget.bucket.refill(now, rules.group_burst, rules.group_pace_s)
+            pace_wait = (1 - budget.bucket.tokens) * rules.group_pace_s
+            sent, window = budget.sent, rules.group_window_s
+            while sent and sent[0] <= now - window:
+                sent.popleft()
+            full = len(sent) >= rules.group_per_window
+            return max(pace_wait, sent[0] + window - now if full else 0.0)
+        budget.bucket.refill(now, rules.private_burst, rules.private_pace_s)
+        return (1 - budget.bucket.tokens) * rules.private_pace_s
+
+    def _take(self, chat_id: int | None) -> None:
+        if not self.enabled:
+            return
+        now = self._clock()
+        self._overall.append(now)
+        if chat_id is not None:
+            budget = self._budget(chat_id, now)
+            budget.bucket.tokens -= 1
+            if budget.is_group:
+                budget.sent.append(now)
+
+    async def acquire(self, chat_id: int | None) -> None:
+        """Wait until a message to ``chat_id`` fits, and count it."""
+        # Time, not an event, frees room: sleep until it is due, then look again.
+        while (wait := self.wait_time(chat_id)) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(wait)
+        self._take(chat_id)
+
+    def pause(self, chat_id: int | None, seconds: float) -> None:
+        """Telegram said wait: only that chat (or, with no chat, everything) waits."""
+        until = self._clock() + seconds
+        if chat_id is None:
+            self._paused_all_until = max(self._paused_all_until, until)
+        else:
+            budget = self._budget(chat_id, self._clock())
+            budget.paused_until = max(budget.paused_until, until)
+        if self._clock() - self._logged_pause[chat_id] > seconds:
+            log.warning("Telegram asked to wait %.0f s before sending to chat %s", seconds, chat_id)
+            self._logged_pause[chat_id] = self._clock()
+
+    def forget(self, chat_id: int) -> None:
+        """The bot can no longer write to the chat; keep no budget for it."""
+        self._chats.pop(chat_id, None)
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        chat_id = _chat_of(data)
+        counted = endpoint in COUNTED
+        retries = rate_limit_args or RETRIES
+        for attempt in range(retries + 1):
+            if counted:
+                await self.acquire(chat_id)
+            elif (wait := self._paused_all_until - self._clock()) > 0:
+                await asyncio.sleep(wait)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                if attempt == retries:
+                    raise
+                self.pause(chat_id if counted else None, _seconds(exc) + 0.1)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _chat_of(data: dict[str, Any]) -> int | None:
+    try:
+        return int(data["chat_id"])
+    except (KeyError, TypeError, ValueError):
+        return None  # absent, or a @username of a channel
+
+
+def _seconds(exc: RetryAfter) -> float:
+    value: Any = exc.retry_after
+    return float(value.total_seconds() if hasattr(value, "total_seconds") else value)

@@ -1,0 +1,435 @@
+"""Everything the bot says goes through here: one lane per chat, each within its budget.
+
+A handler commits what an update changes, queues what the bot has to say, and
+returns: it never waits for Telegram to accept a message, so a group at its flood
+limit holds up neither the next update of another chat nor the acknowledgement of
+the batch. Each chat's lane sends one message at a time when its budget
+(``bot.flood``) has room, most urgent first:
+
+1. replies to commands and buttons (in memory: a read that is lost in a crash can
+   be asked again);
+2. flag confirmations, 3. verdict notices (durable, from the outbox in the store);
+4. term-watch cards (in memory, and dropped when the chat has no room for them);
+5. the board, edited with the latest state at most once every ``board_every_s``.
+
+While a lane waits for room, confirmations (and notices) pile up in the outbox and
+go out as one message ("#21–#27 flagged"). What Telegram answers is handled here:
+a 403 (the bot was removed or blocked) drops the chat's queue, "message is not
+modified" counts as done, a deleted board is posted again, a deleted command is
+answered without the reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+from telegram import Bot, Message, ReplyParameters
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+
+from bot import render_log
+from bot.flood import FloodControl
+from bot.i18n import Html, t
+from bot.playbook import Lang, as_lang
+from bot.render import Rendered, esc, shorten
+from bot.store import Flag, Store
+from bot.store.outbox import OutboxItem
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+BOARD_ROWS: Final = 15
+# An in-memory reply that Telegram keeps failing (network trouble) is given up on
+# after this many tries; durable items are retried until they go out.
+REPLY_TRIES: Final = 3
+MAX_BACKOFF_S: Final = 30.0
+
+
+class Priority(enum.IntEnum):
+    REPLY = 0
+    WATCH = 3
+
+
+@dataclass
+class Job:
+    """One message to send: ``send`` makes the call, ``on_sent`` learns the result."""
+
+    priority: Priority
+    send: Callable[[], Awaitable[Any]]
+    on_sent: Callable[[Any], Awaitable[None]] | None = None
+    tries: int = 0
+
+
+class _Outcome(enum.Enum):
+    SENT = "sent"
+    UNCHANGED = "unchanged"  # "message is not modified": what was wanted is there
+    LATER = "later"  # a network fault or a 429 past the retries: try again
+    GONE = "gone"  # 403: the bot can no longer write to the chat
+    FAILED = "failed"  # Telegram refused it: a bug to fix, not to retry forever
+
+
+class Sender:
+    """All lanes. ``submit`` and ``kick`` return at once; ``idle`` waits for quiet."""
+
+    def __init__(self, services: Services, flood: FloodControl) -> None:
+        self._services = services
+        self.flood = flood
+        self.bot: Bot | None = None
+        self._lanes: dict[int, _Lane] = {}
+        # Chats the bot can no longer write to (403, or removed): nothing is sent there
+        # until it is added back.
+        self._gone: set[int] = set()
+
+    @property
+    def store(self) -> Store:
+        return self._services.require_store()
+
+    async def start(self, bot: Bot) -> None:
+        """Resume what a previous run left undelivered."""
+        self.bot = bot
+        for chat_id in await self.store.outbox.chats():
+            self.kick(chat_id)
+
+    def submit(self, chat_id: int, job: Job) -> None:
+        self._lane(chat_id).add(job)
+
+    def kick(self, chat_id: int) -> None:
+        """The chat's outbox has something new."""
+        self._lane(chat_id).outbox_changed()
+
+    def _lane(self, chat_id: int) -> _Lane:
+        lane = self._lanes.get(chat_id)
+        if lane is None:
+            lane = self._lanes[chat_id] = _Lane(self, chat_id)
+        return lane
+
+    async def idle(self) -> None:
+        """Wait until every lane has said everything it had to say."""
+        while busy := [lane.task for lane in self._lanes.values() if lane.task is not None]:
+            await asyncio.gather(*busy, return_exceptions=True)
+
+    async def stop(self, grace_s: float = 5.0) -> None:
+        """Say what can be said within ``grace_s``; the outbox keeps the rest."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.idle(), grace_s)
+        for lane in self._lanes.values():
+            if lane.task is not None:
+                lane.task.cancel()
+        await asyncio.gather(
+            *(lane.task for lane in self._lanes.values() if lane.task is not None),
+            return_exceptions=True,
+        )
+
+    def is_gone(self, chat_id: int) -> bool:
+        return chat_id in self._gone
+
+    def gone(self, chat_id: int, reason: str) -> None:
+        if chat_id not in self._gone:
+            self._gone.add(chat_id)
+            log.warning("chat %s no longer takes messages (%s); its log is kept", chat_id, reason)
+        self.flood.forget(chat_id)
+
+    async def forget_chat(self, chat_id: int) -> None:
+        """Drop what was still to be said in the chat, queued or in the outbox."""
+        lane = self._lanes.get(chat_id)
+        if lane is not None:
+            lane.replies.clear()
+            lane.watch.clear()
+            lane.outbox_dirty = False
+        await self.store.outbox.drop_chat(chat_id)
+
+    def back(self, chat_id: int) -> None:
+        """The bot was added to the chat again."""
+        self._gone.discard(chat_id)
+
+    def language(self, value: str | None) -> Lang:
+        return as_lang(value) or self._services.settings.default_language
+
+
+class _Lane:
+    def __init__(self, sender: Sender, chat_id: int) -> None:
+        self.sender = sender
+        self.chat_id = chat_id
+        self.replies: deque[Job] = deque()
+        self.watch: deque[Job] = deque()
+        self.outbox_dirty = False
+        self.task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+        self._last_board = -sender.flood.budget.board_every_s
+        self._failures = 0
+
+    # -- scheduling --------------------------------------------------------------------
+
+    def add(self, job: Job) -> None:
+        if job.priority == Priority.WATCH:
+            if self.sender.flood.wait_time(self.chat_id) > 0:
+                return  # no room now: a watch card later would be stale
+            self.watch.append(job)
+        else:
+            self.replies.append(job)
+        self._start()
+
+    def outbox_changed(self) -> None:
+        self.outbox_dirty = True
+        self._start()
+
+    def _start(self) -> None:
+        self._wake.set()
+        if self.task is None:
+            self.task = asyncio.create_task(self._run(), name=f"sender:{self.chat_id}")
+
+    async def _run(self) -> None:
+        try:
+            while self.replies or self.watch or self.outbox_dirty:
+                try:
+                    await self._step()
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("sending to chat %s failed", self.chat_id)
+                    await self._backoff()
+        finally:
+            self.task = None
+
+    async def _sleep(self, seconds: float) -> None:
+        """Sleep, but wake early when new work arrives (it may be more urgent)."""
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), seconds)
+
+    async def _backoff(self) -> None:
+        self._failures += 1
+        await asyncio.sleep(min(MAX_BACKOFF_S, 0.5 * 2**self._failures))
+
+    async def _step(self) -> None:
+        if self.sender.is_gone(self.chat_id):
+            await self.sender.forget_chat(self.chat_id)
+            return
+        wait = self.sender.flood.wait_time(self.chat_id)
+        if wait > 0:
+            if self.watch:
+                log.debug(
+                    "chat %s over budget: %d watch cards dropped", self.chat_id, len(self.watch)
+                )
+                self.watch.clear()
+            await asyncio.sleep(wait)
+            return
+        if self.replies:
+            await self._send_job(self.replies[0], self.replies)
+            return
+        items = await self.sender.store.outbox.pending(self.chat_id) if self.outbox_dirty else []
+        if not items:
+            self.outbox_dirty = False
+        confirmations = [item for item in items if item.kind == "confirmation"]
+        notices = [item for item in items if item.kind == "notice"]
+        boards = [item for item in items if item.kind == "board"]
+        if confirmations:
+            await self._confirm(confirmations)
+        elif notices:
+            await self._notify(notices)
+        elif self.watch:
+            await self._send_job(self.watch[0], self.watch)
+        elif boards:
+            due = self._last_board + self.sender.flood.budget.board_every_s - time.monotonic()
+            if due > 0:
+                await self._sleep(due)
+            else:
+                await self._board(boards)
+
+    # -- calling Telegram ----------------------------------------------------------------
+
+    async def _call(self, send: Callable[[], Awaitable[Any]]) -> tuple[_Outcome, Any]:
+        try:
+            result = await send()
+        except Forbidden as exc:
+            return _Outcome.GONE, exc
+        except ChatMigrated as exc:
+            # The log moves with the migration update; what was queued here follows it.
+            self.sender.kick(exc.new_chat_id)
+            return _Outcome.FAILED, exc
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():
+                return _Outcome.UNCHANGED, exc
+            return _Outcome.FAILED, exc
+        except (RetryAfter, TelegramError) as exc:
+            log.info("sending to chat %s: %s; will retry", self.chat_id, exc)
+            return _Outcome.LATER, exc
+        self._failures = 0
+        return _Outcome.SENT, result
+
+    async def _settle(self, outcome: _Outcome, error: Any) -> bool:
+        """Handle what went wrong; True when the item is finished with."""
+        if outcome is _Outcome.GONE:
+            self.sender.gone(self.chat_id, str(error))
+            await self.sender.forget_chat(self.chat_id)
+            return True
+        if outcome is _Outcome.LATER:
+            await self._backoff()
+            return False
+        if outcome is _Outcome.FAILED:
+            log.error("Telegram refused a message to chat %s: %s", self.chat_id, error)
+        return True
+
+    async def _send_job(self, job: Job, queue: deque[Job]) -> None:
+        job.tries += 1
+        outcome, result = await self._call(job.send)
+        if outcome is _Outcome.SENT and job.on_sent is not None:
+            await job.on_sent(result)
+        finished = outcome in (_Outcome.SENT, _Outcome.UNCHANGED) or await self._settle(
+            outcome, result
+        )
+        if not finished and job.tries >= REPLY_TRIES:
+            log.error(
+                "gave up sending to chat %s after %d tries",
+                self.chat_id,
+                job.tries,
+                exc_info=result,
+            )
+            finished = True
+        if finished and queue and queue[0] is job:
+            queue.popleft()
+
+    # -- the outbox ----------------------------------------------------------------------
+
+    def _bot(self) -> Bot:
+        bot = self.sender.bot
+        if bot is None:
+            raise RuntimeError("the sender has not been started")
+        return bot
+
+    def _reply_to(self, message_chat_id: int, message_id: int | None) -> ReplyParameters | None:
+        # A message kept from before the group became a supergroup is in another chat.
+        if message_id is None or message_chat_id != self.chat_id:
+            return None
+        return ReplyParameters(message_id=message_id, allow_sending_without_reply=True)
+
+    async def _confirm(self, items: Sequence[OutboxItem]) -> None:
+        # One topic per message: a forum's confirmations go where their /flag was.
+        first = items[0]
+        assert first.flag is not None
+        same_topic = [
+            item for item in items if item.flag and item.flag.thread_id == first.flag.thread_id
+        ]
+        flags = [item.flag for item in same_topic if item.flag is not None]
+        lang = self.sender.language(first.flag.announce_lang)
+        rendered, covered = render_log.merged_confirmation(
+            flags, self.sender._services.library.playbook, lang
+        )
+        done = same_topic[:covered]
+        reply_to = (
+            self._reply_to(first.flag.message_chat_id, first.flag.message_id)
+            if covered == 1
+            else None
+        )
+        outcome, result = await self._call(
+            lambda: self._bot().send_message(
+                self.chat_id,
+                rendered.text,
+                reply_markup=rendered.keyboard,
+                message_thread_id=first.flag.thread_id if first.flag else None,
+                reply_parameters=reply_to,
+            )
+        )
+        if outcome is _Outcome.SENT:
+            await self.sender.store.outbox.delivered(
+                done, confirmation=(result.chat.id, result.message_id)
+            )
+        elif await self._settle(outcome, result):
+            await self.sender.store.outbox.delivered(done)
+
+    async def _notify(self, items: Sequence[OutboxItem]) -> None:
+        notices = [(item, item.flag) for item in items if item.flag is not None]
+        orphans = [item for item in items if item.flag is None]
+        if orphans:  # the flag was purged before its notice went out
+            await self.sender.store.outbox.delivered(orphans)
+        if not notices:
+            return
+        first_flag = notices[0][1]
+        lang = self.sender.language(first_flag.announce_lang)
+        if len(notices) == 1:
+            item, flag = notices[0]
+            rendered = Rendered(_notice_text(flag, item, lang))
+            reply_to = self._reply_to(
+                flag.confirmation_chat_id or flag.message_chat_id, flag.confirmation_message_id
+            )
+        else:
+            rendered = render_log.merged_notices(
+                [(flag, str(item.detail.get("status")), _by(item)) for item, flag in notices],
+                lang,
+            )
+            reply_to = None
+        outcome, result = await self._call(
+            lambda: self._bot().send_message(
+                self.chat_id,
+                rendered.text,
+                message_thread_id=first_flag.thread_id,
+                reply_parameters=reply_to,
+            )
+        )
+        if outcome in (_Outcome.SENT, _Outcome.UNCHANGED) or await self._settle(outcome, result):
+            await self.sender.store.outbox.delivered([item for item, _ in notices])
+
+    async def _board(self, items: Sequence[OutboxItem]) -> None:
+        store = self.sender.store
+        board = await store.get_board(self.chat_id)
+        if board is None:
+            await store.outbox.delivered(items)
+            return
+        page = await store.list_flags(
+            self.chat_id, status="open", include_retracted=False, limit=BOARD_ROWS
+        )
+        rendered = render_log.board(page.items, page.total, self.sender.language(board.lang))
+        self._last_board = time.monotonic()
+        outcome, result = await self._call(
+            lambda: self._bot().edit_message_text(
+                rendered.text, chat_id=self.chat_id, message_id=board.message_id
+            )
+        )
+        if outcome is _Outcome.FAILED and "not found" in str(result).lower():
+            # Someone deleted the board: post it again, and edit that one from now on.
+            outcome, result = await self._call(
+                lambda: self._bot().send_message(
+                    self.chat_id, rendered.text, message_thread_id=board.thread_id
+                )
+            )
+            if outcome is _Outcome.SENT:
+                await store.set_board(self.chat_id, result.message_id)
+        if outcome in (_Outcome.SENT, _Outcome.UNCHANGED) or await self._settle(outcome, result):
+            await store.outbox.delivered(items)
+
+
+def _by(item: OutboxItem) -> str:
+    return str(item.detail.get("by_name") or "?")
+
+
+def _notice_text(flag: Flag, item: OutboxItem, lang: Lang) -> str:
+    """ "#12 is now False": to the flagger by name, unless they judged it themselves."""
+    status = str(item.detail.get("status") or flag.status)
+    label = t(lang, f"status_{status}")
+    if item.detail.get("by_id") == flag.flagged_by_id:
+        text = t(lang, "verdict_set", number=flag.number, status=label, by=_by(item))
+    else:
+        flagger = Html(render_log.mention(flag.flagged_by_id, flag.flagged_by_name))
+        text = t(
+            lang, "verdict_notify", flagger=flagger, number=flag.number, status=label, by=_by(item)
+        )
+    if flag.note:
+        text += f"\n<i>{esc(shorten(flag.note.splitlines()[-1], 300))}</i>"
+    return text
+
+
+def reply_job(message: Message, rendered: Rendered, **kwargs: Any) -> Job:
+    """Answer ``message`` in its chat and topic; in groups as a reply to it."""
+    return Job(
+        Priority.REPLY,
+        lambda: message.reply_text(rendered.text, reply_markup=rendered.keyboard, **kwargs),
+    )

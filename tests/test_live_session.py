@@ -1,0 +1,198 @@
+"""A live session under Telegram's real limits: the bot as a real process, throttling on,
+the fake Bot API refusing with 429 whatever goes over a flood limit.
+
+While twenty people flag at once in the team's group, a member in a corridor looks a
+term up in a private chat: the group's limit of about 20 messages a minute must slow
+only the group, and every flag must still be confirmed, merged where the budget
+makes the bot wait.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support import seen
+from tests.support.bot_process import BotProcess, RecordingBotAPI
+from tests.support.fake_bot_api import Call
+from tests.support.seen import until
+
+TOKEN = "123456:AAHliveSessionToken_x"
+GROUP = -1001234567890
+ADMIN_ID = 9001
+
+BotFactory = Callable[..., BotProcess]
+_NUMBER = re.compile(r"#(\d+)\b")  # in a merged confirmation's first line
+
+
+@pytest.fixture
+def api() -> Iterator[RecordingBotAPI]:
+    with RecordingBotAPI(token=TOKEN) as server:
+        server.chat(GROUP, "supergroup", "Delegation")
+        yield server
+
+
+@pytest.fixture
+def bots(api: RecordingBotAPI, tmp_path: Path) -> Iterator[BotFactory]:
+    made: list[BotProcess] = []
+
+    def make(name: str = "bot") -> BotProcess:
+        bot = BotProcess(api, tmp_path / name, ADMIN_IDS=str(ADMIN_ID), ALLOWED_CHATS=str(GROUP))
+        made.append(bot)
+        return bot
+
+    try:
+        yield make
+    finally:
+        for bot in made:
+            bot.kill()
+        for bot in made:
+            print(bot.dump())
+
+
+def confirmed_numbers(api: RecordingBotAPI, chat_id: int = GROUP) -> set[int]:
+    return seen.confirmed_numbers(api.messages, chat_id)
+
+
+async def lookup_seconds(api: RecordingBotAPI, user: dict[str, Any], query: str) -> float:
+    """How long a private lookup takes to be answered, as the member waits for it."""
+    mark = api.mark()
+    started = time.monotonic()
+    api.send_text(user["id"], user, query)
+    call = await api.wait_for("sendMessage", _to(user["id"]), timeout=30, since=mark)
+    assert call.ok and "📕" in call.params["text"], call.params["text"][:200]
+    return time.monotonic() - started
+
+
+def _to(chat_id: int) -> Callable[[Call], bool]:
+    return lambda call: call.params.get("chat_id") == chat_id
+
+
+def members(api: RecordingBotAPI, count: int) -> list[dict[str, Any]]:
+    return [api.user(500 + n, f"Delegate {n}", f"delegate{n}") for n in range(count)]
+
+
+def group_messages_per_flag(api: RecordingBotAPI, flags: int) -> float:
+    sent = [c for c in api.calls if c.ok and c.params.get("chat_id") == GROUP]
+    return len(sent) / flags
+
+
+async def test_forty_flags_in_a_second_while_members_look_terms_up(
+    api: RecordingBotAPI, bots: BotFactory
+) -> None:
+    bots().start_ready()
+    people = members(api, 20)
+    readers = [api.user(700, "Olena"), api.user(701, "Mykola")]
+    for n in range(40):
+        api.send_text(GROUP, people[n % 20], f"/flag Lavrov: statement {n:02d} on root causes")
+    waits = await asyncio.gather(
+        lookup_seconds(api, readers[0], "/term goodwill"),
+        lookup_seconds(api, readers[1], "/term root causes"),
+    )
+    seconds = await until(
+        lambda: confirmed_numbers(api) >= set(range(1, 41)), 20, "#1–#40 confirmed"
+    )
+    print(
+        f"40 flags: lookups answered in {max(waits):.2f} s, all confirmed in {seconds:.1f} s, "
+        f"{group_messages_per_flag(api, 40):.2f} group messages per flag"
+    )
+    assert max(waits) < 1.0, waits
+    assert api.floods == [], "the bot went over a flood limit"
+    assert api.rejections == []
+
+
+async def test_two_hundred_flags_from_ten_members_and_the_board(
+    api: RecordingBotAPI, bots: BotFactory
+) -> None:
+    bots().start_ready()
+    people = members(api, 10)
+    mark = api.mark()
+    api.send_text(GROUP, people[0], "/board")
+    board_call = await api.wait_for("sendMessage", _to(GROUP), timeout=10, since=mark)
+    board_id = board_call.result["message_id"]
+    for n in range(200):
+        api.send_text(GROUP, people[n % 10], f"/flag statement {n:03d}")
+        if n % 20 == 19:
+            await asyncio.sleep(1.0)  # 200 in ten seconds
+    seconds = await until(
+        lambda: confirmed_numbers(api) >= set(range(1, 201)), 30, "#1–#200 confirmed"
+    )
+
+    def board_counts_all() -> bool:
+        board = api.message(GROUP, board_id)
+        text = board["visible_text"] if board else ""
+        return "#200" in text and "185 more" in text
+
+    board_seconds = await until(board_counts_all, 40, "the board shows all 200")
+    print(
+        f"200 flags: all confirmed {seconds:.1f} s after the burst, board complete "
+        f"{board_seconds:.1f} s later, {group_messages_per_flag(api, 200):.3f} group messages "
+        "per flag"
+    )
+    assert api.floods == []
+    assert api.rejections == []
+
+
+async def test_sigkill_mid_burst_with_an_undelivered_outbox_loses_nothing(
+    api: RecordingBotAPI, bots: BotFactory
+) -> None:
+    bot = bots().start_ready()
+    people = members(api, 10)
+    for n in range(100):
+        api.send_text(GROUP, people[n % 10], f"/flag statement {n:03d}")
+    # The first few are confirmed at once; the rest wait for the group's budget.
+    await until(lambda: len(confirmed_numbers(api)) >= 3, 10, "first confirmations")
+    await until(lambda: api.pending_updates == [], 10, "the burst acknowledged")
+    with sqlite3.connect(f"file:{bot.database}?mode=ro", uri=True) as db:
+        waiting = db.execute("SELECT count(*) FROM outbox WHERE kind = 'confirmation'")
+        assert waiting.fetchone()[0] > 0, "the outbox still holds confirmations"
+    bot.kill()
+    before = confirmed_numbers(api)
+
+    bot.start_ready()
+    await until(lambda: confirmed_numbers(api) >= set(range(1, 101)), 30, "all confirmed")
+    assert bot.stop() == 0
+    with sqlite3.connect(f"file:{bot.database}?mode=ro", uri=True) as db:
+        stored = db.execute("SELECT number, text FROM flags ORDER BY number").fetchall()
+        left = db.execute("SELECT count(*) FROM outbox").fetchone()[0]
+    assert [number for number, _ in stored] == list(range(1, 101))
+    assert sorted(text for _, text in stored) == [f"statement {n:03d}" for n in range(100)]
+    assert left == 0
+    repeats = sum(
+        1
+        for message in api.messages
+        if message["chat_id"] == GROUP
+        and (message["visible_text"] or "").startswith("🚩")
+        and set(map(int, _NUMBER.findall(message["visible_text"].split("\n", 1)[0]))) & before
+    ) - len({n for n in before})
+    print(f"SIGKILL: {len(before)} confirmed before the kill; repeated afterwards: {repeats}")
+    assert api.floods == []
+    assert api.rejections == []
+
+
+async def test_a_429_on_the_group_pauses_only_the_group(
+    api: RecordingBotAPI, bots: BotFactory
+) -> None:
+    bots().start_ready()
+    people = members(api, 5)
+    reader = api.user(700, "Olena")
+    api.fail_next("sendMessage", status=429, retry_after=5, times=1, chat_id=GROUP)
+    started = time.monotonic()
+    for n in range(5):
+        api.send_text(GROUP, people[n], f"/flag statement {n}")
+    await asyncio.sleep(0.3)
+    wait = await lookup_seconds(api, reader, "/term goodwill")
+    assert wait < 1.0, "a private lookup does not wait for the group"
+    await until(lambda: confirmed_numbers(api) >= set(range(1, 6)), 15, "#1–#5 confirmed")
+    elapsed = time.monotonic() - started
+    print(f"429 retry_after=5 on the group: lookup {wait:.2f} s, group resumed, {elapsed:.1f} s")
+    assert elapsed >= 5.0, "the group waited as Telegram asked"
+    assert api.floods == []
+    assert api.rejections == []
