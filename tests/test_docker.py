@@ -8,9 +8,10 @@ one with ``../shared/tools/docker-standin`` (it sets ``PLAYBOOK_DOCKER_REQUIRED=
 then an unreachable engine fails the run, so a broken image cannot pass CI by skipping.
 
 Everything made here (the image tag, the volume, the containers) carries one random
-suffix and is removed at the end, so runs on one machine do not meet. The image is
-untagged with ``--no-prune``: the engine keeps its build cache and the next run
-rebuilds only what changed.
+suffix and is removed at the end, so runs on one machine do not meet. The builder
+stage's dependency layer stays in the engine as build cache (an untagged image, as
+``docker image prune`` shows), so the next run reinstalls no dependency unless
+pyproject.toml changed.
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ def image(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Image]:
         [inspected] = json.loads(docker("image", "inspect", tag))
         yield Image(tag, seconds, int(inspected["Size"]), inspected["Config"])
     finally:
-        docker("image", "rm", "--no-prune", tag, check=False)
+        docker("image", "rm", tag, check=False)
 
 
 @pytest.fixture
