@@ -1,9 +1,13 @@
 """One ranked search over every kind of playbook entry. Pure: no Telegram here.
 
-People type on phones, in a hurry, in three languages: so matching folds case,
-accents, apostrophes and the letters Ukrainian and Russian spell differently
-(і/и/ы, є/э/е, ї, ё, ґ), forgives typos (rapidfuzz edit distance on words), takes
-word prefixes, and finds principles by number.
+People type on phones, in a hurry, in three languages and two scripts, and ask in
+their own words. So every word is folded to one key: case, accents and apostrophes go;
+Cyrillic is transliterated to Latin (unidecode's tables) and Latin spellings of the
+same sounds are merged (kyivskyi, kievskiy and київський all meet); Ukrainian and
+Russian inflections are stemmed (Snowball, PyStemmer), English ones too. Typos are
+forgiven (rapidfuzz edit distance on keys), prefixes taken, question and filler words
+never count against an entry, principles are found by number however written, and
+each entry's ``asks`` (how delegates describe it) are searched with its names.
 """
 
 from __future__ import annotations
@@ -14,16 +18,23 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
+import Stemmer
 from rapidfuzz import fuzz, process
+from unidecode import unidecode
 
-from bot.playbook import AnyEntry, Claim, Kind, Lang, Principle, Tactic, Term
+from bot.playbook import AnyEntry, Kind, Lang, Principle, Text
 
 # A hit at or above this score is a confident answer: it may open a card directly and
 # may speak up unasked (term watch). Below it the bot only offers suggestions.
 CONFIDENT = 72.0
+# A confident hit this far ahead of the next one is the answer; otherwise the user
+# chooses between the few best.
+CLEAR_LEAD = 8.0
+# How many choices a search that is not sure offers.
+CHOICES = 3
 # How many entries, best by word coverage, get the whole-phrase comparison.
 SHORTLIST = 24
 # A short prefix ("re") could stand for hundreds of words; the first few are enough.
@@ -69,6 +80,24 @@ _STOPWORDS_AS_TYPED = (
 # Compared after normalize(), so they are folded the same way as queries.
 STOPWORDS = frozenset(normalize(_STOPWORDS_AS_TYPED).split())
 
+# Words that frame a question or a report of what was said rather than name a topic:
+# "what do they mean by X", "що означає X", "что значит X". They never count against
+# an entry; a query of nothing else finds nothing (the bot then offers the lists).
+_FILLER_AS_TYPED = (
+    "what whats which why when where whom whose mean means meaning meant they them their "
+    "theyre we us our you your i me my is are was were be been being do does did done can "
+    "could should would will shall tell explain show say says said saying call calls called "
+    "there here so just really actually also please any some one ones thing things keep "
+    "kept hear heard word about mean something exactly "
+    "що таке такий така яке які який яка означає означають значить тобто вони їм нам нас "
+    "ми мені кажуть каже казати говорять говорить мають має мати увазі під чому коли де "
+    "хто чи ну ось оце все всі "
+    "что такое такой какое какие какой какая значит значат означает означают они им нас "
+    "мне говорят говорит сказали имеют имеет иметь виду под почему когда где кто ли вот "
+    "всё все"
+)
+FILLER = STOPWORDS | frozenset(normalize(_FILLER_AS_TYPED).split())
+
 
 def tokens(text: str) -> list[str]:
     return normalize(text).split()
@@ -77,6 +106,139 @@ def tokens(text: str) -> list[str]:
 def content_tokens(words: Sequence[str]) -> list[str]:
     kept = [w for w in words if w not in STOPWORDS]
     return kept or list(words)
+
+
+def informative(words: Sequence[str]) -> list[str]:
+    """The words of a query that say what it is about."""
+    return [w for w in words if w not in FILLER]
+
+
+# -- one form for every script and spelling ------------------------------------------
+
+# unidecode's tables, read once for the Cyrillic block: a str.translate is ten times
+# quicker than calling unidecode on every word.
+_TO_LATIN = {code: unidecode(chr(code)) for code in range(0x0400, 0x0530)}
+# Latin spellings of one Cyrillic sound, merged: щ shch/sch, ш sh, ж zh, ч ch, х kh/h,
+# ц ts; г is g in Russian and h in Ukrainian; е/и/і/ы/й are written e, i, y or j.
+_SOUNDS = (
+    ("shch", "s"),
+    ("sch", "s"),
+    ("sh", "s"),
+    ("zh", "z"),
+    ("ch", "c"),
+    ("kh", "h"),
+    ("ts", "c"),
+    ("tz", "c"),
+    ("cz", "c"),
+    ("ck", "k"),
+    ("ph", "f"),
+)
+_LETTERS = str.maketrans({"g": "h", "j": "i", "y": "i", "e": "i", "w": "v", "q": "k", "x": "ks"})
+_REPEATS = re.compile(r"(.)\1+")
+_RUSSIAN = Stemmer.Stemmer("russian")
+_ENGLISH = Stemmer.Stemmer("english")
+
+
+def skeleton(latin: str) -> str:
+    """The sounds of a Latin-spelled word, however it was transliterated."""
+    for sound, letter in _SOUNDS:
+        latin = latin.replace(sound, letter)
+    return _REPEATS.sub(r"\1", latin.translate(_LETTERS))
+
+
+def _is_cyrillic(word: str) -> bool:
+    return any("\u0400" <= ch <= "\u052f" for ch in word)
+
+
+@lru_cache(maxsize=65536)
+def word_keys(word: str) -> tuple[str, ...]:
+    """The keys a normalized word is indexed and looked up under: its whole spelling,
+    then its stem, both as Latin sounds. Ukrainian and Russian share the Russian
+    stemmer: after normalize() their endings are alike (-ами, -ах, -ою, -их)."""
+    if word.isdigit():
+        return (word,)
+    if _is_cyrillic(word):
+        whole = skeleton(word.translate(_TO_LATIN))
+        stem = skeleton(_RUSSIAN.stemWord(word).translate(_TO_LATIN))
+    else:
+        whole = skeleton(word)
+        stem = skeleton(_ENGLISH.stemWord(word))
+    if len(stem) < 3 or stem == whole:
+        return (whole,)
+    return (whole, stem)
+
+
+def fold(text: str) -> str:
+    """A phrase as the stems of its words, for comparing whole phrases."""
+    return " ".join(word_keys(word)[-1] for word in normalize(text).split())
+
+
+# -- principles by number --------------------------------------------------------------
+
+_ORDINALS = {
+    1: "first перший первый",
+    2: "second другий второй",
+    3: "third третій третий",
+    4: "fourth четвертий четвертый",
+    5: "fifth пятий пятый",
+    6: "sixth шостий шестой",
+    7: "seventh сьомий седьмой",
+    8: "eighth восьмий восьмой",
+    9: "ninth девятий девятый",
+    10: "tenth десятий десятый",
+}
+_CARDINALS = {
+    1: "one один одна",
+    2: "two два дві две",
+    3: "three три",
+    4: "four чотири четыре",
+    5: "five пять",
+    6: "six шість шесть",
+    7: "seven сім семь",
+    8: "eight вісім восемь",
+    9: "nine девять",
+    10: "ten десять",
+}
+_PRINCIPLE_WORDS = "principle principles rule rules принцип принципи принципы правило number номер"
+# "4", "#4", "4th", "4-й", "№4"
+_DIGITS = re.compile(r"(?:no)?(\d{1,6})(?:st|nd|rd|th|и|ии|ои|ого|ому|ому|тии|ии)?")
+
+
+def _keyed(table: dict[int, str], *, stems: bool) -> dict[str, int]:
+    keyed: dict[str, int] = {}
+    for number, words in table.items():
+        for word in normalize(words).split():
+            for key in word_keys(word) if stems else word_keys(word)[:1]:
+                keyed.setdefault(key, number)
+    return keyed
+
+
+_NUMBER_KEYS = _keyed(_CARDINALS, stems=False) | _keyed(_ORDINALS, stems=True)
+_PRINCIPLE_KEYS = frozenset(
+    key for word in normalize(_PRINCIPLE_WORDS).split() for key in word_keys(word)
+)
+
+
+def principle_number(query: str) -> int | None:
+    """The principle number a query asks for ("4", "#4", "fourth", "principle four",
+    "четвертий принцип", "rule 4"), in range or not; None if it asks something else."""
+    numbers: list[int] = []
+    named = False
+    for word in informative(normalize(query).split()):
+        if (digits := _DIGITS.fullmatch(word)) is not None:
+            numbers.append(int(digits[1]))
+            continue
+        keys = word_keys(word)
+        if any(key in _PRINCIPLE_KEYS for key in keys):
+            named = True
+            continue
+        number = next((_NUMBER_KEYS[key] for key in keys if key in _NUMBER_KEYS), None)
+        if number is None:
+            return None
+        numbers.append(number)
+    if len(numbers) != 1 or not (named or numbers[0] <= 99):
+        return None
+    return numbers[0]
 
 
 @dataclass(frozen=True)
@@ -89,34 +251,45 @@ class Hit:
         return self.score >= CONFIDENT
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What a search comes to: one entry to open, a few to choose from, or nothing.
+
+    ``missing_number`` is a principle number asked for that the playbook lacks."""
+
+    opens: AnyEntry | None = None
+    choices: list[Hit] = field(default_factory=list)
+    missing_number: int | None = None
+
+
 def entry_keys(entry: AnyEntry) -> list[str]:
     """Names of an entry: titles in both languages and every alias."""
     keys = [entry.title.en, entry.title.uk, *entry.aliases.all()]
     return keys
 
 
+# Text fields that answer or rebut rather than describe: searching them would find an
+# entry by what it says back ("answer", "counter") instead of by what it is.
+_NOT_SEARCHED = frozenset(
+    {"title", "answer", "counter", "facts", "used_for", "why", "said_on", "example"}
+)
+
+
 def entry_text(entry: AnyEntry) -> list[str]:
-    """Everything else a query may reasonably hit."""
-    parts = [entry.summary.en, entry.summary.uk]
-    if isinstance(entry, Principle):
-        parts += [entry.guidance.en, entry.guidance.uk]
-    elif isinstance(entry, Term):
-        parts += [
-            entry.kremlin_phrase.en,
-            entry.kremlin_phrase.uk,
-            entry.meaning.en,
-            entry.meaning.uk,
-        ]
-    elif isinstance(entry, Tactic):
-        parts += [entry.recognise.en, entry.recognise.uk]
-    elif isinstance(entry, Claim):
-        parts += [entry.quote.en, entry.quote.uk, entry.speaker.en, entry.speaker.uk]
+    """Everything else a query may reasonably hit: every descriptive text field, so an
+    entry kind added later is searched without a change here."""
+    parts: list[str] = []
+    for name in type(entry).model_fields:
+        value = getattr(entry, name)
+        if isinstance(value, Text) and name not in _NOT_SEARCHED:
+            parts += [value.en, value.uk]
     return parts
 
 
 # Weight of a word by where it occurs: in a name it says what the entry is about;
-# in the body text it may be incidental.
+# in the ways people ask about it, nearly as much; in the body text it may be incidental.
 _KEY_WEIGHT = 1.0
+_ASK_WEIGHT = 0.9
 _TEXT_WEIGHT = 0.55
 # When a query is both one entry's title and another's alias, the title wins.
 _ALIAS_WEIGHT = 0.98
@@ -133,29 +306,43 @@ class SearchIndex:
 
     def __init__(self, entries: Iterable[AnyEntry]) -> None:
         self.entries: list[AnyEntry] = list(entries)
-        # Per entry: its names, each with a weight (a title outranks an alias).
+        # Per entry: its names and asks, folded, each with a weight.
         self._keys: list[list[tuple[str, float]]] = []
         postings: dict[str, dict[int, float]] = defaultdict(dict)
         self._aliases: list[_Alias] = []
-        self._numbers: dict[str, int] = {}
+        self._numbers: dict[int, int] = {}
+
+        def post(text: str, index: int, weight: float) -> None:
+            for word in normalize(text).split():
+                if word in STOPWORDS:
+                    continue
+                for key in word_keys(word):
+                    if weight > postings[key].get(index, 0.0):
+                        postings[key][index] = weight
+
         for index, entry in enumerate(self.entries):
             if isinstance(entry, Principle):
-                self._numbers[str(entry.number)] = index
-            keys = [normalize(k) for k in entry_keys(entry)]
+                self._numbers[entry.number] = index
+            names = [normalize(k) for k in entry_keys(entry)]
             titles = {normalize(entry.title.en), normalize(entry.title.uk)}
-            self._keys.append(
-                [(k, 1.0 if k in titles else _ALIAS_WEIGHT) for k in dict.fromkeys(keys) if k]
-            )
-            for key in keys:
-                words = content_tokens(key.split())
+            asks = entry.asks.all()
+            folded: dict[str, float] = {}
+            for name in dict.fromkeys(names):
+                if name:
+                    weight = 1.0 if name in titles else _ALIAS_WEIGHT
+                    folded.setdefault(fold(name), weight)
+            for ask in asks:
+                folded.setdefault(fold(ask), _ASK_WEIGHT)
+            self._keys.append([(name, weight) for name, weight in folded.items() if name])
+            for name in names:
+                words = content_tokens(name.split())
                 if words:
                     self._aliases.append(_Alias(index, tuple(words)))
-                for word in key.split():
-                    postings[word][index] = _KEY_WEIGHT
+                post(name, index, _KEY_WEIGHT)
+            for ask in asks:
+                post(ask, index, _ASK_WEIGHT)
             for text in entry_text(entry):
-                for word in tokens(text):
-                    if word not in STOPWORDS:
-                        postings[word].setdefault(index, _TEXT_WEIGHT)
+                post(text, index, _TEXT_WEIGHT)
         self._postings = dict(postings)
         self._vocabulary = list(self._postings)
         self._sorted_vocabulary = sorted(self._vocabulary)
@@ -182,28 +369,31 @@ class SearchIndex:
         """Empty the typed-word caches (benchmarks measure new queries with them)."""
         self._expand.cache_clear()
         self._alias_words_near.cache_clear()
+        word_keys.cache_clear()
 
     # -- words ----------------------------------------------------------------
 
     def _expand_uncached(self, word: str) -> tuple[tuple[str, float], ...]:
-        """Vocabulary words a typed word may stand for, with how sure we are."""
+        """Index keys a typed word may stand for, with how sure we are."""
         found: dict[str, float] = {}
-        if word in self._postings:
-            found[word] = 1.0
-        if len(word) >= 3 and not word.isdigit():
-            # The sorted vocabulary holds every word with this prefix in one run.
-            start = bisect.bisect_left(self._sorted_vocabulary, word)
+        keys = word_keys(word)
+        for key in keys:
+            if key in self._postings:
+                found[key] = 1.0
+        whole = keys[0]
+        if len(whole) >= 3 and not whole.isdigit():
+            # The sorted vocabulary holds every key with this prefix in one run.
+            start = bisect.bisect_left(self._sorted_vocabulary, whole)
             for candidate in self._sorted_vocabulary[start : start + _MAX_PREFIX_WORDS]:
-                if not candidate.startswith(word):
+                if not candidate.startswith(whole):
                     break
-                if candidate != word:
-                    found.setdefault(candidate, 0.9)
+                found.setdefault(candidate, 0.9)
         # A word the content uses is taken as typed: looking for typos of it costs more
         # than anything else in a search and would only add noise.
-        if len(word) >= 4 and not word.isdigit() and word not in self._postings:
-            cutoff = 75.0 if len(word) < 7 else 80.0
+        if len(whole) >= 4 and not whole.isdigit() and not found.keys() & set(keys):
+            cutoff = 75.0 if len(whole) < 7 else 80.0
             for candidate, ratio, _ in process.extract(
-                word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8
+                whole, self._vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8
             ):
                 similarity = ratio / 100 * 0.95
                 if similarity > found.get(candidate, 0.0):
@@ -225,14 +415,21 @@ class SearchIndex:
         text = normalize(query)
         if not text:
             return []
+        number = principle_number(text)
+        if number is not None:
+            found = self._numbers.get(number)
+            if found is None or (kinds is not None and self.entries[found].kind not in kinds):
+                return []
+            return [Hit(self.entries[found], 100.0)]
+        words = informative(text.split())
+        if not words:
+            return []
         scores: dict[int, float] = {}
-        if text in self._numbers:
-            scores[self._numbers[text]] = 100.0
-        words = content_tokens(text.split())
         coverage = self._coverage(words)
         # Only the best few by word coverage earn the costlier whole-phrase comparison.
         shortlist = sorted(coverage, key=coverage.__getitem__, reverse=True)[:SHORTLIST]
-        for index, phrase in self._phrase_similarities(text, shortlist).items():
+        phrase_text = " ".join(word_keys(word)[-1] for word in words)
+        for index, phrase in self._phrase_similarities(phrase_text, shortlist).items():
             score = 100 * (0.55 * coverage[index] + 0.45 * phrase)
             score = max(score, 100 * phrase if phrase >= 0.9 else 0.0)
             scores[index] = max(scores.get(index, 0.0), score)
@@ -241,7 +438,7 @@ class SearchIndex:
             for i, s in scores.items()
             if s >= SUGGEST and (kinds is None or self.entries[i].kind in kinds)
         ]
-        hits.sort(key=lambda h: (-h.score, _KIND_ORDER[h.entry.kind]))
+        hits.sort(key=lambda h: (-h.score, _KIND_ORDER.get(h.entry.kind, 9)))
         return hits[:limit]
 
     def best(self, query: str, *, kinds: Sequence[Kind] | None = None) -> Hit | None:
@@ -250,6 +447,20 @@ class SearchIndex:
         if hits and hits[0].confident:
             return hits[0]
         return None
+
+    def answer(self, query: str, *, kinds: Sequence[Kind] | None = None) -> Answer:
+        """Open a card only when one entry clearly leads; else offer the best few."""
+        number = principle_number(query)
+        if number is not None and number not in self._numbers:
+            return Answer(missing_number=number)
+        hits = self.search(query, kinds=kinds, limit=CHOICES + 1)
+        if not hits:
+            return Answer()
+        top = hits[0]
+        runner_up = hits[1].score if len(hits) > 1 else 0.0
+        if top.confident and top.score - runner_up >= CLEAR_LEAD:
+            return Answer(opens=top.entry)
+        return Answer(choices=hits[:CHOICES])
 
     def _coverage(self, words: Sequence[str]) -> dict[int, float]:
         """Share of the query's weight each entry covers, 0..1, rarer words counting more.
