@@ -33,6 +33,11 @@ CONFIDENT = 72.0
 # A confident hit this far ahead of the next one is the answer; otherwise the user
 # chooses between the few best.
 CLEAR_LEAD = 8.0
+# A score this high is an entry's own name, typed as it is.
+EXACT = 98.0
+# Below CONFIDENT, a hit this good opens its card only this far ahead of any other.
+ALONE = 60.0
+ALONE_LEAD = 15.0
 # How many choices a search that is not sure offers.
 CHOICES = 3
 # How many entries, best by word coverage, get the whole-phrase comparison.
@@ -83,18 +88,20 @@ STOPWORDS = frozenset(normalize(_STOPWORDS_AS_TYPED).split())
 # Words that frame a question or a report of what was said rather than name a topic:
 # "what do they mean by X", "що означає X", "что значит X". They never count against
 # an entry; a query of nothing else finds nothing (the bot then offers the lists).
+# Greetings are among them: people greet a bot ("привіт", "как дела").
 _FILLER_AS_TYPED = (
     "what whats which why when where whom whose mean means meaning meant they them their "
     "theyre we us our you your i me my is are was were be been being do does did done can "
     "could should would will shall tell explain show say says said saying call calls called "
     "there here so just really actually also please any some one ones thing things keep "
-    "kept hear heard word about mean something exactly "
+    "kept hear heard about something exactly have has had having ours yours cant dont "
+    "wont isnt arent doesnt didnt hello hi hey thanks thank ok okay "
     "що таке такий така яке які який яка означає означають значить тобто вони їм нам нас "
     "ми мені кажуть каже казати говорять говорить мають має мати увазі під чому коли де "
-    "хто чи ну ось оце все всі "
+    "хто чи ну ось оце все всі бути привіт дякую справи "
     "что такое такой какое какие какой какая значит значат означает означают они им нас "
     "мне говорят говорит сказали имеют имеет иметь виду под почему когда где кто ли вот "
-    "всё все"
+    "всё все быть привет спасибо дела здравствуйте"
 )
 FILLER = STOPWORDS | frozenset(normalize(_FILLER_AS_TYPED).split())
 
@@ -163,14 +170,14 @@ def word_keys(word: str) -> tuple[str, ...]:
     else:
         whole = skeleton(word)
         stem = skeleton(_ENGLISH.stemWord(word))
-    if len(stem) < 3 or stem == whole:
+    if len(stem) < 4 or stem == whole:
         return (whole,)
     return (whole, stem)
 
 
 def fold(text: str) -> str:
-    """A phrase as the stems of its words, for comparing whole phrases."""
-    return " ".join(word_keys(word)[-1] for word in normalize(text).split())
+    """A phrase as the stems of its informative words, for comparing whole phrases."""
+    return " ".join(word_keys(word)[-1] for word in informative(normalize(text).split()))
 
 
 # -- principles by number --------------------------------------------------------------
@@ -262,6 +269,19 @@ class Answer:
     missing_number: int | None = None
 
 
+def _clearly_leads(hits: Sequence[Hit]) -> bool:
+    """One entry is the answer: confident and well ahead; or the very name of an entry
+    that no other entry is named ("добра воля" over the claim "лише добра воля");
+    or not quite confident but with nothing else near (a paraphrase of one entry)."""
+    top = hits[0].score
+    runner_up = hits[1].score if len(hits) > 1 else 0.0
+    if top >= CONFIDENT and top - runner_up >= CLEAR_LEAD:
+        return True
+    if top >= EXACT and runner_up < EXACT:
+        return True
+    return top >= ALONE and top - runner_up >= ALONE_LEAD
+
+
 def entry_keys(entry: AnyEntry) -> list[str]:
     """Names of an entry: titles in both languages and every alias."""
     keys = [entry.title.en, entry.title.uk, *entry.aliases.all()]
@@ -286,6 +306,12 @@ def entry_text(entry: AnyEntry) -> list[str]:
     return parts
 
 
+# A card opens directly only if less than this share of the query's words are unknown.
+_UNKNOWN_SHARE = 0.5
+# A word the playbook never uses says less about which entry is meant than its rarest
+# word does: it counts at this share of that word's weight.
+_UNKNOWN_WEIGHT = 0.5
+
 # Weight of a word by where it occurs: in a name it says what the entry is about;
 # in the ways people ask about it, nearly as much; in the body text it may be incidental.
 _KEY_WEIGHT = 1.0
@@ -293,6 +319,16 @@ _ASK_WEIGHT = 0.9
 _TEXT_WEIGHT = 0.55
 # When a query is both one entry's title and another's alias, the title wins.
 _ALIAS_WEIGHT = 0.98
+
+
+def _name_words(names: Iterable[str]) -> list[frozenset[str]]:
+    found: list[frozenset[str]] = []
+    for name in names:
+        words = frozenset(word_keys(w)[-1] for w in informative(name.split()))
+        # A single short word ("spin") is too common to say what a query is about.
+        if words and (len(words) > 1 or len(next(iter(words))) >= 5):
+            found.append(words)
+    return list(dict.fromkeys(found))
 
 
 @dataclass(frozen=True)
@@ -308,6 +344,8 @@ class SearchIndex:
         self.entries: list[AnyEntry] = list(entries)
         # Per entry: its names and asks, folded, each with a weight.
         self._keys: list[list[tuple[str, float]]] = []
+        # Per entry: the stems of each name's content words, to see a name inside a query.
+        self._name_words: list[list[frozenset[str]]] = []
         postings: dict[str, dict[int, float]] = defaultdict(dict)
         self._aliases: list[_Alias] = []
         self._numbers: dict[int, int] = {}
@@ -334,6 +372,7 @@ class SearchIndex:
             for ask in asks:
                 folded.setdefault(fold(ask), _ASK_WEIGHT)
             self._keys.append([(name, weight) for name, weight in folded.items() if name])
+            self._name_words.append(_name_words(names))
             for name in names:
                 words = content_tokens(name.split())
                 if words:
@@ -350,7 +389,7 @@ class SearchIndex:
         self._idf = {
             word: math.log(1 + total / len(found)) for word, found in self._postings.items()
         }
-        self._unknown_idf = math.log(1 + total)
+        self._unknown_idf = _UNKNOWN_WEIGHT * math.log(1 + total)
         self._expand = lru_cache(maxsize=4096)(self._expand_uncached)
         # For mentions(): the aliases each word appears in, and the words of 5+ letters
         # (only those may match with a typo) by length.
@@ -381,11 +420,13 @@ class SearchIndex:
             if key in self._postings:
                 found[key] = 1.0
         whole = keys[0]
-        if len(whole) >= 3 and not whole.isdigit():
+        for prefix in keys:
+            if len(prefix) < (3 if prefix is whole else 4) or prefix.isdigit():
+                continue
             # The sorted vocabulary holds every key with this prefix in one run.
-            start = bisect.bisect_left(self._sorted_vocabulary, whole)
+            start = bisect.bisect_left(self._sorted_vocabulary, prefix)
             for candidate in self._sorted_vocabulary[start : start + _MAX_PREFIX_WORDS]:
-                if not candidate.startswith(whole):
+                if not candidate.startswith(prefix):
                     break
                 found.setdefault(candidate, 0.9)
         # A word the content uses is taken as typed: looking for typos of it costs more
@@ -428,10 +469,10 @@ class SearchIndex:
         coverage = self._coverage(words)
         # Only the best few by word coverage earn the costlier whole-phrase comparison.
         shortlist = sorted(coverage, key=coverage.__getitem__, reverse=True)[:SHORTLIST]
-        phrase_text = " ".join(word_keys(word)[-1] for word in words)
-        for index, phrase in self._phrase_similarities(phrase_text, shortlist).items():
+        stems = [word_keys(word)[-1] for word in words]
+        for index, phrase in self._phrase_similarities(" ".join(stems), shortlist).items():
             score = 100 * (0.55 * coverage[index] + 0.45 * phrase)
-            score = max(score, 100 * phrase if phrase >= 0.9 else 0.0)
+            score = max(score, 100 * phrase if phrase >= 0.9 else 0.0, self._named(index, stems))
             scores[index] = max(scores.get(index, 0.0), score)
         hits = [
             Hit(self.entries[i], round(s, 1))
@@ -456,11 +497,20 @@ class SearchIndex:
         hits = self.search(query, kinds=kinds, limit=CHOICES + 1)
         if not hits:
             return Answer()
-        top = hits[0]
-        runner_up = hits[1].score if len(hits) > 1 else 0.0
-        if top.confident and top.score - runner_up >= CLEAR_LEAD:
-            return Answer(opens=top.entry)
+        if number is not None:
+            return Answer(opens=hits[0].entry)
+        if _clearly_leads(hits) and self._mostly_known(query, exactly=hits[0].score < CONFIDENT):
+            return Answer(opens=hits[0].entry)
         return Answer(choices=hits[:CHOICES])
+
+    def _mostly_known(self, query: str, *, exactly: bool) -> bool:
+        """Whether the playbook knows most of a query's words: "record a video" is not
+        sure enough to open a card, though it may offer one. ``exactly``: only words the
+        content spells so count, not prefixes or typos of its words ("дела", "delay")."""
+        words = informative(normalize(query).split())
+        floor = 1.0 if exactly else 0.0
+        unknown = sum(1 for word in words if not any(s >= floor for _, s in self._expand(word)))
+        return unknown < _UNKNOWN_SHARE * len(words)
 
     def _coverage(self, words: Sequence[str]) -> dict[int, float]:
         """Share of the query's weight each entry covers, 0..1, rarer words counting more.
@@ -512,6 +562,20 @@ class SearchIndex:
                 if field_weight is not None and similarity * field_weight > best.get(index, 0.0):
                     best[index] = similarity * field_weight
         return best
+
+    def _named(self, index: int, stems: Sequence[str]) -> float:
+        """A query that says an entry's name in full, with other words around it
+        ("are the referendums legal"), is about that entry: from 60 (not yet sure) to
+        95, the more of the query its names cover."""
+        present = set(stems)
+        covered: set[str] = set()
+        for name in self._name_words[index]:
+            if name <= present:
+                covered |= name
+        if not covered:
+            return 0.0
+        share = sum(1 for stem in stems if stem in covered) / len(stems)
+        return 60.0 + 35.0 * share
 
     def _phrase_similarities(self, text: str, shortlist: Sequence[int]) -> dict[int, float]:
         """How close the whole query is to each shortlisted entry's best name, 0..1.
