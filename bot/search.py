@@ -41,7 +41,7 @@ ALONE_LEAD = 15.0
 # How many choices a search that is not sure offers.
 CHOICES = 3
 # How many entries, best by word coverage, get the whole-phrase comparison.
-SHORTLIST = 24
+SHORTLIST = 12
 # A short prefix ("re") could stand for hundreds of words; the first few are enough.
 _MAX_PREFIX_WORDS = 50
 # Words found in more entries than this do not gather candidates, only score them.
@@ -342,8 +342,11 @@ class SearchIndex:
 
     def __init__(self, entries: Iterable[AnyEntry]) -> None:
         self.entries: list[AnyEntry] = list(entries)
-        # Per entry: its names and asks, folded, each with a weight.
-        self._keys: list[list[tuple[str, float]]] = []
+        # Per entry: its names and asks, folded, each with a weight; and joined, names
+        # apart from asks, for substring tests.
+        self._name_texts: list[tuple[str, ...]] = []
+        self._name_weights: list[tuple[float, ...]] = []
+        self._joined: list[tuple[str, str]] = []
         # Per entry: the stems of each name's content words, to see a name inside a query.
         self._name_words: list[list[frozenset[str]]] = []
         postings: dict[str, dict[int, float]] = defaultdict(dict)
@@ -371,7 +374,15 @@ class SearchIndex:
                     folded.setdefault(fold(name), weight)
             for ask in asks:
                 folded.setdefault(fold(ask), _ASK_WEIGHT)
-            self._keys.append([(name, weight) for name, weight in folded.items() if name])
+            kept = [(name, weight) for name, weight in folded.items() if name]
+            self._name_texts.append(tuple(name for name, _ in kept))
+            self._name_weights.append(tuple(weight for _, weight in kept))
+            self._joined.append(
+                (
+                    " | ".join(f" {n} " for n, w in kept if w > _ASK_WEIGHT),
+                    " | ".join(f" {n} " for n, w in kept if w <= _ASK_WEIGHT),
+                )
+            )
             self._name_words.append(_name_words(names))
             for name in names:
                 words = content_tokens(name.split())
@@ -532,35 +543,27 @@ class SearchIndex:
                 for candidate, _ in found:
                     candidates.update(self._postings[candidate])
         covered: dict[int, float] = dict.fromkeys(candidates, 0.0)
-        for found, size, weight in zip(expansions, sizes, weights, strict=True):
-            if size <= len(candidates):
-                best = self._best_by_walking(found)
-            else:
-                best = self._best_by_lookup(found, candidates)
-            for index, value in best.items():
-                if index in covered:
-                    covered[index] += weight * value
+        for found, weight in zip(expansions, weights, strict=True):
+            for index, value in self._best_among(found, candidates).items():
+                covered[index] += weight * value
         return {index: value / total for index, value in covered.items() if value > 0}
 
-    def _best_by_walking(self, found: Sequence[tuple[str, float]]) -> dict[int, float]:
+    def _best_among(
+        self, found: Sequence[tuple[str, float]], candidates: set[int]
+    ) -> dict[int, float]:
+        """For each candidate, the best of a typed word's keys in it. Each key is
+        matched from whichever side is smaller: its postings or the candidates."""
         best: dict[int, float] = {}
-        for candidate, similarity in found:
-            for index, field_weight in self._postings[candidate].items():
+        for key, similarity in found:
+            postings = self._postings[key]
+            if len(postings) <= len(candidates):
+                pairs = [(i, w) for i, w in postings.items() if i in candidates]
+            else:
+                pairs = [(i, postings[i]) for i in candidates if i in postings]
+            for index, field_weight in pairs:
                 value = similarity * field_weight
                 if value > best.get(index, 0.0):
                     best[index] = value
-        return best
-
-    def _best_by_lookup(
-        self, found: Sequence[tuple[str, float]], candidates: set[int]
-    ) -> dict[int, float]:
-        best: dict[int, float] = {}
-        for candidate, similarity in found:
-            postings = self._postings[candidate]
-            for index in candidates:
-                field_weight = postings.get(index)
-                if field_weight is not None and similarity * field_weight > best.get(index, 0.0):
-                    best[index] = similarity * field_weight
         return best
 
     def _named(self, index: int, stems: Sequence[str]) -> float:
@@ -584,26 +587,34 @@ class SearchIndex:
         Python call per name: on a phone-sized query that is most of the search's time.
         """
         names: list[str] = []
-        owners: list[tuple[int, float]] = []
+        owners: list[int] = []
+        weights: list[float] = []
         for index in shortlist:
-            for key, weight in self._keys[index]:
-                names.append(key)
-                owners.append((index, weight))
+            entry_names = self._name_texts[index]
+            names.extend(entry_names)
+            owners.extend([index] * len(entry_names))
+            weights.extend(self._name_weights[index])
         best = dict.fromkeys(shortlist, 0.0)
         if not names:
             return best
         for _, similarity, position in process.extract(
             text, names, scorer=fuzz.token_sort_ratio, limit=None, score_cutoff=30
         ):
-            index, weight = owners[position]
-            best[index] = max(best[index], similarity * weight)
+            index = owners[position]
+            weighted = similarity * weights[position]
+            if weighted > best[index]:
+                best[index] = weighted
         # A query that is a whole-word part of a name ("root causes") is as good as the
-        # name, as long as it is not a single short word.
+        # name, as long as it is not a single short word. Each entry's names are joined
+        # into one string, so this is one substring test per entry and kind of name.
         if len(text) >= 5:
             padded = f" {text} "
-            for name, (index, weight) in zip(names, owners, strict=True):
-                if padded in f" {name} ":
-                    best[index] = max(best[index], 92.0 * weight)
+            for index in shortlist:
+                named, asked = self._joined[index]
+                if padded in named:
+                    best[index] = max(best[index], 92.0 * _ALIAS_WEIGHT)
+                elif padded in asked:
+                    best[index] = max(best[index], 92.0 * _ASK_WEIGHT)
         return {index: value / 100 for index, value in best.items()}
 
     # -- mentions -------------------------------------------------------------
