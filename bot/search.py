@@ -568,8 +568,8 @@ class SearchIndex:
 
     def _named(self, index: int, stems: Sequence[str]) -> float:
         """A query that says an entry's name in full, with other words around it
-        ("are the referendums legal"), is about that entry: from 60 (not yet sure) to
-        95, the more of the query its names cover."""
+        ("are the referendums legal"), is about that entry: from 50 (not yet sure) to
+        90, the more of the query its names cover."""
         present = set(stems)
         covered: set[str] = set()
         for name in self._name_words[index]:
@@ -578,7 +578,7 @@ class SearchIndex:
         if not covered:
             return 0.0
         share = sum(1 for stem in stems if stem in covered) / len(stems)
-        return 60.0 + 35.0 * share
+        return 50.0 + 40.0 * share
 
     def _phrase_similarities(self, text: str, shortlist: Sequence[int]) -> dict[int, float]:
         """How close the whole query is to each shortlisted entry's best name, 0..1.
