@@ -95,13 +95,13 @@ _FILLER_AS_TYPED = (
     "could should would will shall tell explain show say says said saying call calls called "
     "there here so just really actually also please any some one ones thing things keep "
     "kept hear heard about something exactly have has had having ours yours cant dont "
-    "wont isnt arent doesnt didnt hello hi hey thanks thank ok okay "
+    "wont isnt arent doesnt didnt hello hi hey thanks thank ok okay want wants "
     "що таке такий така яке які який яка означає означають значить тобто вони їм нам нас "
     "ми мені кажуть каже казати говорять говорить мають має мати увазі під чому коли де "
-    "хто чи ну ось оце все всі бути привіт дякую справи "
+    "хто чи ну ось оце все всі бути привіт дякую справи щоб хочуть хоче "
     "что такое такой какое какие какой какая значит значат означает означают они им нас "
     "мне говорят говорит сказали имеют имеет иметь виду под почему когда где кто ли вот "
-    "всё все быть привет спасибо дела здравствуйте"
+    "всё все быть привет спасибо дела здравствуйте чтобы хотят хочет"
 )
 FILLER = STOPWORDS | frozenset(normalize(_FILLER_AS_TYPED).split())
 
@@ -353,11 +353,18 @@ class SearchIndex:
         self._aliases: list[_Alias] = []
         self._numbers: dict[int, int] = {}
 
+        # Typos are looked for among the words of names and asks only: a typo of a word
+        # that only the body text uses would find little, and the list is a third as long.
+        typo_targets: set[str] = set()
+
         def post(text: str, index: int, weight: float) -> None:
             for word in normalize(text).split():
                 if word in STOPWORDS:
                     continue
-                for key in word_keys(word):
+                keys = word_keys(word)
+                if weight > _TEXT_WEIGHT:
+                    typo_targets.update(keys)
+                for key in keys:
                     if weight > postings[key].get(index, 0.0):
                         postings[key][index] = weight
 
@@ -395,6 +402,8 @@ class SearchIndex:
                 post(text, index, _TEXT_WEIGHT)
         self._postings = dict(postings)
         self._vocabulary = list(self._postings)
+        self._typo_vocabulary = sorted(typo_targets, key=lambda key: (len(key), key))
+        self._typo_lengths = [len(key) for key in self._typo_vocabulary]
         self._sorted_vocabulary = sorted(self._vocabulary)
         total = max(len(self.entries), 1)
         self._idf = {
@@ -442,10 +451,19 @@ class SearchIndex:
                 found.setdefault(candidate, 0.9)
         # A word the content uses is taken as typed: looking for typos of it costs more
         # than anything else in a search and would only add noise.
-        if len(whole) >= 4 and not whole.isdigit() and not found.keys() & set(keys):
+        if len(whole) >= 5 and not whole.isdigit() and not found.keys() & set(keys):
             cutoff = 75.0 if len(whole) < 7 else 80.0
+            # ratio = 2 * common / (len(a) + len(b)): only words of nearby length can
+            # reach the cutoff, and the list sorted by length holds them in one run.
+            stretch = 200 / cutoff - 1
+            low = bisect.bisect_left(self._typo_lengths, math.ceil(len(whole) / stretch))
+            high = bisect.bisect_right(self._typo_lengths, math.floor(len(whole) * stretch))
             for candidate, ratio, _ in process.extract(
-                whole, self._vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8
+                whole,
+                self._typo_vocabulary[low:high],
+                scorer=fuzz.ratio,
+                score_cutoff=cutoff,
+                limit=8,
             ):
                 similarity = ratio / 100 * 0.95
                 if similarity > found.get(candidate, 0.0):
