@@ -70,9 +70,12 @@ _NON_WORD = re.compile(r"[^\w]+|_")
 def normalize(text: str) -> str:
     """Fold text to the form both the index and the queries are compared in."""
     text = _APOSTROPHES.sub("", text.casefold())
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    folded = stripped.translate(_CYRILLIC_FOLD)
+    if text.isascii():  # nothing to decompose: most English queries
+        folded = text
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        folded = stripped.translate(_CYRILLIC_FOLD)
     return " ".join(_NON_WORD.sub(" ", folded).split())
 
 
@@ -229,9 +232,13 @@ _PRINCIPLE_KEYS = frozenset(
 def principle_number(query: str) -> int | None:
     """The principle number a query asks for ("4", "#4", "fourth", "principle four",
     "четвертий принцип", "rule 4"), in range or not; None if it asks something else."""
+    return _principle_number(informative(normalize(query).split()))
+
+
+def _principle_number(words: Sequence[str]) -> int | None:
     numbers: list[int] = []
     named = False
-    for word in informative(normalize(query).split()):
+    for word in words:
         if (digits := _DIGITS.fullmatch(word)) is not None:
             numbers.append(int(digits[1]))
             continue
@@ -382,7 +389,8 @@ class SearchIndex:
             for ask in asks:
                 folded.setdefault(fold(ask), _ASK_WEIGHT)
             kept = [(name, weight) for name, weight in folded.items() if name]
-            self._name_texts.append(tuple(name for name, _ in kept))
+            # Tokens sorted once here: fuzz.ratio on them is token_sort_ratio.
+            self._name_texts.append(tuple(" ".join(sorted(name.split())) for name, _ in kept))
             self._name_weights.append(tuple(weight for _, weight in kept))
             self._joined.append(
                 (
@@ -485,13 +493,13 @@ class SearchIndex:
         text = normalize(query)
         if not text:
             return []
-        number = principle_number(text)
+        words = informative(text.split())
+        number = _principle_number(words)
         if number is not None:
             found = self._numbers.get(number)
             if found is None or (kinds is not None and self.entries[found].kind not in kinds):
                 return []
             return [Hit(self.entries[found], 100.0)]
-        words = informative(text.split())
         if not words:
             return []
         scores: dict[int, float] = {}
@@ -616,7 +624,7 @@ class SearchIndex:
         if not names:
             return best
         for _, similarity, position in process.extract(
-            text, names, scorer=fuzz.token_sort_ratio, limit=None, score_cutoff=30
+            " ".join(sorted(text.split())), names, scorer=fuzz.ratio, limit=None, score_cutoff=30
         ):
             index = owners[position]
             weighted = similarity * weights[position]
