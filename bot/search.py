@@ -448,7 +448,9 @@ class SearchIndex:
             if key in self._postings:
                 found[key] = 1.0
         whole = keys[0]
-        for prefix in keys:
+        # A word spelled as the content spells it is taken as meant; its other forms
+        # are found through its stem. Prefixes are for words typed half-way.
+        for prefix in () if found else keys:
             if len(prefix) < (3 if prefix is whole else 4) or prefix.isdigit():
                 continue
             # The sorted vocabulary holds every key with this prefix in one run.
