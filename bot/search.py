@@ -75,7 +75,8 @@ def normalize(text: str) -> str:
     else:
         decomposed = unicodedata.normalize("NFKD", text)
         stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-        folded = stripped.translate(_CYRILLIC_FOLD)
+        # Decomposing may bring capitals back: "№" becomes "No".
+        folded = stripped.casefold().translate(_CYRILLIC_FOLD)
     return " ".join(_NON_WORD.sub(" ", folded).split())
 
 
@@ -229,6 +230,13 @@ _PRINCIPLE_KEYS = frozenset(
 )
 
 
+def _misspelt_principle(key: str) -> bool:
+    """ "principel", "prinicple", "принцыпу": a typo of the word, not another word."""
+    return len(key) >= 6 and any(
+        fuzz.ratio(key, principle) >= 80 for principle in _PRINCIPLE_KEYS if len(principle) >= 6
+    )
+
+
 def principle_number(query: str) -> int | None:
     """The principle number a query asks for ("4", "#4", "fourth", "principle four",
     "четвертий принцип", "rule 4"), in range or not; None if it asks something else."""
@@ -243,7 +251,7 @@ def _principle_number(words: Sequence[str]) -> int | None:
             numbers.append(int(digits[1]))
             continue
         keys = word_keys(word)
-        if any(key in _PRINCIPLE_KEYS for key in keys):
+        if any(key in _PRINCIPLE_KEYS for key in keys) or _misspelt_principle(keys[0]):
             named = True
             continue
         number = next((_NUMBER_KEYS[key] for key in keys if key in _NUMBER_KEYS), None)

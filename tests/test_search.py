@@ -193,6 +193,9 @@ def test_held_out_accuracy_by_kind(library: Library) -> None:
         "the fourth principle",
         "what is principle 4",
         "chetvertyi pryntsyp",
+        "№4",
+        "principel 4",
+        "четвертого принципу",
     ],
 )
 def test_a_principle_is_found_by_its_number_however_it_is_written(
