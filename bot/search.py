@@ -284,17 +284,18 @@ class Answer:
     missing_number: int | None = None
 
 
-def _clearly_leads(hits: Sequence[Hit]) -> bool:
+def _clearly_leads(hits: Sequence[Hit], words: int) -> bool:
     """One entry is the answer: confident and well ahead; or the very name of an entry
     that no other entry is named ("добра воля" over the claim "лише добра воля");
-    or not quite confident but with nothing else near (a paraphrase of one entry)."""
+    or, for a description of two words or more, not quite confident but with nothing
+    else near (a paraphrase of one entry; "peace" alone is no description)."""
     top = hits[0].score
     runner_up = hits[1].score if len(hits) > 1 else 0.0
     if top >= CONFIDENT and top - runner_up >= CLEAR_LEAD:
         return True
     if top >= EXACT and runner_up < EXACT:
         return True
-    return top >= ALONE and top - runner_up >= ALONE_LEAD
+    return words >= 2 and top >= ALONE and top - runner_up >= ALONE_LEAD
 
 
 def entry_keys(entry: AnyEntry) -> list[str]:
@@ -546,7 +547,10 @@ class SearchIndex:
             return Answer()
         if number is not None:
             return Answer(opens=hits[0].entry)
-        if _clearly_leads(hits) and self._mostly_known(query, exactly=hits[0].score < CONFIDENT):
+        words = len(informative(normalize(query).split()))
+        if _clearly_leads(hits, words) and self._mostly_known(
+            query, exactly=hits[0].score < CONFIDENT
+        ):
             return Answer(opens=hits[0].entry)
         return Answer(choices=hits[:CHOICES])
 
