@@ -65,6 +65,21 @@ class Aliases(Model):
         return [*self.en, *self.uk, *self.ru]
 
 
+Ask = Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=200)]
+
+
+class Asks(Model):
+    """How people ask about an entry in their own words: a description of it as a
+    delegate would give it, not a synonym of its title. Search reads these."""
+
+    en: list[Ask] = []
+    uk: list[Ask] = []
+    ru: list[Ask] = []
+
+    def all(self) -> list[str]:
+        return [*self.en, *self.uk, *self.ru]
+
+
 class Source(Model):
     """One of the public articles the playbook is drawn from."""
 
@@ -88,6 +103,7 @@ class Entry(Model):
     title: Text
     summary: Text
     aliases: Aliases = Aliases()
+    asks: Asks = Asks()
     related_principles: list[int] = []
     related_terms: list[EntryId] = []
     related_tactics: list[EntryId] = []

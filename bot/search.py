@@ -1,9 +1,13 @@
 """One ranked search over every kind of playbook entry. Pure: no Telegram here.
 
-People type on phones, in a hurry, in three languages: so matching folds case,
-accents, apostrophes and the letters Ukrainian and Russian spell differently
-(і/и/ы, є/э/е, ї, ё, ґ), forgives typos (rapidfuzz edit distance on words), takes
-word prefixes, and finds principles by number.
+People type on phones, in a hurry, in three languages and two scripts, and ask in
+their own words. So every word is folded to one key: case, accents and apostrophes go;
+Cyrillic is transliterated to Latin (unidecode's tables) and Latin spellings of the
+same sounds are merged (kyivskyi, kievskiy and київський all meet); Ukrainian and
+Russian inflections are stemmed (Snowball, PyStemmer), English ones too. Typos are
+forgiven (rapidfuzz edit distance on keys), prefixes taken, question and filler words
+never count against an entry, principles are found by number however written, and
+each entry's ``asks`` (how delegates describe it) are searched with its names.
 """
 
 from __future__ import annotations
@@ -14,18 +18,30 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
+import Stemmer
 from rapidfuzz import fuzz, process
+from unidecode import unidecode
 
-from bot.playbook import AnyEntry, Claim, Kind, Lang, Principle, Tactic, Term
+from bot.playbook import AnyEntry, Kind, Lang, Principle, Text
 
 # A hit at or above this score is a confident answer: it may open a card directly and
 # may speak up unasked (term watch). Below it the bot only offers suggestions.
 CONFIDENT = 72.0
+# A confident hit this far ahead of the next one is the answer; otherwise the user
+# chooses between the few best.
+CLEAR_LEAD = 8.0
+# A score this high is an entry's own name, typed as it is.
+EXACT = 98.0
+# Below CONFIDENT, a hit this good opens its card only this far ahead of any other.
+ALONE = 60.0
+ALONE_LEAD = 15.0
+# How many choices a search that is not sure offers.
+CHOICES = 3
 # How many entries, best by word coverage, get the whole-phrase comparison.
-SHORTLIST = 24
+SHORTLIST = 12
 # A short prefix ("re") could stand for hundreds of words; the first few are enough.
 _MAX_PREFIX_WORDS = 50
 # Words found in more entries than this do not gather candidates, only score them.
@@ -54,9 +70,13 @@ _NON_WORD = re.compile(r"[^\w]+|_")
 def normalize(text: str) -> str:
     """Fold text to the form both the index and the queries are compared in."""
     text = _APOSTROPHES.sub("", text.casefold())
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    folded = stripped.translate(_CYRILLIC_FOLD)
+    if text.isascii():  # nothing to decompose: most English queries
+        folded = text
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        # Decomposing may bring capitals back: "№" becomes "No".
+        folded = stripped.casefold().translate(_CYRILLIC_FOLD)
     return " ".join(_NON_WORD.sub(" ", folded).split())
 
 
@@ -69,6 +89,26 @@ _STOPWORDS_AS_TYPED = (
 # Compared after normalize(), so they are folded the same way as queries.
 STOPWORDS = frozenset(normalize(_STOPWORDS_AS_TYPED).split())
 
+# Words that frame a question or a report of what was said rather than name a topic:
+# "what do they mean by X", "що означає X", "что значит X". They never count against
+# an entry; a query of nothing else finds nothing (the bot then offers the lists).
+# Greetings are among them: people greet a bot ("привіт", "как дела").
+_FILLER_AS_TYPED = (
+    "what whats which why when where whom whose mean means meaning meant they them their "
+    "theyre we us our you your i me my is are was were be been being do does did done can "
+    "could should would will shall tell explain show say says said saying call calls called "
+    "there here so just really actually also please any some one ones thing things keep "
+    "kept hear heard about something exactly have has had having ours yours cant dont "
+    "wont isnt arent doesnt didnt hello hi hey thanks thank ok okay want wants "
+    "що таке такий така яке які який яка означає означають значить тобто вони їм нам нас "
+    "ми мені кажуть каже казати говорять говорить мають має мати увазі під чому коли де "
+    "хто чи ну ось оце все всі бути привіт дякую справи щоб хочуть хоче "
+    "что такое такой какое какие какой какая значит значат означает означают они им нас "
+    "мне говорят говорит сказали имеют имеет иметь виду под почему когда где кто ли вот "
+    "всё все быть привет спасибо дела здравствуйте чтобы хотят хочет"
+)
+FILLER = STOPWORDS | frozenset(normalize(_FILLER_AS_TYPED).split())
+
 
 def tokens(text: str) -> list[str]:
     return normalize(text).split()
@@ -77,6 +117,150 @@ def tokens(text: str) -> list[str]:
 def content_tokens(words: Sequence[str]) -> list[str]:
     kept = [w for w in words if w not in STOPWORDS]
     return kept or list(words)
+
+
+def informative(words: Sequence[str]) -> list[str]:
+    """The words of a query that say what it is about."""
+    return [w for w in words if w not in FILLER]
+
+
+# -- one form for every script and spelling ------------------------------------------
+
+# unidecode's tables, read once for the Cyrillic block: a str.translate is ten times
+# quicker than calling unidecode on every word.
+_TO_LATIN = {code: unidecode(chr(code)) for code in range(0x0400, 0x0530)}
+# Latin spellings of one Cyrillic sound, merged: щ shch/sch, ш sh, ж zh, ч ch, х kh/h,
+# ц ts; г is g in Russian and h in Ukrainian; е/и/і/ы/й are written e, i, y or j.
+_SOUNDS = (
+    ("shch", "s"),
+    ("sch", "s"),
+    ("sh", "s"),
+    ("zh", "z"),
+    ("ch", "c"),
+    ("kh", "h"),
+    ("ts", "c"),
+    ("tz", "c"),
+    ("cz", "c"),
+    ("ck", "k"),
+    ("ph", "f"),
+)
+_LETTERS = str.maketrans({"g": "h", "j": "i", "y": "i", "e": "i", "w": "v", "q": "k", "x": "ks"})
+_REPEATS = re.compile(r"(.)\1+")
+_RUSSIAN = Stemmer.Stemmer("russian")
+_ENGLISH = Stemmer.Stemmer("english")
+
+
+def skeleton(latin: str) -> str:
+    """The sounds of a Latin-spelled word, however it was transliterated."""
+    for sound, letter in _SOUNDS:
+        latin = latin.replace(sound, letter)
+    return _REPEATS.sub(r"\1", latin.translate(_LETTERS))
+
+
+def _is_cyrillic(word: str) -> bool:
+    return any("\u0400" <= ch <= "\u052f" for ch in word)
+
+
+@lru_cache(maxsize=65536)
+def word_keys(word: str) -> tuple[str, ...]:
+    """The keys a normalized word is indexed and looked up under: its whole spelling,
+    then its stem, both as Latin sounds. Ukrainian and Russian share the Russian
+    stemmer: after normalize() their endings are alike (-ами, -ах, -ою, -их)."""
+    if word.isdigit():
+        return (word,)
+    if _is_cyrillic(word):
+        whole = skeleton(word.translate(_TO_LATIN))
+        stem = skeleton(_RUSSIAN.stemWord(word).translate(_TO_LATIN))
+    else:
+        whole = skeleton(word)
+        stem = skeleton(_ENGLISH.stemWord(word))
+    if len(stem) < 4 or stem == whole:
+        return (whole,)
+    return (whole, stem)
+
+
+def fold(text: str) -> str:
+    """A phrase as the stems of its informative words, for comparing whole phrases."""
+    return " ".join(word_keys(word)[-1] for word in informative(normalize(text).split()))
+
+
+# -- principles by number --------------------------------------------------------------
+
+_ORDINALS = {
+    1: "first перший первый",
+    2: "second другий второй",
+    3: "third третій третий",
+    4: "fourth четвертий четвертый",
+    5: "fifth пятий пятый",
+    6: "sixth шостий шестой",
+    7: "seventh сьомий седьмой",
+    8: "eighth восьмий восьмой",
+    9: "ninth девятий девятый",
+    10: "tenth десятий десятый",
+}
+_CARDINALS = {
+    1: "one один одна",
+    2: "two два дві две",
+    3: "three три",
+    4: "four чотири четыре",
+    5: "five пять",
+    6: "six шість шесть",
+    7: "seven сім семь",
+    8: "eight вісім восемь",
+    9: "nine девять",
+    10: "ten десять",
+}
+_PRINCIPLE_WORDS = "principle principles rule rules принцип принципи принципы правило number номер"
+# "4", "#4", "4th", "4-й", "№4"
+_DIGITS = re.compile(r"(?:no)?(\d{1,6})(?:st|nd|rd|th|и|ии|ои|ого|ому|ому|тии|ии)?")
+
+
+def _keyed(table: dict[int, str], *, stems: bool) -> dict[str, int]:
+    keyed: dict[str, int] = {}
+    for number, words in table.items():
+        for word in normalize(words).split():
+            for key in word_keys(word) if stems else word_keys(word)[:1]:
+                keyed.setdefault(key, number)
+    return keyed
+
+
+_NUMBER_KEYS = _keyed(_CARDINALS, stems=False) | _keyed(_ORDINALS, stems=True)
+_PRINCIPLE_KEYS = frozenset(
+    key for word in normalize(_PRINCIPLE_WORDS).split() for key in word_keys(word)
+)
+
+
+def _misspelt_principle(key: str) -> bool:
+    """ "principel", "prinicple", "принцыпу": a typo of the word, not another word."""
+    return len(key) >= 6 and any(
+        fuzz.ratio(key, principle) >= 80 for principle in _PRINCIPLE_KEYS if len(principle) >= 6
+    )
+
+
+def principle_number(query: str) -> int | None:
+    """The principle number a query asks for ("4", "#4", "fourth", "principle four",
+    "четвертий принцип", "rule 4"), in range or not; None if it asks something else."""
+    return _principle_number(informative(normalize(query).split()))
+
+
+def _principle_number(words: Sequence[str]) -> int | None:
+    numbers: list[int] = []
+    named = False
+    for word in words:
+        if (digits := _DIGITS.fullmatch(word)) is not None:
+            numbers.append(int(digits[1]))
+            continue
+        keys = word_keys(word)
+        if any(key in _PRINCIPLE_KEYS for key in keys) or _misspelt_principle(keys[0]):
+            named = True
+            continue
+        number = next((_NUMBER_KEYS[key] for key in keys if key in _NUMBER_KEYS), None)
+        if number is None:
+            return None
+        numbers.append(number)
+    if len(numbers) != 1 or not (named or numbers[0] <= 99):
+        return None
+    return numbers[0]
 
 
 @dataclass(frozen=True)
@@ -89,37 +273,78 @@ class Hit:
         return self.score >= CONFIDENT
 
 
+@dataclass(frozen=True)
+class Answer:
+    """What a search comes to: one entry to open, a few to choose from, or nothing.
+
+    ``missing_number`` is a principle number asked for that the playbook lacks."""
+
+    opens: AnyEntry | None = None
+    choices: list[Hit] = field(default_factory=list)
+    missing_number: int | None = None
+
+
+def _clearly_leads(hits: Sequence[Hit], words: int) -> bool:
+    """One entry is the answer: confident and well ahead; or the very name of an entry
+    that no other entry is named ("добра воля" over the claim "лише добра воля");
+    or, for a description of two words or more, not quite confident but with nothing
+    else near (a paraphrase of one entry; "peace" alone is no description)."""
+    top = hits[0].score
+    runner_up = hits[1].score if len(hits) > 1 else 0.0
+    if top >= CONFIDENT and top - runner_up >= CLEAR_LEAD:
+        return True
+    if top >= EXACT and runner_up < EXACT:
+        return True
+    return words >= 2 and top >= ALONE and top - runner_up >= ALONE_LEAD
+
+
 def entry_keys(entry: AnyEntry) -> list[str]:
     """Names of an entry: titles in both languages and every alias."""
     keys = [entry.title.en, entry.title.uk, *entry.aliases.all()]
     return keys
 
 
+# Text fields that answer or rebut rather than describe: searching them would find an
+# entry by what it says back ("answer", "counter") instead of by what it is.
+_NOT_SEARCHED = frozenset(
+    {"title", "answer", "counter", "facts", "used_for", "why", "said_on", "example"}
+)
+
+
 def entry_text(entry: AnyEntry) -> list[str]:
-    """Everything else a query may reasonably hit."""
-    parts = [entry.summary.en, entry.summary.uk]
-    if isinstance(entry, Principle):
-        parts += [entry.guidance.en, entry.guidance.uk]
-    elif isinstance(entry, Term):
-        parts += [
-            entry.kremlin_phrase.en,
-            entry.kremlin_phrase.uk,
-            entry.meaning.en,
-            entry.meaning.uk,
-        ]
-    elif isinstance(entry, Tactic):
-        parts += [entry.recognise.en, entry.recognise.uk]
-    elif isinstance(entry, Claim):
-        parts += [entry.quote.en, entry.quote.uk, entry.speaker.en, entry.speaker.uk]
+    """Everything else a query may reasonably hit: every descriptive text field, so an
+    entry kind added later is searched without a change here."""
+    parts: list[str] = []
+    for name in type(entry).model_fields:
+        value = getattr(entry, name)
+        if isinstance(value, Text) and name not in _NOT_SEARCHED:
+            parts += [value.en, value.uk]
     return parts
 
 
+# A card opens directly only if less than this share of the query's words are unknown.
+_UNKNOWN_SHARE = 0.5
+# A word the playbook never uses says less about which entry is meant than its rarest
+# word does: it counts at this share of that word's weight.
+_UNKNOWN_WEIGHT = 0.5
+
 # Weight of a word by where it occurs: in a name it says what the entry is about;
-# in the body text it may be incidental.
+# in the ways people ask about it, nearly as much; in the body text it may be incidental.
 _KEY_WEIGHT = 1.0
+_ASK_WEIGHT = 0.9
 _TEXT_WEIGHT = 0.55
 # When a query is both one entry's title and another's alias, the title wins.
 _ALIAS_WEIGHT = 0.98
+
+
+def _name_words(names: Iterable[str]) -> list[frozenset[str]]:
+    found: list[frozenset[str]] = []
+    for name in names:
+        words = frozenset(word_keys(w)[-1] for w in informative(name.split()))
+        # A single short word ("spin") is too common to say what a query is about.
+        if words and (len(words) > 1 or len(next(iter(words))) >= 5):
+            found.append(words)
+    return list(dict.fromkeys(found))
 
 
 @dataclass(frozen=True)
@@ -133,37 +358,75 @@ class SearchIndex:
 
     def __init__(self, entries: Iterable[AnyEntry]) -> None:
         self.entries: list[AnyEntry] = list(entries)
-        # Per entry: its names, each with a weight (a title outranks an alias).
-        self._keys: list[list[tuple[str, float]]] = []
+        # Per entry: its names and asks, folded, each with a weight; and joined, names
+        # apart from asks, for substring tests.
+        self._name_texts: list[tuple[str, ...]] = []
+        self._name_weights: list[tuple[float, ...]] = []
+        self._joined: list[tuple[str, str]] = []
+        # Per entry: the stems of each name's content words, to see a name inside a query.
+        self._name_words: list[list[frozenset[str]]] = []
         postings: dict[str, dict[int, float]] = defaultdict(dict)
         self._aliases: list[_Alias] = []
-        self._numbers: dict[str, int] = {}
+        self._numbers: dict[int, int] = {}
+
+        # Typos are looked for among the words of names and asks only: a typo of a word
+        # that only the body text uses would find little, and the list is a third as long.
+        typo_targets: set[str] = set()
+
+        def post(text: str, index: int, weight: float) -> None:
+            for word in normalize(text).split():
+                if word in STOPWORDS:
+                    continue
+                keys = word_keys(word)
+                if weight > _TEXT_WEIGHT:
+                    typo_targets.update(keys)
+                for key in keys:
+                    if weight > postings[key].get(index, 0.0):
+                        postings[key][index] = weight
+
         for index, entry in enumerate(self.entries):
             if isinstance(entry, Principle):
-                self._numbers[str(entry.number)] = index
-            keys = [normalize(k) for k in entry_keys(entry)]
+                self._numbers[entry.number] = index
+            names = [normalize(k) for k in entry_keys(entry)]
             titles = {normalize(entry.title.en), normalize(entry.title.uk)}
-            self._keys.append(
-                [(k, 1.0 if k in titles else _ALIAS_WEIGHT) for k in dict.fromkeys(keys) if k]
+            asks = entry.asks.all()
+            folded: dict[str, float] = {}
+            for name in dict.fromkeys(names):
+                if name:
+                    weight = 1.0 if name in titles else _ALIAS_WEIGHT
+                    folded.setdefault(fold(name), weight)
+            for ask in asks:
+                folded.setdefault(fold(ask), _ASK_WEIGHT)
+            kept = [(name, weight) for name, weight in folded.items() if name]
+            # Tokens sorted once here: fuzz.ratio on them is token_sort_ratio.
+            self._name_texts.append(tuple(" ".join(sorted(name.split())) for name, _ in kept))
+            self._name_weights.append(tuple(weight for _, weight in kept))
+            self._joined.append(
+                (
+                    " | ".join(f" {n} " for n, w in kept if w > _ASK_WEIGHT),
+                    " | ".join(f" {n} " for n, w in kept if w <= _ASK_WEIGHT),
+                )
             )
-            for key in keys:
-                words = content_tokens(key.split())
+            self._name_words.append(_name_words(names))
+            for name in names:
+                words = content_tokens(name.split())
                 if words:
                     self._aliases.append(_Alias(index, tuple(words)))
-                for word in key.split():
-                    postings[word][index] = _KEY_WEIGHT
+                post(name, index, _KEY_WEIGHT)
+            for ask in asks:
+                post(ask, index, _ASK_WEIGHT)
             for text in entry_text(entry):
-                for word in tokens(text):
-                    if word not in STOPWORDS:
-                        postings[word].setdefault(index, _TEXT_WEIGHT)
+                post(text, index, _TEXT_WEIGHT)
         self._postings = dict(postings)
         self._vocabulary = list(self._postings)
+        self._typo_vocabulary = sorted(typo_targets, key=lambda key: (len(key), key))
+        self._typo_lengths = [len(key) for key in self._typo_vocabulary]
         self._sorted_vocabulary = sorted(self._vocabulary)
         total = max(len(self.entries), 1)
         self._idf = {
             word: math.log(1 + total / len(found)) for word, found in self._postings.items()
         }
-        self._unknown_idf = math.log(1 + total)
+        self._unknown_idf = _UNKNOWN_WEIGHT * math.log(1 + total)
         self._expand = lru_cache(maxsize=4096)(self._expand_uncached)
         # For mentions(): the aliases each word appears in, and the words of 5+ letters
         # (only those may match with a typo) by length.
@@ -182,28 +445,44 @@ class SearchIndex:
         """Empty the typed-word caches (benchmarks measure new queries with them)."""
         self._expand.cache_clear()
         self._alias_words_near.cache_clear()
+        word_keys.cache_clear()
 
     # -- words ----------------------------------------------------------------
 
     def _expand_uncached(self, word: str) -> tuple[tuple[str, float], ...]:
-        """Vocabulary words a typed word may stand for, with how sure we are."""
+        """Index keys a typed word may stand for, with how sure we are."""
         found: dict[str, float] = {}
-        if word in self._postings:
-            found[word] = 1.0
-        if len(word) >= 3 and not word.isdigit():
-            # The sorted vocabulary holds every word with this prefix in one run.
-            start = bisect.bisect_left(self._sorted_vocabulary, word)
+        keys = word_keys(word)
+        for key in keys:
+            if key in self._postings:
+                found[key] = 1.0
+        whole = keys[0]
+        # A word spelled as the content spells it is taken as meant; its other forms
+        # are found through its stem. Prefixes are for words typed half-way.
+        for prefix in () if found else keys:
+            if len(prefix) < (3 if prefix is whole else 4) or prefix.isdigit():
+                continue
+            # The sorted vocabulary holds every key with this prefix in one run.
+            start = bisect.bisect_left(self._sorted_vocabulary, prefix)
             for candidate in self._sorted_vocabulary[start : start + _MAX_PREFIX_WORDS]:
-                if not candidate.startswith(word):
+                if not candidate.startswith(prefix):
                     break
-                if candidate != word:
-                    found.setdefault(candidate, 0.9)
+                found.setdefault(candidate, 0.9)
         # A word the content uses is taken as typed: looking for typos of it costs more
         # than anything else in a search and would only add noise.
-        if len(word) >= 4 and not word.isdigit() and word not in self._postings:
-            cutoff = 75.0 if len(word) < 7 else 80.0
+        if len(whole) >= 5 and not whole.isdigit() and not found.keys() & set(keys):
+            cutoff = 75.0 if len(whole) < 7 else 80.0
+            # ratio = 2 * common / (len(a) + len(b)): only words of nearby length can
+            # reach the cutoff, and the list sorted by length holds them in one run.
+            stretch = 200 / cutoff - 1
+            low = bisect.bisect_left(self._typo_lengths, math.ceil(len(whole) / stretch))
+            high = bisect.bisect_right(self._typo_lengths, math.floor(len(whole) * stretch))
             for candidate, ratio, _ in process.extract(
-                word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=cutoff, limit=8
+                whole,
+                self._typo_vocabulary[low:high],
+                scorer=fuzz.ratio,
+                score_cutoff=cutoff,
+                limit=8,
             ):
                 similarity = ratio / 100 * 0.95
                 if similarity > found.get(candidate, 0.0):
@@ -225,23 +504,30 @@ class SearchIndex:
         text = normalize(query)
         if not text:
             return []
+        words = informative(text.split())
+        number = _principle_number(words)
+        if number is not None:
+            found = self._numbers.get(number)
+            if found is None or (kinds is not None and self.entries[found].kind not in kinds):
+                return []
+            return [Hit(self.entries[found], 100.0)]
+        if not words:
+            return []
         scores: dict[int, float] = {}
-        if text in self._numbers:
-            scores[self._numbers[text]] = 100.0
-        words = content_tokens(text.split())
         coverage = self._coverage(words)
         # Only the best few by word coverage earn the costlier whole-phrase comparison.
         shortlist = sorted(coverage, key=coverage.__getitem__, reverse=True)[:SHORTLIST]
-        for index, phrase in self._phrase_similarities(text, shortlist).items():
+        stems = [word_keys(word)[-1] for word in words]
+        for index, phrase in self._phrase_similarities(" ".join(stems), shortlist).items():
             score = 100 * (0.55 * coverage[index] + 0.45 * phrase)
-            score = max(score, 100 * phrase if phrase >= 0.9 else 0.0)
+            score = max(score, 100 * phrase if phrase >= 0.9 else 0.0, self._named(index, stems))
             scores[index] = max(scores.get(index, 0.0), score)
         hits = [
             Hit(self.entries[i], round(s, 1))
             for i, s in scores.items()
             if s >= SUGGEST and (kinds is None or self.entries[i].kind in kinds)
         ]
-        hits.sort(key=lambda h: (-h.score, _KIND_ORDER[h.entry.kind]))
+        hits.sort(key=lambda h: (-h.score, _KIND_ORDER.get(h.entry.kind, 9)))
         return hits[:limit]
 
     def best(self, query: str, *, kinds: Sequence[Kind] | None = None) -> Hit | None:
@@ -250,6 +536,32 @@ class SearchIndex:
         if hits and hits[0].confident:
             return hits[0]
         return None
+
+    def answer(self, query: str, *, kinds: Sequence[Kind] | None = None) -> Answer:
+        """Open a card only when one entry clearly leads; else offer the best few."""
+        number = principle_number(query)
+        if number is not None and number not in self._numbers:
+            return Answer(missing_number=number)
+        hits = self.search(query, kinds=kinds, limit=CHOICES + 1)
+        if not hits:
+            return Answer()
+        if number is not None:
+            return Answer(opens=hits[0].entry)
+        words = len(informative(normalize(query).split()))
+        if _clearly_leads(hits, words) and self._mostly_known(
+            query, exactly=hits[0].score < CONFIDENT
+        ):
+            return Answer(opens=hits[0].entry)
+        return Answer(choices=hits[:CHOICES])
+
+    def _mostly_known(self, query: str, *, exactly: bool) -> bool:
+        """Whether the playbook knows most of a query's words: "record a video" is not
+        sure enough to open a card, though it may offer one. ``exactly``: only words the
+        content spells so count, not prefixes or typos of its words ("дела", "delay")."""
+        words = informative(normalize(query).split())
+        floor = 1.0 if exactly else 0.0
+        unknown = sum(1 for word in words if not any(s >= floor for _, s in self._expand(word)))
+        return unknown < _UNKNOWN_SHARE * len(words)
 
     def _coverage(self, words: Sequence[str]) -> dict[int, float]:
         """Share of the query's weight each entry covers, 0..1, rarer words counting more.
@@ -271,36 +583,42 @@ class SearchIndex:
                 for candidate, _ in found:
                     candidates.update(self._postings[candidate])
         covered: dict[int, float] = dict.fromkeys(candidates, 0.0)
-        for found, size, weight in zip(expansions, sizes, weights, strict=True):
-            if size <= len(candidates):
-                best = self._best_by_walking(found)
-            else:
-                best = self._best_by_lookup(found, candidates)
-            for index, value in best.items():
-                if index in covered:
-                    covered[index] += weight * value
+        for found, weight in zip(expansions, weights, strict=True):
+            for index, value in self._best_among(found, candidates).items():
+                covered[index] += weight * value
         return {index: value / total for index, value in covered.items() if value > 0}
 
-    def _best_by_walking(self, found: Sequence[tuple[str, float]]) -> dict[int, float]:
+    def _best_among(
+        self, found: Sequence[tuple[str, float]], candidates: set[int]
+    ) -> dict[int, float]:
+        """For each candidate, the best of a typed word's keys in it. Each key is
+        matched from whichever side is smaller: its postings or the candidates."""
         best: dict[int, float] = {}
-        for candidate, similarity in found:
-            for index, field_weight in self._postings[candidate].items():
+        for key, similarity in found:
+            postings = self._postings[key]
+            if len(postings) <= len(candidates):
+                pairs = [(i, w) for i, w in postings.items() if i in candidates]
+            else:
+                pairs = [(i, postings[i]) for i in candidates if i in postings]
+            for index, field_weight in pairs:
                 value = similarity * field_weight
                 if value > best.get(index, 0.0):
                     best[index] = value
         return best
 
-    def _best_by_lookup(
-        self, found: Sequence[tuple[str, float]], candidates: set[int]
-    ) -> dict[int, float]:
-        best: dict[int, float] = {}
-        for candidate, similarity in found:
-            postings = self._postings[candidate]
-            for index in candidates:
-                field_weight = postings.get(index)
-                if field_weight is not None and similarity * field_weight > best.get(index, 0.0):
-                    best[index] = similarity * field_weight
-        return best
+    def _named(self, index: int, stems: Sequence[str]) -> float:
+        """A query that says an entry's name in full, with other words around it
+        ("are the referendums legal"), is about that entry: from 50 (not yet sure) to
+        90, the more of the query its names cover."""
+        present = set(stems)
+        covered: set[str] = set()
+        for name in self._name_words[index]:
+            if name <= present:
+                covered |= name
+        if not covered:
+            return 0.0
+        share = sum(1 for stem in stems if stem in covered) / len(stems)
+        return 50.0 + 40.0 * share
 
     def _phrase_similarities(self, text: str, shortlist: Sequence[int]) -> dict[int, float]:
         """How close the whole query is to each shortlisted entry's best name, 0..1.
@@ -309,26 +627,34 @@ class SearchIndex:
         Python call per name: on a phone-sized query that is most of the search's time.
         """
         names: list[str] = []
-        owners: list[tuple[int, float]] = []
+        owners: list[int] = []
+        weights: list[float] = []
         for index in shortlist:
-            for key, weight in self._keys[index]:
-                names.append(key)
-                owners.append((index, weight))
+            entry_names = self._name_texts[index]
+            names.extend(entry_names)
+            owners.extend([index] * len(entry_names))
+            weights.extend(self._name_weights[index])
         best = dict.fromkeys(shortlist, 0.0)
         if not names:
             return best
         for _, similarity, position in process.extract(
-            text, names, scorer=fuzz.token_sort_ratio, limit=None, score_cutoff=30
+            " ".join(sorted(text.split())), names, scorer=fuzz.ratio, limit=None, score_cutoff=30
         ):
-            index, weight = owners[position]
-            best[index] = max(best[index], similarity * weight)
+            index = owners[position]
+            weighted = similarity * weights[position]
+            if weighted > best[index]:
+                best[index] = weighted
         # A query that is a whole-word part of a name ("root causes") is as good as the
-        # name, as long as it is not a single short word.
+        # name, as long as it is not a single short word. Each entry's names are joined
+        # into one string, so this is one substring test per entry and kind of name.
         if len(text) >= 5:
             padded = f" {text} "
-            for name, (index, weight) in zip(names, owners, strict=True):
-                if padded in f" {name} ":
-                    best[index] = max(best[index], 92.0 * weight)
+            for index in shortlist:
+                named, asked = self._joined[index]
+                if padded in named:
+                    best[index] = max(best[index], 92.0 * _ALIAS_WEIGHT)
+                elif padded in asked:
+                    best[index] = max(best[index], 92.0 * _ASK_WEIGHT)
         return {index: value / 100 for index, value in best.items()}
 
     # -- mentions -------------------------------------------------------------

@@ -27,11 +27,8 @@ from bot.handlers.common import (
 from bot.i18n import t
 from bot.playbook import Kind, Lang, as_kind, as_lang
 from bot.render import Rendered
+from bot.search import CHOICES
 from bot.services import Library
-
-# A confident hit this far ahead of the next one is the answer; otherwise the
-# user chooses from the few best.
-CLEAR_LEAD = 8.0
 
 _PLURAL: dict[str, Kind] = {
     "principles": "principle",
@@ -42,16 +39,20 @@ _PLURAL: dict[str, Kind] = {
 
 
 def answer(library: Library, query: str, lang: Lang, kinds: tuple[Kind, ...] | None) -> Rendered:
-    """What the bot says to a search: one card, a short list, or suggestions."""
-    hits = library.index.search(query, kinds=kinds, limit=6)
-    confident = [hit for hit in hits if hit.confident]
-    if confident and (len(confident) == 1 or confident[0].score - confident[1].score >= CLEAR_LEAD):
-        return render.card(confident[0].entry, library.playbook, lang)
+    """What the bot says to a search: one card when one entry clearly leads, else a
+    short list or suggestions; a principle number out of range says how many there are."""
+    found = library.index.answer(query, kinds=kinds)
+    if found.missing_number is not None:
+        return Rendered(t(lang, "principle_range", count=len(library.playbook.principles)))
+    if found.opens is not None:
+        return render.card(found.opens, library.playbook, lang)
+    confident = [hit for hit in found.choices if hit.confident]
     if confident:
-        return render.results(query, confident[:5], lang)
+        return render.results(query, confident, lang)
+    hits = found.choices
     if not hits and kinds is not None:
         # "/term ultimatum" is a tactic: offer what exists elsewhere.
-        hits = library.index.search(query, limit=6)
+        hits = library.index.search(query, limit=CHOICES)
     return render.miss(query, hits, lang)
 
 
@@ -92,10 +93,6 @@ def _lookup_command(kind: Kind) -> Any:
         library = services.get(context).library
         if not query:
             await reply(update, context, render.entry_list(kind, library.playbook, lang))
-            return
-        if kind == "principle" and query.isdigit() and library.playbook.get(kind, query) is None:
-            count = len(library.playbook.principles)
-            await reply(update, context, Rendered(t(lang, "principle_range", count=count)))
             return
         await reply(update, context, answer(library, query, lang, (kind,)))
 
