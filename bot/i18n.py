@@ -27,7 +27,7 @@ STRINGS: dict[str, dict[Lang, str]] = {
             "українською чи російською), або номер принципу — і я покажу картку. "
             "Помилки в словах не завадять.\n\n"
             "У груповому чаті команди позначайте почуті за столом заяви командою /flag, "
-            "щоб група підтримки їх перевірила. Усе інше — у /help."
+            "щоб аналітична група їх перевірила. Усе інше — у /help."
         ),
     },
     "help": {
@@ -82,6 +82,10 @@ STRINGS: dict[str, dict[Lang, str]] = {
     },
     "kind_principle": {"en": "Principle", "uk": "Принцип"},
     "kind_term": {"en": "Loaded term", "uk": "Термін-пастка"},
+    "kind_term_ukraine": {
+        "en": "Ukraine's term, not the Kremlin's",
+        "uk": "Термін української сторони, не Кремля",
+    },
     "kind_tactic": {"en": "Tactic", "uk": "Тактика"},
     "kind_claim": {"en": "Known claim", "uk": "Відома заява"},
     "list_principle": {
@@ -101,6 +105,8 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "field_guidance": {"en": "What to do", "uk": "Що робити"},
     "field_why": {"en": "Why it matters", "uk": "Чому це важливо"},
     "field_kremlin_phrase": {"en": "Moscow says", "uk": "Москва каже"},
+    "field_ukraine_phrase": {"en": "Ukraine asks for", "uk": "Україна просить"},
+    "field_moscow_instead": {"en": "What Moscow wants instead", "uk": "Чого натомість хоче Москва"},
     "field_meaning": {"en": "What it means", "uk": "Що це означає"},
     "field_used_for": {"en": "What it is used for", "uk": "Навіщо це використовують"},
     "field_answer": {"en": "Our answer", "uk": "Наша відповідь"},

@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 Lang = Literal["en", "uk"]
 LANGUAGES: tuple[Lang, ...] = ("en", "uk")
@@ -74,6 +81,17 @@ class Source(Model):
     author: str = ""
     date: NonEmpty
     url: str = ""
+    # The article's own Ukrainian title, author and date, where it has them: a
+    # Ukrainian card cites those.
+    title_uk: str = ""
+    author_uk: str = ""
+    date_uk: str = ""
+
+    def title_in(self, lang: Lang) -> str:
+        return self.title_uk if lang == "uk" and self.title_uk else self.title
+
+    def date_in(self, lang: Lang) -> str:
+        return self.date_uk if lang == "uk" and self.date_uk else self.date
 
 
 class Citation(Model):
@@ -81,6 +99,10 @@ class Citation(Model):
 
     source: EntryId
     attribution: str = ""
+    attribution_uk: str = ""
+
+    def attribution_in(self, lang: Lang) -> str:
+        return self.attribution_uk if lang == "uk" and self.attribution_uk else self.attribution
 
 
 class Entry(Model):
@@ -98,6 +120,17 @@ class Entry(Model):
     def kind(self) -> Kind:
         raise NotImplementedError
 
+    def search_keys(self) -> list[str]:
+        """Names of the entry: titles in both languages and every alias."""
+        return [self.title.en, self.title.uk, *self.aliases.all()]
+
+    def search_texts(self) -> list[str]:
+        """Everything else a query may reasonably hit."""
+        return [self.summary.en, self.summary.uk, *_both(self._searched_texts())]
+
+    def _searched_texts(self) -> list[Text | None]:
+        return []
+
     def related_refs(self) -> Iterator[tuple[Kind, str]]:
         for number in self.related_principles:
             yield "principle", str(number)
@@ -110,10 +143,17 @@ class Entry(Model):
                 yield kind, entry_id  # type: ignore[misc]
 
 
+def _both(texts: list[Text | None]) -> list[str]:
+    return [part for text in texts if text is not None for part in (text.en, text.uk)]
+
+
 class Principle(Entry):
     number: int = Field(ge=1, le=99)
     guidance: Text
     why: Text
+
+    def _searched_texts(self) -> list[Text | None]:
+        return [self.guidance]
 
     @property
     def kind(self) -> Kind:
@@ -121,14 +161,36 @@ class Principle(Entry):
 
 
 class Term(Entry):
-    kremlin_phrase: Text
+    # A term is either Moscow's (what the Kremlin says) or, rarely, Ukraine's own (what
+    # Ukraine asks for, such as security guarantees): exactly one of the two is given.
+    kremlin_phrase: Text | None = None
+    ukraine_phrase: Text | None = None
     meaning: Text
     used_for: Text
     answer: Text
 
+    @model_validator(mode="after")
+    def _one_phrase(self) -> Term:
+        if (self.kremlin_phrase is None) == (self.ukraine_phrase is None):
+            raise ValueError("give exactly one of 'kremlin_phrase' and 'ukraine_phrase'")
+        return self
+
+    @property
+    def ukrainian_side(self) -> bool:
+        return self.ukraine_phrase is not None
+
+    @property
+    def phrase(self) -> Text:
+        phrase = self.kremlin_phrase or self.ukraine_phrase
+        assert phrase is not None
+        return phrase
+
     @property
     def kind(self) -> Kind:
         return "term"
+
+    def _searched_texts(self) -> list[Text | None]:
+        return [self.phrase, self.meaning]
 
 
 class Tactic(Entry):
@@ -139,6 +201,9 @@ class Tactic(Entry):
     @property
     def kind(self) -> Kind:
         return "tactic"
+
+    def _searched_texts(self) -> list[Text | None]:
+        return [self.recognise]
 
 
 Verdict = Literal["false", "misleading", "unsubstantiated", "lacks-context"]
@@ -154,6 +219,9 @@ class Claim(Entry):
     @property
     def kind(self) -> Kind:
         return "claim"
+
+    def _searched_texts(self) -> list[Text | None]:
+        return [self.quote, self.speaker]
 
 
 AnyEntry = Principle | Term | Tactic | Claim

@@ -87,10 +87,11 @@ def _sections(entry: AnyEntry, lang: Lang) -> list[tuple[str, str]]:
     if isinstance(entry, Principle):
         return [("field_guidance", entry.guidance(lang)), ("field_why", entry.why(lang))]
     if isinstance(entry, Term):
+        ours = entry.ukrainian_side
         return [
-            ("field_kremlin_phrase", entry.kremlin_phrase(lang)),
+            ("field_ukraine_phrase" if ours else "field_kremlin_phrase", entry.phrase(lang)),
             ("field_meaning", entry.meaning(lang)),
-            ("field_used_for", entry.used_for(lang)),
+            ("field_moscow_instead" if ours else "field_used_for", entry.used_for(lang)),
             ("field_answer", entry.answer(lang)),
         ]
     if isinstance(entry, Tactic):
@@ -108,6 +109,8 @@ def _sections(entry: AnyEntry, lang: Lang) -> list[tuple[str, str]]:
 
 def _heading(entry: AnyEntry, lang: Lang) -> str:
     kind_label = t(lang, f"kind_{entry.kind}")
+    if isinstance(entry, Term) and entry.ukrainian_side:
+        kind_label = t(lang, "kind_term_ukraine")
     line = f"{KIND_ICON[entry.kind]} <b>{esc(title_of(entry, lang))}</b>\n<i>{esc(kind_label)}</i>"
     if isinstance(entry, Claim):
         verdict = t(lang, f"verdict_{entry.verdict}")
@@ -121,16 +124,18 @@ def _sources(entry: AnyEntry, playbook: Playbook, lang: Lang) -> str:
         source = playbook.sources.get(citation.source)
         if source is None:
             continue
-        where = f"{source.publication}, “{source.title}”, {source.date}"
-        if citation.attribution:
-            where += f" — {citation.attribution}"
+        title = source.title_in(lang)
+        quoted = f"«{title}»" if lang == "uk" else f"“{title}”"
+        where = f"{source.publication}, {quoted}, {source.date_in(lang)}"
+        if attribution := citation.attribution_in(lang):
+            where += f" — {attribution}"
         lines.append(f"• {where}")
     return "\n".join(lines)
 
 
 def _heard_as(entry: AnyEntry) -> str:
     """The Russian a delegate hears at the table; only terms and claims are said there."""
-    if not isinstance(entry, Term | Claim):
+    if not isinstance(entry, Term | Claim) or (isinstance(entry, Term) and entry.ukrainian_side):
         return ""
     heard = entry.aliases.ru[:3]
     return " · ".join(f"«{alias}»" for alias in heard)

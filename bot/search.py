@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from bot.playbook import AnyEntry, Claim, Kind, Lang, Principle, Tactic, Term
+from bot.playbook import AnyEntry, Kind, Lang, Principle
 
 # A hit at or above this score is a confident answer: it may open a card directly and
 # may speak up unasked (term watch). Below it the bot only offers suggestions.
@@ -91,27 +91,12 @@ class Hit:
 
 def entry_keys(entry: AnyEntry) -> list[str]:
     """Names of an entry: titles in both languages and every alias."""
-    keys = [entry.title.en, entry.title.uk, *entry.aliases.all()]
-    return keys
+    return entry.search_keys()
 
 
 def entry_text(entry: AnyEntry) -> list[str]:
     """Everything else a query may reasonably hit."""
-    parts = [entry.summary.en, entry.summary.uk]
-    if isinstance(entry, Principle):
-        parts += [entry.guidance.en, entry.guidance.uk]
-    elif isinstance(entry, Term):
-        parts += [
-            entry.kremlin_phrase.en,
-            entry.kremlin_phrase.uk,
-            entry.meaning.en,
-            entry.meaning.uk,
-        ]
-    elif isinstance(entry, Tactic):
-        parts += [entry.recognise.en, entry.recognise.uk]
-    elif isinstance(entry, Claim):
-        parts += [entry.quote.en, entry.quote.uk, entry.speaker.en, entry.speaker.uk]
-    return parts
+    return entry.search_texts()
 
 
 # Weight of a word by where it occurs: in a name it says what the entry is about;

@@ -188,3 +188,12 @@ async def test_sighup_reloads_content_and_keeps_the_old_when_invalid(
         assert "Extra" in reply["text"]
     finally:
         await stop_bot(running)
+
+
+def test_a_term_gives_exactly_one_sides_phrase(content: Path) -> None:
+    both = GOOD_TERM.replace(
+        "    meaning:\n", "    ukraine_phrase:\n      en: ours\n      uk: наше\n    meaning:\n"
+    )
+    write_extra(content, both)
+    [problem] = problems_for(content)
+    assert "exactly one of 'kremlin_phrase' and 'ukraine_phrase'" in problem
