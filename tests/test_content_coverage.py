@@ -244,3 +244,65 @@ def test_ukrainian_apostrophe_is_consistent(playbook: Playbook) -> None:
 def test_principle_is_found_by_number(playbook: Playbook) -> None:
     for number in range(1, 11):
         assert isinstance(playbook.get("principle", str(number)), Principle)
+
+
+# -- review of issue #12 -------------------------------------------------------------
+
+
+def _visible_texts(playbook: Playbook, lang: str) -> list[tuple[str, str]]:
+    found = []
+    for entry in playbook.entries():
+        for name, value in entry:
+            if isinstance(value, Text):
+                found.append((f"{entry.id}.{name}", value(lang)))  # type: ignore[arg-type]
+    return found
+
+
+def test_claim_summaries_do_not_repeat_the_verdict_shown_above_them(playbook: Playbook) -> None:
+    for claim in playbook.claims:
+        for lang in ("en", "uk"):
+            first = claim.summary(lang).split(":", 1)[0].casefold()
+            assert first not in {
+                "false",
+                "misleading",
+                "lacks context",
+                "unsubstantiated",
+                "неправда",
+                "маніпуляція",
+                "бракує контексту",
+                "без доказів",
+            }, (claim.id, lang)
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        "держав-гарантів",
+        "засадничому",
+        "скористатися на свою користь",
+        "по ходу переговорів",
+        "Задавайте порядок денний",
+        "тобто жодного НАТО",
+        "ніяк інакше",
+        "група підтримки",
+        "Група підтримки",
+        "радник Офісу президента",
+        "presidential adviser",
+    ],
+)
+def test_wording_the_review_corrected_is_gone(playbook: Playbook, wrong: str) -> None:
+    for lang in ("en", "uk"):
+        for where, text in _visible_texts(playbook, lang):
+            assert wrong not in text, (where, wrong)
+
+
+def test_at_gunpoint_reads_under_the_barrels_of_rifles(playbook: Playbook) -> None:
+    for where, text in _visible_texts(playbook, "uk"):
+        assert re.search(r"під дулами(?! автоматів)", text) is None, where
+
+
+def test_putin_will_not_be_discussed_names_its_subject(playbook: Playbook) -> None:
+    # VOA: "the choice of the people in Donetsk, Lugansk, Zaporozhye and Kherson will not
+    # be discussed", not "the annexed regions".
+    for where, text in _visible_texts(playbook, "en"):
+        assert not re.search(r"annexed (regions|land)[^.]{0,40}not be discussed", text), where
