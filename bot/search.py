@@ -397,7 +397,14 @@ class SearchIndex:
 # How close a typed word must be to an alias word to count as it (fuzz.ratio).
 _TYPO_CUTOFF = 84.0
 
-_KIND_ORDER: dict[Kind, int] = {"principle": 0, "term": 1, "claim": 2, "tactic": 3}
+_KIND_ORDER: dict[Kind, int] = {
+    "principle": 0,
+    "term": 1,
+    "claim": 2,
+    "tactic": 3,
+    "person": 4,
+    "event": 5,
+}
 
 
 def _alias_score(

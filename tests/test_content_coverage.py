@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import SHIPPED_CONTENT
-from bot.playbook import Claim, Playbook, Principle, Text, load_playbook
+from bot.playbook import Claim, Person, Playbook, Principle, Text, load_playbook
 
 SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
 
@@ -306,3 +306,58 @@ def test_putin_will_not_be_discussed_names_its_subject(playbook: Playbook) -> No
     # be discussed", not "the annexed regions".
     for where, text in _visible_texts(playbook, "en"):
         assert not re.search(r"annexed (regions|land)[^.]{0,40}not be discussed", text), where
+
+
+# -- people -----------------------------------------------------------------------------
+
+PERSON_IDS = [
+    "medinsky",
+    "lavrov",
+    "rudenko",
+    "peskov",
+    "putin",
+    "russian-foreign-ministry",
+    "zelenskyy",
+    "podolyak",
+    "arestovych",
+    "kozyrev",
+    "kellogg",
+    "rubio",
+    "blinken",
+    "erdogan",
+    "cavusoglu",
+    "fidan",
+    "milley",
+    "yovanovitch",
+    "kendall-taylor",
+    "bezsmertny",
+]
+
+
+@pytest.mark.parametrize("person_id", PERSON_IDS)
+def test_everyone_the_sources_quote_on_negotiations_has_a_card(
+    playbook: Playbook, person_id: str
+) -> None:
+    person = playbook.get("person", person_id)
+    assert isinstance(person, Person)
+    assert person.name_ru and person.title.en and person.title.uk
+    assert person.statements, person_id
+    for statement in person.statements:
+        assert statement.source in SEED_PREFIX, (person_id, statement.source)
+
+
+def test_every_person_is_named_in_a_source_they_are_cited_from(playbook: Playbook) -> None:
+    for person in playbook.people:
+        surname = person.title.en.split()[-1]
+        if person.id == "russian-foreign-ministry":
+            surname = "Foreign"
+        cited = {s.source for s in person.statements}
+        assert any(surname in _seed_text(source) for source in cited), person.id
+
+
+def test_a_speaker_typed_any_way_names_one_person(playbook: Playbook) -> None:
+    lavrov = playbook.get("person", "lavrov")
+    for typed in ("Лавров", "Lavrov:", "Sergei Lavrov", "сергей лавров", "FM Lavrov"):
+        assert playbook.person_for_speaker(typed) is lavrov, typed
+    for typed in ("Lavrova", "", None, "Putin's press secretary", "the Russian delegation"):
+        assert playbook.person_for_speaker(typed) is None, typed
