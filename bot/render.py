@@ -334,7 +334,7 @@ def timeline(playbook: Playbook, lang: Lang, page: int = 0, year: str = "") -> R
     first = page * TIMELINE_PAGE
     shown = events[first : first + TIMELINE_PAGE]
     counter = t(lang, "log_page", first=first + 1, last=first + len(shown), total=len(events))
-    lines = [f"{heading} · {counter}", "", *_timeline_lines(shown, lang)]
+    lines = [f"{heading} · {counter}", *_timeline_lines(shown, lang)]
     rows = [[entry_button(e, lang)] for e in shown]
     nav = []
     if page > 0:
@@ -355,8 +355,8 @@ def timeline(playbook: Playbook, lang: Lang, page: int = 0, year: str = "") -> R
 
 
 def timeline_matches(query: str, events: Sequence[Event], lang: Lang) -> Rendered:
-    """The events a search found, in date order, a button each."""
-    ordered = sorted(events, key=lambda e: e.date)
+    """The events a search found (the first ten), in date order, a button each."""
+    ordered = sorted(events[:10], key=lambda e: e.date)
     lines = [t(lang, "search_results", query=shorten(query, 100)), *_timeline_lines(ordered, lang)]
     rows = [[entry_button(e, lang)] for e in ordered]
     rows.append(

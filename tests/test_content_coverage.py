@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import SHIPPED_CONTENT
-from bot.playbook import Claim, Person, Playbook, Principle, Text, load_playbook
+from bot.playbook import Claim, Event, Person, Playbook, Principle, Text, load_playbook
 
 SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
 
@@ -361,3 +361,38 @@ def test_a_speaker_typed_any_way_names_one_person(playbook: Playbook) -> None:
         assert playbook.person_for_speaker(typed) is lavrov, typed
     for typed in ("Lavrova", "", None, "Putin's press secretary", "the Russian delegation"):
         assert playbook.person_for_speaker(typed) is None, typed
+
+
+# -- timeline ---------------------------------------------------------------------------
+
+EVENT_DATES = {
+    "minsk-and-normandy": "2014",
+    "failed-talks-2014": "2014",
+    "draft-agreements-2021": "2021-12-17",
+    "belarus-talks-2022": "2022-03",
+    "istanbul-2022": "2022-03-29",
+    "annexation-2022": "2022-09-30",
+    "moscow-line-2022-11-08": "2022-11-08",
+    "zelenskyy-cnn-2022": "2022-11-10",
+    "round-2025-05-16": "2025-05-16",
+    "round-2025-06-02": "2025-06-02",
+    "putin-trump-call-2025": "2025-07-03",
+    "lavrov-grounds-2025": "2025-07-07",
+    "third-round-offer-2025": "2025-07-08",
+}
+
+
+@pytest.mark.parametrize(("event_id", "date"), sorted(EVENT_DATES.items()))
+def test_the_dated_events_of_the_sources_are_on_the_timeline(
+    playbook: Playbook, event_id: str, date: str
+) -> None:
+    event = playbook.get("event", event_id)
+    assert isinstance(event, Event)
+    assert event.date == date
+
+
+def test_the_timeline_is_in_date_order_and_every_event_cites_a_seed(playbook: Playbook) -> None:
+    dates = [event.date for event in playbook.events]
+    assert dates == sorted(dates)
+    for event in playbook.events:
+        assert any(c.source in SEED_PREFIX for c in event.sources), event.id
