@@ -243,6 +243,10 @@ class Statement(Model):
     said: Text
     source: EntryId
     attribution: str = ""
+    attribution_uk: str = ""
+
+    def attribution_in(self, lang: Lang) -> str:
+        return self.attribution_uk if lang == "uk" and self.attribution_uk else self.attribution
 
 
 class Person(Entry):

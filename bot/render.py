@@ -139,8 +139,8 @@ def statement_line(statement: Statement, playbook: Playbook, lang: Lang) -> str:
     """One thing a person said or did: when, what, and which article reports it."""
     source = playbook.sources.get(statement.source)
     where = (source.short or source.publication) if source is not None else statement.source
-    if statement.attribution:
-        where += f": {statement.attribution}"
+    if attribution := statement.attribution_in(lang):
+        where += f": {attribution}"
     when = date_text(statement.date, lang)
     if statement.reported:
         when = t(lang, "reported_on", date=when)

@@ -46,7 +46,7 @@ async def test_timeline_pages_through_every_event_in_date_order(bot: Bot, librar
     assert len(seen) == total
     assert seen == sorted(seen)
     assert seen[0] == 2014 and seen[-1] == 2025
-    assert "Rubio" in page["text"]  # the last event, July 2025
+    assert "flexibility" in page["text"]  # the last event, Rubio in July 2025
 
 
 async def test_timeline_of_one_year(bot: Bot) -> None:
@@ -66,7 +66,7 @@ async def test_timeline_by_words_lists_the_matching_events_in_order(bot: Bot) ->
     [found] = await bot.say(ALICE, alice, "/timeline Istanbul")
     text = found["text"]
     assert "Istanbul talks of 29 March 2022" in text
-    assert "Zelenskyy on Russia's offer at Istanbul" in text
+    assert "Kyiv on Russia's offer at Istanbul" in text
     assert text.index("29 March 2022") < text.index("June 2025")
 
 
