@@ -106,7 +106,7 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "field_side": {"en": "Side", "uk": "Сторона"},
     "field_when": {"en": "When and where", "uk": "Коли і де"},
     "field_what": {"en": "What happened", "uk": "Що сталося"},
-    "field_people": {"en": "People", "uk": "Учасники"},
+    "field_people": {"en": "People", "uk": "Особи"},
     "side_russia": {"en": "Russia", "uk": "Росія"},
     "side_ukraine": {"en": "Ukraine", "uk": "Україна"},
     "side_united-states": {"en": "United States", "uk": "США"},

@@ -93,7 +93,7 @@ async def test_the_timeline_reads_in_ukrainian(bot: Bot) -> None:
     assert "29 березня 2022 року" in page["text"]
     [card] = await bot.say(OLENA, olena, "/timeline Стамбул")
     assert "<b>Переговори в Стамбулі 29 березня 2022 року</b>" in card["text"]
-    assert "Учасники" in card["text"] and "Ердоган" in card["text"]
+    assert "Особи" in card["text"] and "Ердоган" in card["text"]
     assert ("◀ Хронологія", timeline_page(0)) in buttons(card)
 
 
