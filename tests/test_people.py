@@ -141,3 +141,24 @@ async def test_a_flag_confirmation_names_the_known_speaker(group: Bot) -> None:
     assert "Known speaker:</b> 👤 Russian Foreign Ministry" in confirmation["text"]
     [confirmation] = await bot.say(GROUP, taras, "/flag Someone: an unknown voice")
     assert "Known speaker" not in confirmation["text"]
+
+
+async def test_who_with_long_flags_still_fits_one_message_in_both_languages(group: Bot) -> None:
+    bot = group
+    taras = bot.api.user(TARAS, "Taras", "taras")
+    olena = bot.api.user(OLENA, "Олена", language_code="uk")
+    await bot.say(GROUP, taras, "/round start " + "Стамбул " * 12)
+    for n in range(7):
+        await bot.say(GROUP, taras, f"/flag Путин: {'первопричины ' * 300}{n}")
+    for who in (taras, olena):
+        [card] = await bot.say(GROUP, who, "/who Путин")
+        assert "7" in card["text"]  # the fake Bot API refuses anything Telegram would
+
+
+async def test_who_and_timeline_are_in_the_command_menus_and_help(bot: Bot) -> None:
+    private = {c["command"] for c in bot.api.commands({"type": "all_private_chats"})}
+    groups = {c["command"] for c in bot.api.commands({"type": "all_group_chats"}, "uk")}
+    assert {"who", "timeline"} <= private and {"who", "timeline"} <= groups
+    alice = bot.api.user(ALICE, "Alice")
+    [help_text] = await bot.say(ALICE, alice, "/help")
+    assert "/who" in help_text["text"] and "/timeline" in help_text["text"]
