@@ -22,7 +22,7 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 from bot import services
 from bot.config import Settings
 from bot.flood import FloodControl
-from bot.handlers import admin, errors, flag_log, flags, inline, lookup, watch
+from bot.handlers import admin, errors, flag_log, flags, inline, lookup, people, timeline, watch
 from bot.i18n import t
 from bot.ordering import PerChatOrder
 from bot.playbook import LANGUAGES, Lang
@@ -38,11 +38,11 @@ AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 PRIVATE_COMMANDS = (
     "start", "help", "principles", "principle", "terms", "term", "tactics", "tactic",
-    "claims", "claim", "search", "lang",
+    "claims", "claim", "search", "who", "timeline", "lang",
 )  # fmt: skip
 GROUP_COMMANDS = (
     "flag", "verify", "assign", "unflag", "log", "show", "find", "round", "summary",
-    "export", "board", "term", "claim", "search", "watch", "help",
+    "export", "board", "term", "claim", "search", "who", "timeline", "watch", "help",
 )  # fmt: skip
 
 
@@ -142,6 +142,8 @@ def build_application(settings: Settings, library: Library | None = None) -> Any
     application.bot_data[services.KEY] = svc
     lookup.register(application)
     inline.register(application)
+    people.register(application)
+    timeline.register(application)
     flags.register(application)
     flag_log.register(application)
     admin.register(application)

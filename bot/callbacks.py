@@ -17,7 +17,14 @@ MAX_BYTES = 64
 # cannot even take some of them, and a Prev button built from one would not fit).
 MAX_NUMBER = 10**9
 
-_KIND_CODE: dict[Kind, str] = {"principle": "p", "term": "t", "tactic": "k", "claim": "c"}
+_KIND_CODE: dict[Kind, str] = {
+    "principle": "p",
+    "term": "t",
+    "tactic": "k",
+    "claim": "c",
+    "person": "w",
+    "event": "e",
+}
 _CODE_KIND: dict[str, Kind] = {code: kind for kind, code in _KIND_CODE.items()}
 
 
@@ -33,6 +40,10 @@ def open_entry(kind: Kind, key: str) -> str:
 
 def list_kind(kind: Kind, page: int = 0) -> str:
     return _checked(f"l:{_KIND_CODE[kind]}:{page}")
+
+
+def timeline_page(page: int, year: str = "") -> str:
+    return _checked(f"tl:{page}:{year}")
 
 
 def set_language(lang: str) -> str:
@@ -108,7 +119,13 @@ class LogPage:
     filter_code: str
 
 
-Callback = OpenEntry | ListKind | SetLanguage | FlagAction | LogPage
+@dataclass(frozen=True)
+class TimelinePage:
+    page: int
+    year: str
+
+
+Callback = OpenEntry | ListKind | SetLanguage | FlagAction | LogPage | TimelinePage
 
 
 def parse(data: str | None) -> Callback | None:
@@ -125,6 +142,10 @@ def parse(data: str | None) -> Callback | None:
             code, _, page = rest.partition(":")
             if code in _CODE_KIND:
                 return ListKind(_CODE_KIND[code], max(0, int(page or 0)))
+        elif head == "tl":
+            page, _, year = rest.partition(":")
+            if (not year or (len(year) == 4 and year.isdecimal())) and int(page) <= MAX_NUMBER:
+                return TimelinePage(max(0, int(page)), year)
         elif head == "lang":
             return SetLanguage(rest)
         elif head == "f":

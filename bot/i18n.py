@@ -27,7 +27,7 @@ STRINGS: dict[str, dict[Lang, str]] = {
             "українською чи російською), або номер принципу — і я покажу картку. "
             "Помилки в словах не завадять.\n\n"
             "У груповому чаті команди позначайте почуті за столом заяви командою /flag, "
-            "щоб група підтримки їх перевірила. Усе інше — у /help."
+            "щоб аналітична група їх перевірила. Усе інше — у /help."
         ),
     },
     "help": {
@@ -38,6 +38,8 @@ STRINGS: dict[str, dict[Lang, str]] = {
             "/tactics — known tactics · /tactic ultimatum\n"
             "/claims — false claims and rebuttals · /claim law prohibits\n"
             "/search <i>words</i> — everything at once\n"
+            "/who — people at the table · /who Lavrov\n"
+            "/timeline — the talks in order · /timeline 2022 · /timeline Istanbul\n"
             "In a private chat just type: <i>первопричины</i>, <i>goodwill</i>, <i>8</i>.\n"
             "Inline, in any chat: <code>@{bot} root causes</code>\n\n"
             "<b>Flagged statements</b> (enrolled group chats)\n"
@@ -46,7 +48,8 @@ STRINGS: dict[str, dict[Lang, str]] = {
             "/verify 12 false <i>note</i> · /assign 12 @analyst · /unflag 12 <i>reason</i>\n"
             "/log · /log open · /log round <i>name</i> · /log speaker <i>name</i>\n"
             "/show 12 · /find <i>words</i> · /summary · /export · /board\n"
-            "/round start <i>name</i> · /round end · /round\n\n"
+            "/round start <i>name</i> · /round end · /round\n"
+            "/who Lavrov — the card, with this chat's flags by that speaker\n\n"
             "<b>Who may do what</b>\n"
             "Anyone in an enrolled chat may flag, verify and assign. Changing the verdict "
             "on someone else's flag, /unflag of someone else's flag, /export, /purge and "
@@ -61,6 +64,9 @@ STRINGS: dict[str, dict[Lang, str]] = {
             "/tactics — відомі тактики · /tactic ультиматум\n"
             "/claims — неправдиві заяви та спростування · /claim закон забороняє\n"
             "/search <i>слова</i> — пошук по всьому\n"
+            "/who — люди за столом переговорів · /who Лавров\n"
+            "/timeline — переговори в хронологічному порядку · /timeline 2022 · "
+            "/timeline Стамбул\n"
             "В особистому чаті просто пишіть: <i>первопричины</i>, <i>добра воля</i>, "
             "<i>8</i>.\n"
             "Інлайн, у будь-якому чаті: <code>@{bot} першопричини</code>\n\n"
@@ -71,7 +77,8 @@ STRINGS: dict[str, dict[Lang, str]] = {
             "<i>причина</i>\n"
             "/log · /log open · /log round <i>назва</i> · /log speaker <i>імʼя</i>\n"
             "/show 12 · /find <i>слова</i> · /summary · /export · /board\n"
-            "/round start <i>назва</i> · /round end · /round\n\n"
+            "/round start <i>назва</i> · /round end · /round\n"
+            "/who Лавров — картка з позначками цього чату, де говорить ця особа\n\n"
             "<b>Хто що може</b>\n"
             "Будь-хто в підключеному чаті може позначати, перевіряти й призначати. Змінити "
             "вердикт чужої позначки, відкликати чужу позначку, /export, /purge та /watch — "
@@ -81,7 +88,57 @@ STRINGS: dict[str, dict[Lang, str]] = {
         ),
     },
     "kind_principle": {"en": "Principle", "uk": "Принцип"},
+    "kind_person": {"en": "Who's who", "uk": "Хто є хто"},
+    "kind_event": {"en": "Event", "uk": "Подія"},
+    "list_person": {
+        "en": "People at and around the table",
+        "uk": "Люди за столом переговорів і довкола нього",
+    },
+    "list_event": {"en": "Timeline of the talks", "uk": "Хронологія переговорів"},
+    "back_person": {"en": "◀ All people", "uk": "◀ Усі особи"},
+    "back_event": {"en": "◀ Timeline", "uk": "◀ Хронологія"},
+    "field_role": {"en": "Role", "uk": "Посада"},
+    "field_names": {"en": "Names", "uk": "Імена"},
+    "field_record": {
+        "en": "What the sources report",
+        "uk": "Що повідомляють джерела",
+    },
+    "field_side": {"en": "Side", "uk": "Сторона"},
+    "field_when": {"en": "When and where", "uk": "Коли і де"},
+    "field_what": {"en": "What happened", "uk": "Що сталося"},
+    "field_people": {"en": "People", "uk": "Особи"},
+    "side_russia": {"en": "Russia", "uk": "Росія"},
+    "side_ukraine": {"en": "Ukraine", "uk": "Україна"},
+    "side_united-states": {"en": "United States", "uk": "США"},
+    "side_turkey": {"en": "Turkey, host and mediator", "uk": "Туреччина, господиня й посередниця"},
+    "side_independent": {
+        "en": "No government: an analyst or former official",
+        "uk": "Без уряду: аналітик чи колишній посадовець",
+    },
+    "reported_on": {"en": "reported {date}", "uk": "повідомлено: {date}"},
+    "timeline_none": {
+        "en": "No events in {year}. /timeline shows them all.",
+        "uk": "Подій за {year} немає. /timeline показує всі.",
+    },
+    "who_flags": {
+        "en": "🚩 <b>This chat's flags by {name}: {total}</b>",
+        "uk": "🚩 <b>Позначки цього чату — {name}: {total}</b>",
+    },
+    "who_flags_none": {
+        "en": "🚩 No flags by {name} in this chat yet.",
+        "uk": "🚩 У цьому чаті ще немає позначок, де говорить {name}.",
+    },
+    "who_flags_latest": {"en": "Latest:", "uk": "Останні:"},
+    "who_none": {
+        "en": "No one called “{query}” in the playbook.",
+        "uk": "У порадникові немає особи «{query}».",
+    },
+    "flag_person": {"en": "Known speaker", "uk": "Відома особа"},
     "kind_term": {"en": "Loaded term", "uk": "Термін-пастка"},
+    "kind_term_ukraine": {
+        "en": "Ukraine's term, not the Kremlin's",
+        "uk": "Термін української сторони, не Кремля",
+    },
     "kind_tactic": {"en": "Tactic", "uk": "Тактика"},
     "kind_claim": {"en": "Known claim", "uk": "Відома заява"},
     "list_principle": {
@@ -101,6 +158,8 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "field_guidance": {"en": "What to do", "uk": "Що робити"},
     "field_why": {"en": "Why it matters", "uk": "Чому це важливо"},
     "field_kremlin_phrase": {"en": "Moscow says", "uk": "Москва каже"},
+    "field_ukraine_phrase": {"en": "Ukraine asks for", "uk": "Україна просить"},
+    "field_moscow_instead": {"en": "What Moscow wants instead", "uk": "Чого натомість хоче Москва"},
     "field_meaning": {"en": "What it means", "uk": "Що це означає"},
     "field_used_for": {"en": "What it is used for", "uk": "Навіщо це використовують"},
     "field_answer": {"en": "Our answer", "uk": "Наша відповідь"},
@@ -175,6 +234,14 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "cmd_claims": {"en": "Known false claims", "uk": "Відомі неправдиві заяви"},
     "cmd_claim": {"en": "Look up a claim", "uk": "Знайти заяву"},
     "cmd_search": {"en": "Search everything", "uk": "Пошук по всьому"},
+    "cmd_who": {
+        "en": "Who is who: /who Lavrov",
+        "uk": "Хто є хто: /who Лавров",
+    },
+    "cmd_timeline": {
+        "en": "Timeline of the talks: /timeline 2022",
+        "uk": "Хронологія переговорів: /timeline 2022",
+    },
     "cmd_lang": {"en": "English / українська", "uk": "English / українська"},
     "cmd_flag": {"en": "Flag a statement heard at the table", "uk": "Позначити почуту заяву"},
     "cmd_verify": {"en": "Give a verdict: /verify 12 false", "uk": "Вердикт: /verify 12 false"},

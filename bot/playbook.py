@@ -14,12 +14,19 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
 Lang = Literal["en", "uk"]
 LANGUAGES: tuple[Lang, ...] = ("en", "uk")
-Kind = Literal["principle", "term", "tactic", "claim"]
-KINDS: tuple[Kind, ...] = ("principle", "term", "tactic", "claim")
+Kind = Literal["principle", "term", "tactic", "claim", "person", "event"]
+KINDS: tuple[Kind, ...] = ("principle", "term", "tactic", "claim", "person", "event")
 
 
 def as_lang(value: object) -> Lang | None:
@@ -37,6 +44,10 @@ def as_kind(value: object) -> Kind | None:
 # Ids appear in callback data and deep links (``/start term-<id>``), which allow only
 # ``[A-Za-z0-9_-]`` and 64 characters in all, so they are short lowercase slugs.
 EntryId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+# A date as precise as the source gives it: a year, a month or a day (ISO 8601).
+PartialDate = Annotated[
+    str, StringConstraints(pattern=r"^(19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
@@ -89,6 +100,19 @@ class Source(Model):
     author: str = ""
     date: NonEmpty
     url: str = ""
+    # The article's own Ukrainian title, author and date, where it has them: a
+    # Ukrainian card cites those.
+    title_uk: str = ""
+    author_uk: str = ""
+    date_uk: str = ""
+    # How a person's card names the article after each statement ("VOA").
+    short: str = ""
+
+    def title_in(self, lang: Lang) -> str:
+        return self.title_uk if lang == "uk" and self.title_uk else self.title
+
+    def date_in(self, lang: Lang) -> str:
+        return self.date_uk if lang == "uk" and self.date_uk else self.date
 
 
 class Citation(Model):
@@ -96,6 +120,10 @@ class Citation(Model):
 
     source: EntryId
     attribution: str = ""
+    attribution_uk: str = ""
+
+    def attribution_in(self, lang: Lang) -> str:
+        return self.attribution_uk if lang == "uk" and self.attribution_uk else self.attribution
 
 
 class Entry(Model):
@@ -114,6 +142,17 @@ class Entry(Model):
     def kind(self) -> Kind:
         raise NotImplementedError
 
+    def search_keys(self) -> list[str]:
+        """Names of the entry: titles in both languages and every alias."""
+        return [self.title.en, self.title.uk, *self.aliases.all()]
+
+    def search_texts(self) -> list[str]:
+        """Everything else a query may reasonably hit."""
+        return [self.summary.en, self.summary.uk, *_both(self._searched_texts())]
+
+    def _searched_texts(self) -> list[Text | None]:
+        return []
+
     def related_refs(self) -> Iterator[tuple[Kind, str]]:
         for number in self.related_principles:
             yield "principle", str(number)
@@ -126,10 +165,17 @@ class Entry(Model):
                 yield kind, entry_id  # type: ignore[misc]
 
 
+def _both(texts: list[Text | None]) -> list[str]:
+    return [part for text in texts if text is not None for part in (text.en, text.uk)]
+
+
 class Principle(Entry):
     number: int = Field(ge=1, le=99)
     guidance: Text
     why: Text
+
+    def _searched_texts(self) -> list[Text | None]:
+        return [self.guidance]
 
     @property
     def kind(self) -> Kind:
@@ -137,14 +183,36 @@ class Principle(Entry):
 
 
 class Term(Entry):
-    kremlin_phrase: Text
+    # A term is either Moscow's (what the Kremlin says) or, rarely, Ukraine's own (what
+    # Ukraine asks for, such as security guarantees): exactly one of the two is given.
+    kremlin_phrase: Text | None = None
+    ukraine_phrase: Text | None = None
     meaning: Text
     used_for: Text
     answer: Text
 
+    @model_validator(mode="after")
+    def _one_phrase(self) -> Term:
+        if (self.kremlin_phrase is None) == (self.ukraine_phrase is None):
+            raise ValueError("give exactly one of 'kremlin_phrase' and 'ukraine_phrase'")
+        return self
+
+    @property
+    def ukrainian_side(self) -> bool:
+        return self.ukraine_phrase is not None
+
+    @property
+    def phrase(self) -> Text:
+        phrase = self.kremlin_phrase or self.ukraine_phrase
+        assert phrase is not None
+        return phrase
+
     @property
     def kind(self) -> Kind:
         return "term"
+
+    def _searched_texts(self) -> list[Text | None]:
+        return [self.phrase, self.meaning]
 
 
 class Tactic(Entry):
@@ -155,6 +223,9 @@ class Tactic(Entry):
     @property
     def kind(self) -> Kind:
         return "tactic"
+
+    def _searched_texts(self) -> list[Text | None]:
+        return [self.recognise]
 
 
 Verdict = Literal["false", "misleading", "unsubstantiated", "lacks-context"]
@@ -171,8 +242,76 @@ class Claim(Entry):
     def kind(self) -> Kind:
         return "claim"
 
+    def _searched_texts(self) -> list[Text | None]:
+        return [self.quote, self.speaker]
 
-AnyEntry = Principle | Term | Tactic | Claim
+
+Side = Literal["russia", "ukraine", "united-states", "turkey", "independent"]
+SIDES: tuple[Side, ...] = ("russia", "ukraine", "united-states", "turkey", "independent")
+
+
+class Statement(Model):
+    """One thing a source reports a person said or did, with when and where it says so."""
+
+    date: PartialDate
+    # True when the source gives only when it reported it, not when it was said.
+    reported: bool = False
+    said: Text
+    source: EntryId
+    attribution: str = ""
+    attribution_uk: str = ""
+
+    def attribution_in(self, lang: Lang) -> str:
+        return self.attribution_uk if lang == "uk" and self.attribution_uk else self.attribution
+
+
+class Person(Entry):
+    """Someone the sources quote on the talks; ``title`` is the name in en and uk."""
+
+    name_ru: NonEmpty
+    role: Text
+    side: Side
+    statements: list[Statement] = Field(min_length=1)
+
+    @property
+    def kind(self) -> Kind:
+        return "person"
+
+    def search_keys(self) -> list[str]:
+        return [*super().search_keys(), self.name_ru]
+
+    def _searched_texts(self) -> list[Text | None]:
+        return [self.role]
+
+    def speaker_names(self) -> list[str]:
+        """Every way a flag's speaker may name this person."""
+        return [self.title.en, self.title.uk, self.name_ru, *self.aliases.all()]
+
+
+class Event(Entry):
+    """A dated step in the talks or in a side's position, with who took part."""
+
+    date: PartialDate
+    # How to say the date when the source is vaguer than ``date`` (which orders it).
+    when: Text | None = None
+    place: Text | None = None
+    what: Text
+    people: list[EntryId] = []
+
+    @property
+    def kind(self) -> Kind:
+        return "event"
+
+    def _searched_texts(self) -> list[Text | None]:
+        return [self.place, self.what]
+
+    def related_refs(self) -> Iterator[tuple[Kind, str]]:
+        for person_id in self.people:
+            yield "person", person_id
+        yield from super().related_refs()
+
+
+AnyEntry = Principle | Term | Tactic | Claim | Person | Event
 
 
 class ContentFile(Model):
@@ -183,6 +322,15 @@ class ContentFile(Model):
     terms: list[Term] = []
     tactics: list[Tactic] = []
     claims: list[Claim] = []
+    people: list[Person] = []
+    events: list[Event] = []
+
+
+def speaker_key(name: str) -> str:
+    """A speaker's name folded for matching: case, punctuation, scripts' letter variants."""
+    from bot.search import normalize  # search imports this module
+
+    return normalize(name)
 
 
 @dataclass(frozen=True)
@@ -192,19 +340,33 @@ class Playbook:
     terms: list[Term]
     tactics: list[Tactic]
     claims: list[Claim]
+    people: list[Person] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
     _by_key: dict[tuple[Kind, str], AnyEntry] = field(default_factory=dict, repr=False)
+    _speakers: dict[str, Person] = field(default_factory=dict, repr=False)
+    _mentioned_by: dict[tuple[Kind, str], list[AnyEntry]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for entry in self.entries():
             key = entry.number if isinstance(entry, Principle) else entry.id
             self._by_key[(entry.kind, str(key))] = entry
             self._by_key.setdefault((entry.kind, entry.id), entry)
+        for person in self.people:
+            for name in person.speaker_names():
+                self._speakers.setdefault(speaker_key(name), person)
+        # Back links: a card shows the people and events that point to it.
+        pointing: list[Person | Event] = [*self.people, *self.events]
+        for source in pointing:
+            for kind, key in source.related_refs():
+                self._mentioned_by.setdefault((kind, key), []).append(source)
 
     def entries(self) -> Iterator[AnyEntry]:
         yield from self.principles
         yield from self.terms
         yield from self.tactics
         yield from self.claims
+        yield from self.people
+        yield from self.events
 
     def of_kind(self, kind: Kind) -> list[AnyEntry]:
         lists: dict[Kind, list[Any]] = {
@@ -212,8 +374,31 @@ class Playbook:
             "term": self.terms,
             "tactic": self.tactics,
             "claim": self.claims,
+            "person": self.people,
+            "event": self.events,
         }
         return list(lists[kind])
+
+    def person_for_speaker(self, speaker: str | None) -> Person | None:
+        """The known person a flag's speaker names, typed any way the playbook knows
+        ("Лавров", "Lavrov:", "Sergei Lavrov", "FM Lavrov"); None for anyone else.
+
+        Only whole names and aliases count, never a typo: a flag must not be pinned on
+        the wrong person.
+        """
+        if not speaker:
+            return None
+        words = speaker_key(speaker).split()
+        for size in range(len(words), 0, -1):
+            for start in range(len(words) - size + 1):
+                found = self._speakers.get(" ".join(words[start : start + size]))
+                if found is not None:
+                    return found
+        return None
+
+    def events_of(self, person: Person) -> list[Event]:
+        """The events a person took part in, in date order."""
+        return [e for e in self.events if person.id in e.people]
 
     def get(self, kind: Kind, key: str) -> AnyEntry | None:
         """Look an entry up by kind and id (principles also by number)."""
@@ -229,12 +414,29 @@ class Playbook:
         found = (self.get(kind, key) for kind, key in entry.related_refs())
         return [e for e in found if e is not None]
 
+    def linked(self, entry: AnyEntry) -> list[AnyEntry]:
+        """What a card links to: what the entry points to, then the events a person took
+        part in and the people and events that point to the entry."""
+        key = str(entry.number) if isinstance(entry, Principle) else entry.id
+        back: list[AnyEntry] = list(self._mentioned_by.get((entry.kind, key), []))
+        if isinstance(entry, Person):
+            back = [*self.events_of(entry), *(e for e in back if not isinstance(e, Event))]
+        seen: set[int] = {id(entry)}
+        linked = []
+        for other in [*self.related(entry), *back]:
+            if id(other) not in seen:
+                seen.add(id(other))
+                linked.append(other)
+        return linked
+
     def counts(self) -> dict[str, int]:
         return {
             "principles": len(self.principles),
             "terms": len(self.terms),
             "tactics": len(self.tactics),
             "claims": len(self.claims),
+            "people": len(self.people),
+            "events": len(self.events),
             "sources": len(self.sources),
         }
 
@@ -353,6 +555,8 @@ _KIND_KEYS: dict[str, Kind] = {
     "terms": "term",
     "tactics": "tactic",
     "claims": "claim",
+    "people": "person",
+    "events": "event",
 }
 
 
@@ -429,6 +633,9 @@ def load_playbook(directory: Path) -> Playbook:
         terms=collected["terms"],
         tactics=collected["tactics"],
         claims=collected["claims"],
+        people=collected["people"],
+        # The timeline reads in date order; a year sorts before its months.
+        events=sorted(collected["events"], key=lambda e: e.date),
     )
     # A file that did not load defines none of its entries: checking references to them
     # would bury its one real problem under dozens of "refers to unknown" ones.
@@ -448,6 +655,8 @@ def _cross_reference_problems(
         "term": "related_terms",
         "tactic": "related_tactics",
         "claim": "related_claims",
+        "person": "people",
+        "event": "related_events",
     }
     for entry in playbook.entries():
         display, lines, loc = origin[id(entry)]
@@ -464,5 +673,37 @@ def _cross_reference_problems(
                 line = _line_for((*loc, "sources", index, "source"), lines)
                 problems.append(
                     Problem(display, line, f"{entry.id}: unknown source '{citation.source}'")
+                )
+        if isinstance(entry, Person):
+            for index, statement in enumerate(entry.statements):
+                if statement.source not in playbook.sources:
+                    line = _line_for((*loc, "statements", index, "source"), lines)
+                    problems.append(
+                        Problem(display, line, f"{entry.id}: unknown source '{statement.source}'")
+                    )
+    problems.extend(_speaker_problems(playbook, origin))
+    return problems
+
+
+def _speaker_problems(
+    playbook: Playbook, origin: dict[int, tuple[str, dict[Loc, int], Loc]]
+) -> list[Problem]:
+    """Two people answering to one name would pin flags on the wrong one."""
+    problems: list[Problem] = []
+    owner: dict[str, Person] = {}
+    for person in playbook.people:
+        display, lines, loc = origin[id(person)]
+        for name in person.speaker_names():
+            key = speaker_key(name)
+            other = owner.setdefault(key, person)
+            if other is not person:
+                line = _line_for((*loc, "aliases"), lines)
+                problems.append(
+                    Problem(
+                        display,
+                        line,
+                        f"{person.id}: name '{name}' is also {other.id}'s; a flag's speaker "
+                        "must name one person",
+                    )
                 )
     return problems

@@ -16,7 +16,19 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
 from bot.i18n import t
-from bot.playbook import AnyEntry, Claim, Kind, Lang, Playbook, Principle, Tactic, Term
+from bot.playbook import (
+    AnyEntry,
+    Claim,
+    Event,
+    Kind,
+    Lang,
+    Person,
+    Playbook,
+    Principle,
+    Statement,
+    Tactic,
+    Term,
+)
 from bot.search import Hit
 
 MAX_MESSAGE = 4096
@@ -28,7 +40,49 @@ LIST_PAGE = 10
 
 _TAG = re.compile(r"<[^>]*>")
 
-KIND_ICON: dict[Kind, str] = {"principle": "🧭", "term": "📕", "tactic": "♟", "claim": "⚠️"}
+KIND_ICON: dict[Kind, str] = {
+    "principle": "🧭",
+    "term": "📕",
+    "tactic": "♟",
+    "claim": "⚠️",
+    "person": "👤",
+    "event": "📅",
+}
+
+_MONTHS: dict[Lang, tuple[str, ...]] = {
+    "en": (
+        "January", "February", "March", "April", "May", "June", "July", "August",
+        "September", "October", "November", "December",
+    ),
+    "uk": (
+        "січень", "лютий", "березень", "квітень", "травень", "червень", "липень",
+        "серпень", "вересень", "жовтень", "листопад", "грудень",
+    ),
+}  # fmt: skip
+# "29 березня": a day takes the month in the genitive.
+_MONTHS_OF_UK = (
+    "січня", "лютого", "березня", "квітня", "травня", "червня", "липня", "серпня",
+    "вересня", "жовтня", "листопада", "грудня",
+)  # fmt: skip
+
+
+def date_text(date: str, lang: Lang) -> str:
+    """A partial ISO date as people say it: "2014", "March 2022", "29 March 2022"."""
+    parts = date.split("-")
+    if len(parts) == 1:
+        return f"{parts[0]} рік" if lang == "uk" else parts[0]
+    month = int(parts[1]) - 1
+    if len(parts) == 2:
+        return f"{_MONTHS[lang][month]} {parts[0]}" + (" року" if lang == "uk" else "")
+    day = int(parts[2])
+    if lang == "uk":
+        return f"{day} {_MONTHS_OF_UK[month]} {parts[0]} року"
+    return f"{day} {_MONTHS[lang][month]} {parts[0]}"
+
+
+def short_date(date: str) -> str:
+    """ "29.03.2022", "03.2022", "2014": for buttons, where room is short."""
+    return ".".join(reversed(date.split("-")))
 
 
 @dataclass(frozen=True)
@@ -72,7 +126,25 @@ def title_of(entry: AnyEntry, lang: Lang) -> str:
 
 
 def button_label(entry: AnyEntry, lang: Lang) -> str:
+    if isinstance(entry, Event):
+        return f"{KIND_ICON[entry.kind]} {short_date(entry.date)} {shorten(entry.title(lang), 34)}"
     return f"{KIND_ICON[entry.kind]} {shorten(title_of(entry, lang), 40)}"
+
+
+def event_date(event: Event, lang: Lang) -> str:
+    return event.when(lang) if event.when is not None else date_text(event.date, lang)
+
+
+def statement_line(statement: Statement, playbook: Playbook, lang: Lang) -> str:
+    """One thing a person said or did: when, what, and which article reports it."""
+    source = playbook.sources.get(statement.source)
+    where = (source.short or source.publication) if source is not None else statement.source
+    if attribution := statement.attribution_in(lang):
+        where += f": {attribution}"
+    when = date_text(statement.date, lang)
+    if statement.reported:
+        when = t(lang, "reported_on", date=when)
+    return f"{when} — {statement.said(lang)} ({where})"
 
 
 def entry_button(entry: AnyEntry, lang: Lang) -> InlineKeyboardButton:
@@ -87,10 +159,11 @@ def _sections(entry: AnyEntry, lang: Lang) -> list[tuple[str, str]]:
     if isinstance(entry, Principle):
         return [("field_guidance", entry.guidance(lang)), ("field_why", entry.why(lang))]
     if isinstance(entry, Term):
+        ours = entry.ukrainian_side
         return [
-            ("field_kremlin_phrase", entry.kremlin_phrase(lang)),
+            ("field_ukraine_phrase" if ours else "field_kremlin_phrase", entry.phrase(lang)),
             ("field_meaning", entry.meaning(lang)),
-            ("field_used_for", entry.used_for(lang)),
+            ("field_moscow_instead" if ours else "field_used_for", entry.used_for(lang)),
             ("field_answer", entry.answer(lang)),
         ]
     if isinstance(entry, Tactic):
@@ -106,12 +179,37 @@ def _sections(entry: AnyEntry, lang: Lang) -> list[tuple[str, str]]:
     raise TypeError(f"unknown entry kind: {entry!r}")
 
 
+def _person_sections(person: Person, playbook: Playbook, lang: Lang) -> list[tuple[str, str]]:
+    names = " · ".join(dict.fromkeys([person.title.en, person.title.uk, person.name_ru]))
+    record = "\n".join(statement_line(s, playbook, lang) for s in person.statements)
+    return [
+        ("field_role", person.role(lang)),
+        ("field_names", names),
+        ("field_record", record),
+    ]
+
+
+def _event_sections(event: Event, playbook: Playbook, lang: Lang) -> list[tuple[str, str]]:
+    when = event_date(event, lang)
+    if event.place is not None:
+        when += f" · {event.place(lang)}"
+    parts = [("field_when", when), ("field_what", event.what(lang))]
+    people = [p for p in (playbook.get("person", key) for key in event.people) if p is not None]
+    if people:
+        parts.append(("field_people", ", ".join(p.title(lang) for p in people)))
+    return parts
+
+
 def _heading(entry: AnyEntry, lang: Lang) -> str:
     kind_label = t(lang, f"kind_{entry.kind}")
+    if isinstance(entry, Term) and entry.ukrainian_side:
+        kind_label = t(lang, "kind_term_ukraine")
     line = f"{KIND_ICON[entry.kind]} <b>{esc(title_of(entry, lang))}</b>\n<i>{esc(kind_label)}</i>"
     if isinstance(entry, Claim):
         verdict = t(lang, f"verdict_{entry.verdict}")
         line += f" · {esc(t(lang, 'field_verdict'))}: <b>{esc(verdict)}</b>"
+    if isinstance(entry, Person):
+        line += f" · {esc(t(lang, 'field_side'))}: <b>{esc(t(lang, f'side_{entry.side}'))}</b>"
     return line
 
 
@@ -121,30 +219,38 @@ def _sources(entry: AnyEntry, playbook: Playbook, lang: Lang) -> str:
         source = playbook.sources.get(citation.source)
         if source is None:
             continue
-        where = f"{source.publication}, “{source.title}”, {source.date}"
-        if citation.attribution:
-            where += f" — {citation.attribution}"
+        title = source.title_in(lang)
+        quoted = f"«{title}»" if lang == "uk" else f"“{title}”"
+        where = f"{source.publication}, {quoted}, {source.date_in(lang)}"
+        if attribution := citation.attribution_in(lang):
+            where += f" — {attribution}"
         lines.append(f"• {where}")
     return "\n".join(lines)
 
 
 def _heard_as(entry: AnyEntry) -> str:
     """The Russian a delegate hears at the table; only terms and claims are said there."""
-    if not isinstance(entry, Term | Claim):
+    if not isinstance(entry, Term | Claim) or (isinstance(entry, Term) and entry.ukrainian_side):
         return ""
     heard = entry.aliases.ru[:3]
     return " · ".join(f"«{alias}»" for alias in heard)
 
 
-def card(entry: AnyEntry, playbook: Playbook, lang: Lang) -> Rendered:
-    """The full card of an entry, fitted to one Telegram message."""
-    sections = _sections(entry, lang)
+def card(entry: AnyEntry, playbook: Playbook, lang: Lang, budget: int = CARD_BUDGET) -> Rendered:
+    """The full card of an entry, fitted to one Telegram message (``budget`` leaves room
+    for what a caller adds below it)."""
+    if isinstance(entry, Person):
+        sections = _person_sections(entry, playbook, lang)
+    elif isinstance(entry, Event):
+        sections = _event_sections(entry, playbook, lang)
+    else:
+        sections = _sections(entry, lang)
     sources = _sources(entry, playbook, lang)
     heard = _heard_as(entry)
     limit = max((len(text) for _, text in sections), default=0)
     while True:
         text = _card_text(entry, lang, sections, sources, heard, limit)
-        if visible_length(text) <= CARD_BUDGET or limit <= 80:
+        if visible_length(text) <= budget or limit <= 80:
             break
         limit = int(limit * 0.85)
     return Rendered(text, card_keyboard(entry, playbook, lang))
@@ -174,16 +280,24 @@ def _card_text(
 
 
 def card_keyboard(entry: AnyEntry, playbook: Playbook, lang: Lang) -> InlineKeyboardMarkup:
-    related = playbook.related(entry)[:8]
+    # People and events link to more: who took part, what they said it about.
+    related = playbook.linked(entry)[: 12 if isinstance(entry, Person | Event) else 8]
     rows = [[entry_button(r, lang)] for r in related]
-    rows.append(
-        [
-            InlineKeyboardButton(
-                t(lang, f"back_{entry.kind}"), callback_data=callbacks.list_kind(entry.kind)
-            )
-        ]
+    back = (
+        callbacks.timeline_page(0) if isinstance(entry, Event) else callbacks.list_kind(entry.kind)
     )
+    rows.append([InlineKeyboardButton(t(lang, f"back_{entry.kind}"), callback_data=back)])
     return InlineKeyboardMarkup(rows)
+
+
+def known_speaker(speaker: str | None, playbook: Playbook, lang: Lang) -> str:
+    """ "Known speaker: Sergei Lavrov, Russian Foreign Minister" when a flag's speaker
+    names someone in the playbook, however typed; else nothing."""
+    person = playbook.person_for_speaker(speaker)
+    if person is None:
+        return ""
+    who = f"{KIND_ICON['person']} {person.title(lang)}, {person.role(lang)}"
+    return f"<b>{esc(t(lang, 'flag_person'))}:</b> {esc(shorten(who, 120))}"
 
 
 def short_card(entry: AnyEntry, lang: Lang) -> str:
@@ -194,8 +308,67 @@ def short_card(entry: AnyEntry, lang: Lang) -> str:
     )
 
 
+TIMELINE_PAGE = 8
+
+
+def _timeline_lines(events: Sequence[Event], lang: Lang) -> list[str]:
+    lines = []
+    for event in events:
+        when = esc(event_date(event, lang))
+        place = f" · {esc(event.place(lang))}" if event.place is not None else ""
+        summary = esc(shorten(event.summary(lang), 120))
+        lines.append(f"<b>{when}</b>{place}\n{esc(event.title(lang))} — <i>{summary}</i>")
+    return lines
+
+
+def timeline(playbook: Playbook, lang: Lang, page: int = 0, year: str = "") -> Rendered:
+    """The events in date order, a page at a time, a button each; optionally one year."""
+    events = [e for e in playbook.events if e.date.startswith(year)]
+    heading = f"{KIND_ICON['event']} <b>{esc(t(lang, 'list_event'))}</b>"
+    if year:
+        heading += f" · {esc(year)}"
+    if not events:
+        return Rendered(f"{heading}\n\n{t(lang, 'timeline_none', year=year)}")
+    pages = -(-len(events) // TIMELINE_PAGE)
+    page = min(max(page, 0), pages - 1)
+    first = page * TIMELINE_PAGE
+    shown = events[first : first + TIMELINE_PAGE]
+    counter = t(lang, "log_page", first=first + 1, last=first + len(shown), total=len(events))
+    lines = [f"{heading} · {counter}", *_timeline_lines(shown, lang)]
+    rows = [[entry_button(e, lang)] for e in shown]
+    nav = []
+    if page > 0:
+        nav.append(
+            InlineKeyboardButton(
+                t(lang, "prev"), callback_data=callbacks.timeline_page(page - 1, year)
+            )
+        )
+    if page < pages - 1:
+        nav.append(
+            InlineKeyboardButton(
+                t(lang, "next"), callback_data=callbacks.timeline_page(page + 1, year)
+            )
+        )
+    if nav:
+        rows.append(nav)
+    return Rendered("\n\n".join(lines), InlineKeyboardMarkup(rows))
+
+
+def timeline_matches(query: str, events: Sequence[Event], lang: Lang) -> Rendered:
+    """The events a search found (the first ten), in date order, a button each."""
+    ordered = sorted(events[:10], key=lambda e: e.date)
+    lines = [t(lang, "search_results", query=shorten(query, 100)), *_timeline_lines(ordered, lang)]
+    rows = [[entry_button(e, lang)] for e in ordered]
+    rows.append(
+        [InlineKeyboardButton(t(lang, "back_event"), callback_data=callbacks.timeline_page(0))]
+    )
+    return Rendered("\n\n".join(lines), InlineKeyboardMarkup(rows))
+
+
 def entry_list(kind: Kind, playbook: Playbook, lang: Lang, page: int = 0) -> Rendered:
     """A numbered list of one kind, a button per entry, paged for long lists."""
+    if kind == "event":
+        return timeline(playbook, lang, page)
     entries = playbook.of_kind(kind)
     pages = max(1, -(-len(entries) // LIST_PAGE))
     page = min(max(page, 0), pages - 1)

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot import callbacks
+from bot import callbacks, render
 from bot.i18n import Html, t
 from bot.playbook import AnyEntry, Lang, Playbook, as_kind
 from bot.render import (
@@ -93,7 +93,8 @@ def confirmation(flag: Flag, playbook: Playbook, lang: Lang) -> Rendered:
     lines = [t(lang, "flagged", number=flag.number)]
     quote_budget = 1500
     lines.append(f"<blockquote>{esc(shorten(flag.text, quote_budget))}</blockquote>")
-    for line in (_speaker_line(flag, lang), _round_line(flag, lang)):
+    person = render.known_speaker(flag.speaker or flag.source_author, playbook, lang)
+    for line in (_speaker_line(flag, lang), person, _round_line(flag, lang)):
         if line:
             lines.append(line)
     if entries:

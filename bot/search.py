@@ -300,8 +300,7 @@ def _clearly_leads(hits: Sequence[Hit], words: int) -> bool:
 
 def entry_keys(entry: AnyEntry) -> list[str]:
     """Names of an entry: titles in both languages and every alias."""
-    keys = [entry.title.en, entry.title.uk, *entry.aliases.all()]
-    return keys
+    return entry.search_keys()
 
 
 # Text fields that answer or rebut rather than describe: searching them would find an
@@ -738,7 +737,14 @@ class SearchIndex:
 # How close a typed word must be to an alias word to count as it (fuzz.ratio).
 _TYPO_CUTOFF = 84.0
 
-_KIND_ORDER: dict[Kind, int] = {"principle": 0, "term": 1, "claim": 2, "tactic": 3}
+_KIND_ORDER: dict[Kind, int] = {
+    "principle": 0,
+    "term": 1,
+    "claim": 2,
+    "tactic": 3,
+    "person": 4,
+    "event": 5,
+}
 
 
 def _alias_score(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import SHIPPED_CONTENT
-from bot.playbook import Claim, Playbook, Principle, Text, load_playbook
+from bot.playbook import Claim, Event, Person, Playbook, Principle, Text, load_playbook
 
 SEEDS = Path(__file__).parents[2] / "shared" / "seeds"
 
@@ -244,3 +244,155 @@ def test_ukrainian_apostrophe_is_consistent(playbook: Playbook) -> None:
 def test_principle_is_found_by_number(playbook: Playbook) -> None:
     for number in range(1, 11):
         assert isinstance(playbook.get("principle", str(number)), Principle)
+
+
+# -- review of issue #12 -------------------------------------------------------------
+
+
+def _visible_texts(playbook: Playbook, lang: str) -> list[tuple[str, str]]:
+    found = []
+    for entry in playbook.entries():
+        for name, value in entry:
+            if isinstance(value, Text):
+                found.append((f"{entry.id}.{name}", value(lang)))  # type: ignore[arg-type]
+    return found
+
+
+def test_claim_summaries_do_not_repeat_the_verdict_shown_above_them(playbook: Playbook) -> None:
+    for claim in playbook.claims:
+        for lang in ("en", "uk"):
+            first = claim.summary(lang).split(":", 1)[0].casefold()
+            assert first not in {
+                "false",
+                "misleading",
+                "lacks context",
+                "unsubstantiated",
+                "неправда",
+                "маніпуляція",
+                "бракує контексту",
+                "без доказів",
+            }, (claim.id, lang)
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        "держав-гарантів",
+        "засадничому",
+        "скористатися на свою користь",
+        "по ходу переговорів",
+        "Задавайте порядок денний",
+        "тобто жодного НАТО",
+        "ніяк інакше",
+        "група підтримки",
+        "Група підтримки",
+        "радник Офісу президента",
+        "presidential adviser",
+    ],
+)
+def test_wording_the_review_corrected_is_gone(playbook: Playbook, wrong: str) -> None:
+    for lang in ("en", "uk"):
+        for where, text in _visible_texts(playbook, lang):
+            assert wrong not in text, (where, wrong)
+
+
+def test_at_gunpoint_reads_under_the_barrels_of_rifles(playbook: Playbook) -> None:
+    for where, text in _visible_texts(playbook, "uk"):
+        assert re.search(r"під дулами(?! автоматів)", text) is None, where
+
+
+def test_putin_will_not_be_discussed_names_its_subject(playbook: Playbook) -> None:
+    # VOA: "the choice of the people in Donetsk, Lugansk, Zaporozhye and Kherson will not
+    # be discussed", not "the annexed regions".
+    for where, text in _visible_texts(playbook, "en"):
+        assert not re.search(r"annexed (regions|land)[^.]{0,40}not be discussed", text), where
+
+
+# -- people -----------------------------------------------------------------------------
+
+PERSON_IDS = [
+    "medinsky",
+    "lavrov",
+    "rudenko",
+    "peskov",
+    "putin",
+    "russian-foreign-ministry",
+    "zelenskyy",
+    "podolyak",
+    "arestovych",
+    "kozyrev",
+    "kellogg",
+    "rubio",
+    "blinken",
+    "erdogan",
+    "cavusoglu",
+    "fidan",
+    "milley",
+    "yovanovitch",
+    "kendall-taylor",
+    "bezsmertny",
+]
+
+
+@pytest.mark.parametrize("person_id", PERSON_IDS)
+def test_everyone_the_sources_quote_on_negotiations_has_a_card(
+    playbook: Playbook, person_id: str
+) -> None:
+    person = playbook.get("person", person_id)
+    assert isinstance(person, Person)
+    assert person.name_ru and person.title.en and person.title.uk
+    assert person.statements, person_id
+    for statement in person.statements:
+        assert statement.source in SEED_PREFIX, (person_id, statement.source)
+
+
+def test_every_person_is_named_in_a_source_they_are_cited_from(playbook: Playbook) -> None:
+    for person in playbook.people:
+        surname = person.title.en.split()[-1]
+        if person.id == "russian-foreign-ministry":
+            surname = "Foreign"
+        cited = {s.source for s in person.statements}
+        assert any(surname in _seed_text(source) for source in cited), person.id
+
+
+def test_a_speaker_typed_any_way_names_one_person(playbook: Playbook) -> None:
+    lavrov = playbook.get("person", "lavrov")
+    for typed in ("Лавров", "Lavrov:", "Sergei Lavrov", "сергей лавров", "FM Lavrov"):
+        assert playbook.person_for_speaker(typed) is lavrov, typed
+    for typed in ("Lavrova", "", None, "Putin's press secretary", "the Russian delegation"):
+        assert playbook.person_for_speaker(typed) is None, typed
+
+
+# -- timeline ---------------------------------------------------------------------------
+
+EVENT_DATES = {
+    "minsk-and-normandy": "2014",
+    "failed-talks-2014": "2014",
+    "draft-agreements-2021": "2021-12",
+    "belarus-talks-2022": "2022-03",
+    "istanbul-2022": "2022-03-29",
+    "annexation-2022": "2022-09-30",
+    "moscow-line-2022-11-08": "2022-11-08",
+    "zelenskyy-cnn-2022": "2022-11-10",
+    "round-2025-05-16": "2025-05-16",
+    "round-2025-06-02": "2025-06-02",
+    "putin-trump-call-2025": "2025-07-03",
+    "lavrov-grounds-2025": "2025-07-07",
+    "third-round-offer-2025": "2025-07-08",
+}
+
+
+@pytest.mark.parametrize(("event_id", "date"), sorted(EVENT_DATES.items()))
+def test_the_dated_events_of_the_sources_are_on_the_timeline(
+    playbook: Playbook, event_id: str, date: str
+) -> None:
+    event = playbook.get("event", event_id)
+    assert isinstance(event, Event)
+    assert event.date == date
+
+
+def test_the_timeline_is_in_date_order_and_every_event_cites_a_seed(playbook: Playbook) -> None:
+    dates = [event.date for event in playbook.events]
+    assert dates == sorted(dates)
+    for event in playbook.events:
+        assert any(c.source in SEED_PREFIX for c in event.sources), event.id

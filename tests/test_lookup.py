@@ -201,3 +201,20 @@ async def test_command_menus_are_registered_per_scope_and_language(bot: Bot) -> 
     assert {c["command"] for c in private} >= {"start", "help", "term", "search", "lang"}
     assert {c["command"] for c in groups_uk} >= {"flag", "verify", "log", "export"}
     assert any("Позначити" in c["description"] for c in groups_uk)
+
+
+async def test_a_ukrainian_card_cites_its_sources_in_ukrainian(bot: Bot) -> None:
+    olena = bot.api.user(OLENA, "Олена", language_code="uk")
+    [card] = await bot.say(OLENA, olena, "першопричини")
+    sources = card["text"].split("Джерела", 1)[1]
+    assert "«Як Вести Переговори з Москвою: Досвід Українського Дипломата», липень 2025" in sources
+    assert "Президент Росії, 3 липня" in sources
+    assert "How to Negotiate" not in sources
+
+
+async def test_security_guarantees_read_as_ukraines_request_not_a_kremlin_term(bot: Bot) -> None:
+    alice = bot.api.user(ALICE, "Alice")
+    [card] = await bot.say(ALICE, alice, "/term security guarantees")
+    assert "Ukraine's term, not the Kremlin's" in card["text"]
+    assert "<b>Ukraine asks for</b>\nan enhanced analogue of Article 5" in card["text"]
+    assert "Moscow says" not in card["text"] and "Heard as" not in card["text"]

@@ -39,6 +39,16 @@ def test_every_list_page_is_sendable(library: Library, lang: Lang) -> None:
     assert_sendable(render.welcome(lang))
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_timeline_page_and_year_is_sendable(library: Library, lang: Lang) -> None:
+    playbook = library.playbook
+    for page in range(-(-len(playbook.events) // render.TIMELINE_PAGE)):
+        assert_sendable(render.timeline(playbook, lang, page))
+    for year in {event.date[:4] for event in playbook.events} | {"1999"}:
+        assert_sendable(render.timeline(playbook, lang, 0, year))
+    assert_sendable(render.timeline_matches("<&>", playbook.events, lang))
+
+
 def test_an_oversized_entry_is_shortened_not_rejected(library: Library) -> None:
     entry = library.playbook.terms[0]
     huge = entry.model_copy(

@@ -774,7 +774,8 @@ async def test_reload_by_a_bot_admin_reports_counts(bot: Bot) -> None:
     admin = bot.api.user(ADMIN_ID, "Admin")
     [reply] = await bot.say(ADMIN_ID, admin, "/reload")
     assert reply["text"] == (
-        "Content reloaded: 10 principles, 11 terms, 12 tactics, 7 claims, 3 sources."
+        "Content reloaded: 10 principles, 11 terms, 12 tactics, 7 claims, 21 people, 30 events, "
+        "3 sources."
     )
 
 

@@ -298,8 +298,10 @@ def test_off_topic_queries_never_open_a_card(library: Library) -> None:
 
 
 def test_every_entry_has_asks_in_three_languages(library: Library) -> None:
+    # People and events are asked for by name and date, which their aliases carry.
     for entry in library.playbook.entries():
-        assert entry.asks.en and entry.asks.uk and entry.asks.ru, entry.id
+        if entry.kind in ("principle", "term", "tactic", "claim"):
+            assert entry.asks.en and entry.asks.uk and entry.asks.ru, entry.id
 
 
 def test_an_ask_must_be_a_description_not_a_word() -> None:

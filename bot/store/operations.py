@@ -970,6 +970,51 @@ class Store:
         await self.database.scrub()
         return int(rows[0][0])
 
+    # -- flags by a known speaker (/who) ---------------------------------------------
+    # Which typed speakers name a playbook person is the playbook's business
+    # (Playbook.person_for_speaker); these take the spellings it accepted.
+
+    async def speaker_names(self, chat_id: int) -> list[str]:
+        """Every distinct speaker typed in this chat's flags."""
+        rows = await self.database.read(
+            "SELECT DISTINCT speaker FROM flags WHERE chat_id = ? AND speaker IS NOT NULL",
+            (chat_id,),
+        )
+        return [str(row[0]) for row in rows]
+
+    async def flags_by_speakers(
+        self, chat_id: int, speakers: Sequence[str], *, limit: int = 5
+    ) -> list[Flag]:
+        """The chat's newest flags whose speaker is one of ``speakers`` (any case)."""
+        keys = json.dumps([speaker.casefold() for speaker in speakers])
+        rows = await self.database.read(
+            f"""
+            SELECT {flag_columns()} FROM flags
+            WHERE chat_id = ? AND speaker_key IN (SELECT value FROM json_each(?))
+            ORDER BY number DESC LIMIT ?
+            """,
+            (chat_id, keys, limit),
+        )
+        return [flag_of(row) for row in rows]
+
+    async def speaker_counts(self, chat_id: int, speakers: Sequence[str]) -> dict[str, int]:
+        """How many of those speakers' flags have each status; retracted ones under
+        "retracted" only, as in ``summary``."""
+        keys = json.dumps([speaker.casefold() for speaker in speakers])
+        rows = await self.database.read(
+            """
+            SELECT status, retracted_at IS NOT NULL AS retracted, count(*) AS n
+            FROM flags
+            WHERE chat_id = ? AND speaker_key IN (SELECT value FROM json_each(?))
+            GROUP BY 1, 2
+            """,
+            (chat_id, keys),
+        )
+        counts = dict.fromkeys((*STATUSES, "retracted"), 0)
+        for row in rows:
+            counts["retracted" if row["retracted"] else str(row["status"])] += int(row["n"])
+        return counts
+
     # -- backup -------------------------------------------------------------------
 
     async def backup(self, dest: Path) -> None:
