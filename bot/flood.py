@@ -234,9 +234,11 @@ class FloodControl(BaseRateLimiter[int]):
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
-                if attempt == retries:
-                    raise
                 self.pause(chat_id if counted else None, _seconds(exc) + 0.1)
+                # A message for a chat goes back to its lane (bot.sender), which waits
+                # out the pause without holding a request slot other chats need.
+                if counted or attempt == retries:
+                    raise
         raise AssertionError("unreachable")  # pragma: no cover
 
 

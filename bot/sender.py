@@ -51,6 +51,10 @@ BOARD_ROWS: Final = 15
 # An in-memory reply that Telegram keeps failing (network trouble) is given up on
 # after this many tries; durable items are retried until they go out.
 REPLY_TRIES: Final = 3
+# Requests to Telegram under way at once, over all lanes. More buy nothing (Telegram
+# takes 30 a second) and cost much: httpx scans its whole connection pool for every
+# request, so a pool grown to one connection per busy chat made each send dearer.
+MAX_IN_FLIGHT: Final = 8
 MAX_BACKOFF_S: Final = 30.0
 
 
@@ -72,7 +76,8 @@ class Job:
 class _Outcome(enum.Enum):
     SENT = "sent"
     UNCHANGED = "unchanged"  # "message is not modified": what was wanted is there
-    LATER = "later"  # a network fault or a 429 past the retries: try again
+    LATER = "later"  # a network fault: try again after a backoff
+    PAUSED = "paused"  # a 429: try again when the chat's pause is over
     GONE = "gone"  # 403: the bot can no longer write to the chat
     FAILED = "failed"  # Telegram refused it: a bug to fix, not to retry forever
 
@@ -88,6 +93,7 @@ class Sender:
         # Chats the bot can no longer write to (403, or removed): nothing is sent there
         # until it is added back.
         self._gone: set[int] = set()
+        self.in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
 
     @property
     def store(self) -> Store:
@@ -249,7 +255,8 @@ class _Lane:
 
     async def _call(self, send: Callable[[], Awaitable[Any]]) -> tuple[_Outcome, Any]:
         try:
-            result = await send()
+            async with self.sender.in_flight:
+                result = await send()
         except Forbidden as exc:
             return _Outcome.GONE, exc
         except ChatMigrated as exc:
@@ -260,7 +267,9 @@ class _Lane:
             if "not modified" in exc.message.lower():
                 return _Outcome.UNCHANGED, exc
             return _Outcome.FAILED, exc
-        except (RetryAfter, TelegramError) as exc:
+        except RetryAfter as exc:
+            return _Outcome.PAUSED, exc
+        except TelegramError as exc:
             log.info("sending to chat %s: %s; will retry", self.chat_id, exc)
             return _Outcome.LATER, exc
         self._failures = 0
@@ -275,6 +284,8 @@ class _Lane:
         if outcome is _Outcome.LATER:
             await self._backoff()
             return False
+        if outcome is _Outcome.PAUSED:
+            return False  # the next step waits for the chat's budget, pause included
         if outcome is _Outcome.FAILED:
             log.error("Telegram refused a message to chat %s: %s", self.chat_id, error)
         return True
@@ -287,6 +298,8 @@ class _Lane:
         finished = outcome in (_Outcome.SENT, _Outcome.UNCHANGED) or await self._settle(
             outcome, result
         )
+        if outcome is _Outcome.PAUSED:
+            job.tries -= 1  # Telegram said when: waiting is not failing
         if not finished and job.tries >= REPLY_TRIES:
             log.error(
                 "gave up sending to chat %s after %d tries",
