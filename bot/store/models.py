@@ -195,7 +195,8 @@ def flag_of(row: sqlite3.Row) -> Flag:
         speaker=optional_str(row["speaker"]),
         flagged_by_id=int(row["flagged_by_id"]),
         flagged_by_name=str(row["flagged_by_name"]),
-        message_chat_id=int(row["message_chat_id"]),
+        # A row written without it (by hand, or a bulk import) is of its own chat.
+        message_chat_id=int(row["message_chat_id"] or row["chat_id"]),
         message_id=optional_int(row["message_id"]),
         message_date=_optional_epoch(row["message_date"]),
         source_message_id=optional_int(row["source_message_id"]),
