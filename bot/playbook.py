@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -22,6 +21,9 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+
+if TYPE_CHECKING:
+    import yaml
 
 Lang = Literal["en", "uk"]
 LANGUAGES: tuple[Lang, ...] = ("en", "uk")
@@ -468,6 +470,8 @@ def _node_lines(
     node: yaml.Node, path: Loc, lines: dict[Loc, int], duplicates: list[tuple[Loc, int]]
 ) -> None:
     """Record the 1-based line of every mapping key and list item, by its path."""
+    import yaml
+
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -512,8 +516,15 @@ def _load_file(
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, {}, [Problem(display, 1, f"cannot read file: {exc}")]
+    # Imported here, not at the top: a start that reads the built library from its
+    # cache (bot/library_cache.py) parses no YAML, and PyYAML is 60 ms of imports.
+    import yaml
+
+    # libyaml's parser, where PyYAML was built with it: the same nodes and marks, and
+    # most of the load time otherwise (0.5 s of pure-Python parsing).
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        loader = _YamlLoader(text)
+        loader = loader_class(text)
         try:
             node = loader.get_single_node()
             data = loader.construct_document(node) if node is not None else {}
@@ -548,9 +559,13 @@ def _load_file(
     return parsed, lines, problems
 
 
-# libyaml's parser, where PyYAML was built with it: the same nodes and marks, and
-# most of the start-up time otherwise (0.5 s of pure-Python parsing).
-_YamlLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+def _yaml_loader() -> Any:
+    """libyaml's parser, where PyYAML was built with it: the same nodes and marks, and
+    most of the load time otherwise (0.5 s of pure-Python parsing)."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 _KIND_KEYS: dict[str, Kind] = {
     "principles": "principle",
