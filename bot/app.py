@@ -22,7 +22,18 @@ from telegram.ext import Application, ApplicationBuilder, Defaults
 from bot import services
 from bot.config import Settings
 from bot.flood import FloodControl
-from bot.handlers import admin, errors, flag_log, flags, inline, lookup, people, timeline, watch
+from bot.handlers import (
+    admin,
+    board_app,
+    errors,
+    flag_log,
+    flags,
+    inline,
+    lookup,
+    people,
+    timeline,
+    watch,
+)
 from bot.i18n import t
 from bot.ordering import PerChatOrder
 from bot.playbook import LANGUAGES, Lang
@@ -30,6 +41,7 @@ from bot.polling import AcknowledgeWhenHandled
 from bot.sender import Sender
 from bot.services import Library, Services
 from bot.store import Store
+from bot.web import server as web_server
 from bot.webhook import AnsweredWhenHandled
 
 log = logging.getLogger(__name__)
@@ -55,6 +67,8 @@ async def _post_init(application: AnyApplication) -> None:
     svc.store = await Store.open(svc.settings.database_path)
     bot = application.bot
     await svc.require_sender().start(bot)
+    if svc.settings.web_app_url:
+        await web_server.start(application)
     # Four independent calls: sent together, start-up waits for one round trip, not four.
     await asyncio.gather(
         *(
@@ -92,12 +106,15 @@ def _watch_sighup(application: AnyApplication) -> None:
 async def _post_stop(application: AnyApplication) -> None:
     """Handlers are done; say what can still be said while the connection is open."""
     svc = services.of_application(application)
+    # The board first: a verdict given there still has its notice sent below.
+    await web_server.stop(application)
     if svc.sender is not None:
         await svc.sender.stop()
 
 
 async def _post_shutdown(application: AnyApplication) -> None:
     svc = services.of_application(application)
+    await web_server.stop(application)  # if post_stop never ran
     if svc.store is not None:
         await svc.store.close()
         svc.store = None
@@ -144,6 +161,8 @@ def build_application(settings: Settings, library: Library | None = None) -> Any
     inline.register(application)
     people.register(application)
     timeline.register(application)
+    if settings.web_app_url:
+        board_app.register(application)
     flags.register(application)
     flag_log.register(application)
     admin.register(application)
