@@ -9,90 +9,38 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-import aiohttp
 import pytest
 
 from bot.services import Library
 from bot.web.auth import chat_of_token, chat_token
 from bot.web.server import CONTENT_SECURITY_POLICY
-from tests.conftest import ADMIN_ID, Bot, _ErrorCollector, make_settings, start_bot, stop_bot
-from tests.support.board_client import BoardClient, Visitor, init_data
-from tests.support.bot_process import free_port
+from tests.conftest import ADMIN_ID, Bot
+from tests.support.board_client import init_data
+from tests.support.board_setup import (
+    BYSTANDER,
+    CHAT_ADMIN,
+    FLAGGER,
+    GROUP,
+    NOT_ENROLLED,
+    OTHER_BOT_TOKEN,
+    OUTSIDE_GROUP,
+    STRANGER,
+    Board,
+    running_board,
+)
 from tests.support.fake_bot_api import FakeBotAPI
-
-GROUP = -1001000000001
-OUTSIDE_GROUP = -1001000000002  # enrolled, but our people are not in it
-NOT_ENROLLED = -1001000000003
-FLAGGER = 201
-ANALYST = 202
-BYSTANDER = 203
-CHAT_ADMIN = 204
-STRANGER = 205
-OTHER_BOT_TOKEN = "654321:ANOTHERBOTSTOKEN"
-
-
-class Board:
-    def __init__(self, bot: Bot, client: BoardClient, people: dict[str, dict[str, Any]]) -> None:
-        self.bot = bot
-        self.client = client
-        self.people = people
-        self.token = bot.api.token
-
-    def visitor(self, who: str, chat_id: int = GROUP) -> Visitor:
-        return Visitor.of(self.client, self.token, self.people[who], chat_id)
-
-    @property
-    def store(self) -> Any:
-        return self.bot.application.bot_data["services"].require_store()
-
-    async def flag(self, who: str, text: str) -> int:
-        await self.bot.say(GROUP, self.people[who], f"/flag {text}")
-        flags = await self.store.export_flags(GROUP)
-        return int(flags[-1].number)
 
 
 @pytest.fixture
 async def board(api: FakeBotAPI, tmp_path: Path, library: Library) -> AsyncIterator[Board]:
-    port = free_port()
-    settings = make_settings(
-        api,
-        tmp_path,
-        web_app_url=f"http://127.0.0.1:{port}",
-        web_listen="127.0.0.1",
-        web_port=port,
-        allowed_chats=frozenset({GROUP, OUTSIDE_GROUP}),
-    )
-    api.chat(GROUP, "supergroup", "Delegation")
-    api.chat(OUTSIDE_GROUP, "supergroup", "Another team")
-    api.set_chat_member(GROUP, CHAT_ADMIN, "administrator")
-    api.set_chat_member(GROUP, STRANGER, "left")
-    for user_id in (FLAGGER, ANALYST, BYSTANDER, CHAT_ADMIN, STRANGER):
-        api.set_chat_member(OUTSIDE_GROUP, user_id, "left")
-    people = {
-        "flagger": api.user(FLAGGER, "Taras", "taras"),
-        "analyst": api.user(ANALYST, "Iryna", "iryna_analyst", language_code="uk"),
-        "bystander": api.user(BYSTANDER, "Petro", "petro"),
-        "chat_admin": api.user(CHAT_ADMIN, "Oksana", "oksana"),
-        "stranger": api.user(STRANGER, "Stranger", "stranger"),
-    }
-    running = await start_bot(api, settings, library)
-    collector = _ErrorCollector(running.errors)
-    logging.getLogger("bot").addHandler(collector)
-    try:
-        async with aiohttp.ClientSession() as session:
-            yield Board(running, BoardClient(settings.web_app_url, session), people)
-    finally:
-        logging.getLogger("bot").removeHandler(collector)
-        await stop_bot(running)
-    assert not running.errors, [r.getMessage() for r in running.errors]
-    assert api.rejections == [], api.rejections
+    async with running_board(api, tmp_path, library) as running:
+        yield running
 
 
 # -- who gets in ------------------------------------------------------------------------
