@@ -1088,7 +1088,9 @@ class Store:
             (chat_id,),
         )
         count, updated, last = rows[0]
-        return f"{count}.{last or 0}.{updated or ''}"
+        # Digits only, so that it goes into a query string unencoded ("+" would not).
+        stamp = "".join(ch for ch in str(updated or "") if ch.isdigit())
+        return f"{count}.{last or 0}.{stamp}"
 
     async def assignees(self, chat_id: int) -> list[str]:
         """Every distinct assignee of the chat's flags, for the board's filter."""

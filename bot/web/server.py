@@ -205,7 +205,11 @@ def _error(status: int, code: str, message: str) -> web.Response:
 
 @web.middleware
 async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Security headers on everything; on the API, every failure as a JSON message."""
+    """Security headers on everything; on the API, every failure as a JSON message.
+
+    Server-Timing says how long the bot took, the figure bench/board_api.py reports.
+    """
+    started = time.perf_counter()
     try:
         response = await handler(request)
     except ApiError as exc:
@@ -222,6 +226,7 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     response.headers["Referrer-Policy"] = "no-referrer"
     if request.path.startswith("/api/"):
         response.headers["Cache-Control"] = "no-store"
+    response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
     return response
 
 
