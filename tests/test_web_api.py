@@ -370,8 +370,10 @@ async def test_the_page_and_the_api_are_served_with_a_strict_content_security_po
     script = await board.client.call("GET", "/static/app.js", init=None, token=None)
     assert script.status == 200 and b"textContent" in script.raw
     assert b"innerHTML" not in script.raw
-    missing = await board.client.call("GET", "/static/../config.py", init=None, token=None)
-    assert missing.status == 404
+    for path in ("/static/../config.py", "/static/auth.py", "/static/nothing.js"):
+        missing = await board.client.call("GET", path, init=None, token=None)
+        assert missing.status == 404, path
+        assert missing.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
     api = await board.client.call("GET", "/api/me", init=None, token=None)
     assert api.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
 

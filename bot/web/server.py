@@ -215,9 +215,11 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     except ApiError as exc:
         response = _error(exc.status, exc.code, exc.message)
     except web.HTTPException as exc:
-        if not request.path.startswith("/api/"):
-            raise
-        response = _error(exc.status, "http", exc.reason)
+        # The page's own 404s carry the same headers as everything else.
+        if request.path.startswith("/api/"):
+            response = _error(exc.status, "http", exc.reason)
+        else:
+            response = web.Response(status=exc.status, text=exc.reason)
     except Exception:
         log.exception("the board failed on %s %s", request.method, request.path)
         response = _error(500, "internal", "something went wrong on the bot's side")
