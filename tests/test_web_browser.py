@@ -111,13 +111,14 @@ async def board(api: FakeBotAPI, tmp_path: Path, library: Library) -> AsyncItera
 
 
 @pytest.fixture
-async def phone(board: Board, tmp_path: Path) -> AsyncIterator[Any]:
-    """A phone-sized Chromium tab with the board open for the chat's admin."""
+async def phone(board: Board, tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[Any]:
+    """A phone-sized Chromium tab, in Telegram as the chat's admin (or as the person
+    named by indirect parametrization)."""
     from playwright.async_api import Route, async_playwright
 
-    admin = board.people["chat_admin"]
-    init = init_data(board.token, admin)
-    stub = telegram_stub(init, admin, chat_token(GROUP, board.token))
+    who = board.people[getattr(request, "param", "chat_admin")]
+    init = init_data(board.token, who)
+    stub = telegram_stub(init, who, chat_token(GROUP, board.token))
 
     async def network(route: Route) -> None:
         url = route.request.url
@@ -197,6 +198,7 @@ async def test_an_analyst_filters_the_log_gives_a_verdict_and_the_group_hears_it
     assert await page.evaluate("window.telegramReady") is True
     assert await page.text_content("#subtitle") == "Delegation"
     assert await numbers_shown(page) == [4, 3, 2, 1]
+    assert await page.text_content("#count") == "4 flags"
 
     # The statement full of markup reads exactly as it was said, and runs nothing.
     hostile = page.locator("#flags li.flag[data-number='1'] .text")
@@ -214,7 +216,7 @@ async def test_an_analyst_filters_the_log_gives_a_verdict_and_the_group_hears_it
     await page.select_option("#f-speaker", "Peskov")
     await expect(page.locator("#flags li.flag")).to_have_count(1, timeout=WAIT_MS)
     assert await numbers_shown(page) == [2]
-    assert "1 flag" in (await page.text_content("#count") or "")
+    assert await page.text_content("#count") == "1 flag"
 
     # The record, its card, and a verdict.
     await page.click("#flags li.flag[data-number='2']")
@@ -260,6 +262,28 @@ async def test_a_flag_made_in_the_chat_appears_on_the_open_board_within_seconds(
     await expect(page.locator("#flags li.flag[data-number='1'] .status")).to_have_class(
         re.compile(r"\bstatus-verified\b"), timeout=WAIT_MS
     )
+
+
+@pytest.mark.parametrize("phone", ["analyst"], indirect=True)
+async def test_a_ukrainian_member_reads_the_board_in_ukrainian_without_verdict_buttons(
+    board: Board, phone: Any, tmp_path: Path
+) -> None:
+    from playwright.async_api import expect
+
+    await board.flag("flagger", "Лавров: спершу треба усунути першопричини")
+    page = phone
+    await page.goto(board.client.base_url + "/")
+    await page.wait_for_selector("body[data-ready='1']", timeout=WAIT_MS)
+    assert await page.get_attribute("html", "lang") == "uk"
+    assert await page.text_content("#title") == "Дошка аналітиків"
+    assert "Відкрито" in (await page.text_content("#flags li.flag .status") or "")
+    assert await page.text_content("#count") == "1 позначка"
+    assert await page.is_hidden("#exports")  # export is for chat admins
+    await screenshot(page, tmp_path, "board-log-uk")
+    await page.click("#flags li.flag[data-number='1']")
+    await expect(page.locator("#record-body")).to_contain_text("Змінити вердикт може")
+    assert await page.locator("#record-body .verdicts").count() == 0
+    assert page.problems == []  # type: ignore[attr-defined]
 
 
 async def test_outside_telegram_the_page_says_to_open_it_from_telegram(

@@ -6,6 +6,15 @@
   const POLL_MS = 3000;
   const PAGE = 50;
 
+  // Ukrainian count forms: 1, 21 позначка; 2-4, 22-24 позначки; 5-20, 25-30 позначок.
+  function ukFlags(n) {
+    const last = n % 10;
+    const lastTwo = n % 100;
+    if (last === 1 && lastTwo !== 11) return "позначка";
+    if (last >= 2 && last <= 4 && (lastTwo < 12 || lastTwo > 14)) return "позначки";
+    return "позначок";
+  }
+
   const STRINGS = {
     en: {
       title: "Analysts' board",
@@ -13,9 +22,10 @@
       retracted: "Retracted",
       all_rounds: "All rounds",
       all_speakers: "All speakers",
-      all_assignees: "Anyone assigned",
+      all_assignees: "All assignees",
       search: "Search statements, speakers, notes",
-      count: (shown, total) => (total === 1 ? "1 flag" : `${shown} of ${total} flags`),
+      count: (shown, total) =>
+        shown === total ? `${total} ${total === 1 ? "flag" : "flags"}` : `${shown} of ${total} flags`,
       none: "No flags match these filters.",
       more: "Show more",
       back: "‹ Back to the log",
@@ -54,9 +64,9 @@
       retracted: "Відкликано",
       all_rounds: "Усі раунди",
       all_speakers: "Усі промовці",
-      all_assignees: "Будь-хто призначений",
+      all_assignees: "Усі виконавці",
       search: "Пошук у заявах, промовцях, примітках",
-      count: (shown, total) => `${shown} з ${total}`,
+      count: (shown, total) => (shown === total ? `${total} ${ukFlags(total)}` : `${shown} з ${total}`),
       none: "Немає позначок за цими фільтрами.",
       more: "Показати ще",
       back: "‹ Назад до журналу",
