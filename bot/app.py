@@ -41,6 +41,7 @@ from bot.polling import AcknowledgeWhenHandled
 from bot.sender import Sender
 from bot.services import Library, Services
 from bot.store import Store
+from bot.web import hook as web_hook
 from bot.web import server as web_server
 from bot.webhook import AnsweredWhenHandled
 
@@ -178,7 +179,10 @@ def run_application(application: AnyApplication, settings: Settings) -> int:
     Returns the process exit code: EXIT_CONFLICT when another process polls with the
     same token (see handlers.errors).
     """
-    if settings.webhook_url:
+    if settings.webhook_url and settings.web_app_url:
+        # One server for the board and Telegram's updates (bot.web.hook).
+        asyncio.run(web_hook.serve(application))
+    elif settings.webhook_url:
         path = urlsplit(settings.webhook_url).path.lstrip("/")
         application.run_webhook(
             listen=settings.webhook_listen,

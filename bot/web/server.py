@@ -12,6 +12,7 @@ cannot be trusted gets 401, a user outside the chat 403, and nothing changes.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -48,6 +49,7 @@ PAGE_MAX: Final = 200
 MAX_NOTE: Final = 2000
 MAX_URL: Final = 500
 MAX_BODY: Final = 16 * 1024
+MAX_UPDATE: Final = 1024 * 1024
 _MEMBER_STATUSES: Final = (
     ChatMemberStatus.OWNER,
     ChatMemberStatus.ADMINISTRATOR,
@@ -247,8 +249,11 @@ def _number(request: web.Request) -> int:
 
 
 async def _body(request: web.Request) -> dict[str, Any]:
+    raw = await request.read()
+    if len(raw) > MAX_BODY:
+        raise ApiError(413, "too_large", f"the request body is over {MAX_BODY} bytes")
     try:
-        data = await request.json()
+        data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise ApiError(400, "bad_json", "the request body is not JSON") from None
     if not isinstance(data, dict):
@@ -513,7 +518,9 @@ async def _not_found(request: web.Request) -> web.Response:
 
 
 def make_app(board: Board) -> web.Application:
-    app = web.Application(middlewares=[_guard], client_max_size=MAX_BODY)
+    # Telegram's updates (webhook mode) can be far larger than anything the page sends;
+    # the page's bodies are held to MAX_BODY in _body.
+    app = web.Application(middlewares=[_guard], client_max_size=MAX_UPDATE)
     app[BOARD] = board
     serve = _static_handler(_static_files())
     app.router.add_get("/", serve)
@@ -527,6 +534,12 @@ def make_app(board: Board) -> web.Application:
     app.router.add_post("/api/flags/{number}/assignee", set_assignee)
     app.router.add_get("/api/export", export_log)
     app.router.add_route("*", "/api/{tail:.*}", _not_found)
+    settings = board.svc.settings
+    if settings.webhook_url:
+        from bot.web import hook  # imported here: hook builds on this module
+
+        path = urlsplit(settings.webhook_url).path or "/"
+        app.router.add_post(path, hook.handler(board.application))
     return app
 
 
