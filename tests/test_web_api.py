@@ -431,3 +431,15 @@ async def test_without_web_app_url_nothing_changes(bot: Bot) -> None:
     assert "web_runner" not in bot.application.bot_data
     [reply] = await bot.say(ADMIN_ID, admin, "/board")
     assert "group" in reply["text"]
+
+
+async def test_a_body_too_large_for_a_note_is_refused_before_it_is_read_as_json(
+    board: Board,
+) -> None:
+    number = await board.flag("flagger", "a claim")
+    answer = await board.visitor("bystander").post(
+        f"/api/flags/{number}/note", {"note": "x" * 20_000}
+    )
+    assert answer.status == 413
+    assert "over 16384 bytes" in answer.body["message"]
+    assert (await board.store.get_flag(GROUP, number)).note is None
