@@ -180,6 +180,8 @@ async def test_filters_narrow_the_log_by_status_round_speaker_assignee_and_words
     assert await numbers(q="grain") == [3, 2]
     assert await numbers(q="grain", round="Geneva", speaker="Lavrov") == [3]
     assert await numbers(q="nothing-like-this") == []
+    assert await numbers(limit="2") == [3, 2]  # the page's "Show more" asks for more
+    assert await numbers(limit="2", offset="2") == [1]
     me = await visitor.get("/api/me")
     assert me.body["rounds"] == ["Istanbul", "Geneva"]
     assert me.body["assignees"] == ["@iryna_analyst"]
