@@ -39,6 +39,9 @@ COPY --from=builder /opt/venv /opt/venv
 WORKDIR /app
 COPY content ./content
 COPY bot ./bot
+# Bytecode compiled once here: PYTHONDONTWRITEBYTECODE would otherwise have every
+# start compile the bot's modules again.
+RUN python -m compileall -q bot
 
 USER bot
 VOLUME ["/data"]

@@ -61,7 +61,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     logs.configure(settings.log_level, settings.token())
     try:
-        library = Library.load(settings.content_dir)
+        library = Library.load(settings.content_dir, settings.library_cache())
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -9,6 +9,7 @@ import signal
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 from telegram import (
     BotCommand,
     BotCommandScopeAllGroupChats,
@@ -18,6 +19,7 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.request import HTTPXRequest
 
 from bot import services
 from bot.config import Settings
@@ -59,6 +61,9 @@ GROUP_COMMANDS = (
 )  # fmt: skip
 
 
+_MENUS_TASK = "command menus task"
+
+
 def command_menu(names: tuple[str, ...], lang: Lang) -> list[BotCommand]:
     return [BotCommand(name, t(lang, f"cmd_{name}")) for name in names]
 
@@ -70,8 +75,18 @@ async def _post_init(application: AnyApplication) -> None:
     await svc.require_sender().start(bot)
     if svc.settings.web_app_url:
         await web_server.start(application)
-    # Four independent calls: sent together, start-up waits for one round trip, not four.
-    await asyncio.gather(
+    # Nothing an update needs waits for the menus: polling starts while they are set.
+    application.bot_data[_MENUS_TASK] = asyncio.create_task(
+        _set_command_menus(application), name="command menus"
+    )
+    _watch_sighup(application)
+    log.info("ready as @%s", bot.username)
+
+
+async def _set_command_menus(application: AnyApplication) -> None:
+    bot = application.bot
+    # Four independent calls, sent together: one round trip, not four.
+    results = await asyncio.gather(
         *(
             bot.set_my_commands(
                 command_menu(names, lang),
@@ -83,10 +98,13 @@ async def _post_init(application: AnyApplication) -> None:
                 (PRIVATE_COMMANDS, BotCommandScopeAllPrivateChats()),
                 (GROUP_COMMANDS, BotCommandScopeAllGroupChats()),
             )
-        )
+        ),
+        return_exceptions=True,
     )
-    _watch_sighup(application)
-    log.info("ready as @%s", bot.username)
+    failed = [result for result in results if isinstance(result, BaseException)]
+    if failed:
+        # The bot works without its menus; they are set again at the next start.
+        log.warning("command menus not set: %s", failed[0])
 
 
 def _watch_sighup(application: AnyApplication) -> None:
@@ -107,6 +125,11 @@ def _watch_sighup(application: AnyApplication) -> None:
 async def _post_stop(application: AnyApplication) -> None:
     """Handlers are done; say what can still be said while the connection is open."""
     svc = services.of_application(application)
+    menus = application.bot_data.pop(_MENUS_TASK, None)
+    if menus is not None:
+        menus.cancel()  # a stop within the first round trip: they are set next time
+        with contextlib.suppress(asyncio.CancelledError):
+            await menus
     # The board first: a verdict given there still has its notice sent below.
     await web_server.stop(application)
     if svc.sender is not None:
@@ -130,13 +153,20 @@ def build_application(settings: Settings, library: Library | None = None) -> Any
         # A command deleted before its answer went out still gets the answer.
         allow_sending_without_reply=True,
     )
-    get_updates_request = AcknowledgeWhenHandled()
+    # One TLS context for both connections to Telegram: building one reads the whole
+    # certificate bundle, a visible share of start-up.
+    tls = httpx.create_ssl_context()
+    get_updates_request = AcknowledgeWhenHandled(
+        HTTPXRequest(connection_pool_size=1, httpx_kwargs={"verify": tls})
+    )
     builder = (
         ApplicationBuilder()
         .token(settings.token())
         .base_url(settings.bot_api_url)
         .base_file_url(settings.bot_api_url.removesuffix("/bot") + "/file/bot")
         .defaults(defaults)
+        # The pool size python-telegram-bot gives its own default request.
+        .request(HTTPXRequest(connection_pool_size=256, httpx_kwargs={"verify": tls}))
         .get_updates_request(get_updates_request)
         .post_init(_post_init)
         .post_stop(_post_stop)

@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.library_cache import LibraryCache
+
 SHIPPED_CONTENT = Path(__file__).resolve().parent.parent / "content"
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
 
@@ -82,6 +84,14 @@ class Settings(BaseSettings):
 
     def token(self) -> str:
         return self.bot_token.get_secret_value()
+
+    def library_cache(self) -> LibraryCache | None:
+        """The built content, kept beside the database so that a restart is quick;
+        none without a token, which signs it."""
+        if not self.token():
+            return None
+        path = self.database_path.with_name(self.database_path.name + ".library")
+        return LibraryCache(path, self.token())
 
 
 class SettingsError(Exception):

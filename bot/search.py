@@ -426,7 +426,6 @@ class SearchIndex:
             word: math.log(1 + total / len(found)) for word, found in self._postings.items()
         }
         self._unknown_idf = _UNKNOWN_WEIGHT * math.log(1 + total)
-        self._expand = lru_cache(maxsize=4096)(self._expand_uncached)
         # For mentions(): the aliases each word appears in, and the words of 5+ letters
         # (only those may match with a typo) by length.
         self._aliases_with: dict[str, list[int]] = defaultdict(list)
@@ -438,7 +437,22 @@ class SearchIndex:
                 if len(word) >= 5:
                     typo_prone[len(word)].add(word)
         self._typo_prone_by_length = {size: sorted(words) for size, words in typo_prone.items()}
+        self._cache_words()
+
+    def _cache_words(self) -> None:
+        self._expand = lru_cache(maxsize=4096)(self._expand_uncached)
         self._alias_words_near = lru_cache(maxsize=8192)(self._alias_words_near_uncached)
+
+    # The index is pickled to disk (bot/library_cache.py); its caches of typed words
+    # are bound methods of this object, so they are left out and made anew.
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        del state["_expand"], state["_alias_words_near"]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._cache_words()
 
     def forget_cached_words(self) -> None:
         """Empty the typed-word caches (benchmarks measure new queries with them)."""

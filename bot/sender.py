@@ -52,10 +52,11 @@ BOARD_ROWS: Final = 15
 # An in-memory reply that Telegram keeps failing (network trouble) is given up on
 # after this many tries; durable items are retried until they go out.
 REPLY_TRIES: Final = 3
-# Requests to Telegram under way at once, over all lanes. More buy nothing (Telegram
-# takes 30 a second) and cost much: httpx scans its whole connection pool for every
-# request, so a pool grown to one connection per busy chat made each send dearer.
-MAX_IN_FLIGHT: Final = 8
+# Requests to Telegram under way at once, over all lanes. Four keep up with Telegram's
+# 30 a second at round trips up to 130 ms. More buy nothing and cost much: httpx
+# checks every idle connection of its pool for every request (a getpeername and a
+# poll each), so each connection kept open makes every send dearer.
+MAX_IN_FLIGHT: Final = 4
 MAX_BACKOFF_S: Final = 30.0
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
+from bot.library_cache import LibraryCache
 from bot.playbook import ContentError, Playbook, load_playbook
 from bot.search import SearchIndex
 
@@ -29,8 +30,13 @@ class Library:
     index: SearchIndex
 
     @classmethod
-    def load(cls, directory: Path) -> Library:
-        """Raises ContentError, with every problem, if the content is invalid."""
+    def load(cls, directory: Path, cache: LibraryCache | None = None) -> Library:
+        """Raises ContentError, with every problem, if the content is invalid.
+
+        With a ``cache``, a library built from the same content and code is read back
+        instead of built (see bot/library_cache.py)."""
+        if cache is not None:
+            return cache.load_or_build(directory, cls, lambda: cls.load(directory))
         playbook = load_playbook(directory)
         return cls(playbook, SearchIndex(playbook.entries()))
 
@@ -47,7 +53,7 @@ class Services:
     def reload(self) -> ContentError | None:
         """Re-read the content; on any problem keep serving what was loaded before."""
         try:
-            self.library = Library.load(self.settings.content_dir)
+            self.library = Library.load(self.settings.content_dir, self.settings.library_cache())
         except ContentError as exc:
             return exc
         return None

@@ -196,6 +196,7 @@ async def test_inline_miss_offers_a_button_to_the_bot(bot: Bot) -> None:
 
 
 async def test_command_menus_are_registered_per_scope_and_language(bot: Bot) -> None:
+    await bot.api.wait_for("setMyCommands", count=4)  # set while polling starts
     private = bot.api.commands({"type": "all_private_chats"})
     groups_uk = bot.api.commands({"type": "all_group_chats"}, "uk")
     assert {c["command"] for c in private} >= {"start", "help", "term", "search", "lang"}

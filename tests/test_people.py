@@ -156,6 +156,7 @@ async def test_who_with_long_flags_still_fits_one_message_in_both_languages(grou
 
 
 async def test_who_and_timeline_are_in_the_command_menus_and_help(bot: Bot) -> None:
+    await bot.api.wait_for("setMyCommands", count=4)  # set while polling starts
     private = {c["command"] for c in bot.api.commands({"type": "all_private_chats"})}
     groups = {c["command"] for c in bot.api.commands({"type": "all_group_chats"}, "uk")}
     assert {"who", "timeline"} <= private and {"who", "timeline"} <= groups
