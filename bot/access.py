@@ -10,7 +10,7 @@ import logging
 import time
 from typing import Any
 
-from telegram import Message, Update
+from telegram import Bot, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import CallbackContext
@@ -47,18 +47,23 @@ async def is_chat_admin(update: Update, context: CallbackContext[Any, Any, Any, 
         return True
     if user is None:
         return False
-    if is_bot_admin(context, user.id):
+    return await is_admin_of(context.bot, services.get(context), chat.id, user.id)
+
+
+async def is_admin_of(bot: Bot, svc: services.Services, chat_id: int, user_id: int) -> bool:
+    """Whether ``user_id`` administers ``chat_id`` (or is a bot admin), wherever they ask
+    from: a command in the chat or the board (bot.web)."""
+    if user_id in svc.settings.admin_ids:
         return True
-    svc = services.get(context)
-    key = (chat.id, user.id)
+    key = (chat_id, user_id)
     cached = svc.admin_cache.get(key)
     now = time.monotonic()
     if cached is not None and now - cached[0] < ADMIN_CACHE_SECONDS:
         return cached[1]
     try:
-        member = await context.bot.get_chat_member(chat.id, user.id)
+        member = await bot.get_chat_member(chat_id, user_id)
     except TelegramError as exc:
-        log.warning("could not ask Telegram about an admin of chat %s: %s", chat.id, exc)
+        log.warning("could not ask Telegram about an admin of chat %s: %s", chat_id, exc)
         return False
     admin = member.status in _ADMIN_STATUSES
     svc.admin_cache[key] = (now, admin)
@@ -69,7 +74,10 @@ async def is_enrolled(update: Update, context: CallbackContext[Any, Any, Any, An
     chat = update.effective_chat
     if chat is None or chat.type == ChatType.PRIVATE:
         return False
-    svc = services.get(context)
-    if chat.id in svc.settings.allowed_chats:
+    return await is_enrolled_chat(services.get(context), chat.id)
+
+
+async def is_enrolled_chat(svc: services.Services, chat_id: int) -> bool:
+    if chat_id in svc.settings.allowed_chats:
         return True
-    return await svc.require_store().is_enrolled(chat.id)
+    return await svc.require_store().is_enrolled(chat_id)

@@ -24,7 +24,18 @@ from telegram.request import HTTPXRequest
 from bot import services
 from bot.config import Settings
 from bot.flood import FloodControl
-from bot.handlers import admin, errors, flag_log, flags, inline, lookup, people, timeline, watch
+from bot.handlers import (
+    admin,
+    board_app,
+    errors,
+    flag_log,
+    flags,
+    inline,
+    lookup,
+    people,
+    timeline,
+    watch,
+)
 from bot.i18n import t
 from bot.ordering import PerChatOrder
 from bot.playbook import LANGUAGES, Lang
@@ -32,6 +43,8 @@ from bot.polling import AcknowledgeWhenHandled
 from bot.sender import Sender
 from bot.services import Library, Services
 from bot.store import Store
+from bot.web import hook as web_hook
+from bot.web import server as web_server
 from bot.webhook import AnsweredWhenHandled
 
 log = logging.getLogger(__name__)
@@ -60,6 +73,8 @@ async def _post_init(application: AnyApplication) -> None:
     svc.store = await Store.open(svc.settings.database_path)
     bot = application.bot
     await svc.require_sender().start(bot)
+    if svc.settings.web_app_url:
+        await web_server.start(application)
     # Nothing an update needs waits for the menus: polling starts while they are set.
     application.bot_data[_MENUS_TASK] = asyncio.create_task(
         _set_command_menus(application), name="command menus"
@@ -115,12 +130,15 @@ async def _post_stop(application: AnyApplication) -> None:
         menus.cancel()  # a stop within the first round trip: they are set next time
         with contextlib.suppress(asyncio.CancelledError):
             await menus
+    # The board first: a verdict given there still has its notice sent below.
+    await web_server.stop(application)
     if svc.sender is not None:
         await svc.sender.stop()
 
 
 async def _post_shutdown(application: AnyApplication) -> None:
     svc = services.of_application(application)
+    await web_server.stop(application)  # if post_stop never ran
     if svc.store is not None:
         await svc.store.close()
         svc.store = None
@@ -174,6 +192,8 @@ def build_application(settings: Settings, library: Library | None = None) -> Any
     inline.register(application)
     people.register(application)
     timeline.register(application)
+    if settings.web_app_url:
+        board_app.register(application)
     flags.register(application)
     flag_log.register(application)
     admin.register(application)
@@ -189,7 +209,10 @@ def run_application(application: AnyApplication, settings: Settings) -> int:
     Returns the process exit code: EXIT_CONFLICT when another process polls with the
     same token (see handlers.errors).
     """
-    if settings.webhook_url:
+    if settings.webhook_url and settings.web_app_url:
+        # One server for the board and Telegram's updates (bot.web.hook).
+        asyncio.run(web_hook.serve(application))
+    elif settings.webhook_url:
         path = urlsplit(settings.webhook_url).path.lstrip("/")
         application.run_webhook(
             listen=settings.webhook_listen,

@@ -36,6 +36,14 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr = SecretStr("")
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
+    # The analysts' board (a Telegram Mini App, bot.web): off while WEB_APP_URL is empty.
+    web_app_url: str = ""
+    web_listen: str = "127.0.0.1"
+    web_port: int = Field(default=8080, ge=1, le=65535)
+    # The short name given to the Mini App in @BotFather: t.me/<bot>/<short name>.
+    web_app_short_name: str = Field(default="board", pattern=r"^[A-Za-z0-9_]{3,30}$")
+    # Telegram's sign-in data older than this is refused; reopening the board renews it.
+    web_auth_max_age_s: int = Field(default=24 * 3600, ge=60)
 
     @field_validator("admin_ids", "allowed_chats", mode="before")
     @classmethod
@@ -65,6 +73,14 @@ class Settings(BaseSettings):
         if value and not value.startswith("https://") and not value.startswith("http://127."):
             raise ValueError("must be an https:// URL that Telegram can reach")
         return value
+
+    @field_validator("web_app_url")
+    @classmethod
+    def _web_app_url(cls, value: str) -> str:
+        # Telegram opens Mini Apps over https only; plain http is for local tests.
+        if value and not value.startswith(("https://", "http://127.", "http://localhost")):
+            raise ValueError("must be the board's public https:// URL")
+        return value.rstrip("/")
 
     def token(self) -> str:
         return self.bot_token.get_secret_value()

@@ -469,6 +469,18 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "cmd_disable": {"en": "Stop logging (keeps the log)", "uk": "Вимкнути журнал (без видалення)"},
     "cmd_purge": {"en": "Delete this chat's log", "uk": "Видалити журнал чату"},
     "cmd_reload": {"en": "Re-read the content", "uk": "Перечитати зміст"},
+    # -- the board as a Mini App (bot.web) ------------------------------------
+    "app_button": {"en": "📋 Open the analysts' board", "uk": "📋 Відкрити дошку аналітиків"},
+    "app_choose_chat": {
+        "en": "Open the analysts' board of a team chat:",
+        "uk": "Відкрийте дошку аналітиків одного з чатів команди:",
+    },
+    "app_no_chats": {
+        "en": "You are not a member of any team chat that keeps a flag log. Ask a chat "
+        "admin to add you, or use /board in the group itself.",
+        "uk": "Ви не учасник жодного чату команди з журналом позначок. Попросіть "
+        "адміністратора чату додати вас або надішліть /board у самій групі.",
+    },
 }
 
 

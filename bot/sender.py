@@ -41,6 +41,7 @@ from bot.playbook import Lang, as_lang
 from bot.render import Rendered, esc, shorten
 from bot.store import Flag, Store
 from bot.store.outbox import OutboxItem
+from bot.web import links
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -401,18 +402,29 @@ class _Lane:
         page = await store.list_flags(
             self.chat_id, status="open", include_retracted=False, limit=BOARD_ROWS
         )
-        rendered = render_log.board(page.items, page.total, self.sender.language(board.lang))
+        lang = self.sender.language(board.lang)
+        # An edit without the keyboard would drop the board's link button.
+        link = links.board_link(self.sender._services.settings, self._bot().username, self.chat_id)
+        rendered = links.with_board_button(
+            render_log.board(page.items, page.total, lang), link, lang
+        )
         self._last_board = time.monotonic()
         outcome, result = await self._call(
             lambda: self._bot().edit_message_text(
-                rendered.text, chat_id=self.chat_id, message_id=board.message_id
+                rendered.text,
+                chat_id=self.chat_id,
+                message_id=board.message_id,
+                reply_markup=rendered.keyboard,
             )
         )
         if outcome is _Outcome.FAILED and "not found" in str(result).lower():
             # Someone deleted the board: post it again, and edit that one from now on.
             outcome, result = await self._call(
                 lambda: self._bot().send_message(
-                    self.chat_id, rendered.text, message_thread_id=board.thread_id
+                    self.chat_id,
+                    rendered.text,
+                    message_thread_id=board.thread_id,
+                    reply_markup=rendered.keyboard,
                 )
             )
             if outcome is _Outcome.SENT:

@@ -90,3 +90,9 @@ def test_env_example_lists_every_setting() -> None:
     example = (ROOT / ".env.example").read_text(encoding="utf-8")
     named = set(re.findall(r"^#?\s*([A-Z_]+)=", example, re.MULTILINE))
     assert named == {name.upper() for name in Settings.model_fields}
+
+
+def test_ci_installs_chromium_before_the_tests_and_requires_the_browser_test() -> None:
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert script.index("apt-get install -y -qq chromium") < script.index("\nmake test")
+    assert "export PLAYBOOK_BROWSER_REQUIRED=1" in script

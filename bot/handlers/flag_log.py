@@ -17,6 +17,7 @@ from bot.playbook import Lang
 from bot.render import Rendered, shorten
 from bot.sender import Job, Priority
 from bot.store import Page, Store
+from bot.web import links
 
 LOG_PAGE = 10
 # Callback data is 64 bytes; a speaker filter is cut to fit (it matches by substring).
@@ -119,7 +120,9 @@ async def _send_page(
         await show(update, context, Rendered(t(lang, "log_none_match")))
         return
     page, heading = result
-    await show(update, context, render_log.log_page(page, lang, code, heading))
+    link = links.board_link(services.get(context).settings, context.bot.username, chat_id)
+    rendered = render_log.log_page(page, lang, code, heading)
+    await show(update, context, links.with_board_button(rendered, link, lang))
 
 
 async def log_button(update: Update, context: Context) -> None:

@@ -32,6 +32,7 @@ from bot.playbook import Lang
 from bot.render import Rendered, shorten
 from bot.sender import Job, Priority
 from bot.store import STATUSES, Flag, FlagNotFound
+from bot.web import links
 
 log = logging.getLogger(__name__)
 
@@ -477,10 +478,11 @@ async def board(update: Update, context: Context) -> None:
     async def remember(posted: Message) -> None:
         await store.set_board(chat_id, posted.message_id, lang=lang, thread_id=thread_id)
 
+    link = links.board_link(services.get(context).settings, context.bot.username, chat_id)
     await reply(
         update,
         context,
-        render_log.board(page.items, page.total, lang),
+        links.with_board_button(render_log.board(page.items, page.total, lang), link, lang),
         on_sent=remember,
         do_quote=False,
     )

@@ -1021,3 +1021,87 @@ class Store:
         """Write a consistent copy to ``dest`` while the bot keeps writing."""
         self.database.check_open()
         await backup_database(self.path, dest)
+
+    # -- the board (bot.web) ----------------------------------------------------------
+    # The Mini App shows the whole log with every filter at once; the chat's /log
+    # pages have one filter each and keep using list_flags.
+
+    async def board_flags(
+        self,
+        chat_id: int,
+        *,
+        status: str | None = None,
+        retracted: bool | None = None,
+        round_name: str | None = None,
+        speaker: str | None = None,
+        assignee: str | None = None,
+        query: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Page:
+        """A page of the chat's flags, newest first, under every filter given.
+
+        ``retracted`` True keeps only withdrawn flags, False only standing ones;
+        ``assignee`` ignores case and a leading "@"; ``query`` goes through the
+        full-text index, so it finds what /find finds.
+        """
+        if limit < 0 or offset < 0:
+            raise ValueError("limit and offset must not be negative")
+        conditions, parameters = self._scope(chat_id, round_name)
+        if status is not None:
+            check_status(status)
+            conditions.append("status = ?")
+            parameters.append(status)
+        if retracted is not None:
+            conditions.append(f"retracted_at IS {'NOT ' if retracted else ''}NULL")
+        if speaker:
+            conditions.append("instr(speaker_key, ?) > 0")
+            parameters.append(speaker.casefold())
+        if assignee:
+            # Telegram usernames are ASCII, which is what NOCASE folds.
+            conditions.append("ltrim(assignee, '@') = ? COLLATE NOCASE")
+            parameters.append(assignee.strip().lstrip("@"))
+        if query is not None and query.strip():
+            expression = fts_expression(chat_id, query)
+            if expression is None:
+                return Page(items=(), total=0, offset=offset, limit=limit)
+            conditions.append("id IN (SELECT rowid FROM flags_fts WHERE flags_fts MATCH ?)")
+            parameters.append(expression)
+        where = " AND ".join(conditions)
+        counted = await self.database.read(f"SELECT count(*) FROM flags WHERE {where}", parameters)
+        total = int(counted[0][0])
+        items: tuple[Flag, ...] = ()
+        if offset < total and limit:
+            rows = await self.database.read(
+                f"SELECT {flag_columns()} FROM flags WHERE {where} "
+                "ORDER BY number DESC LIMIT ? OFFSET ?",
+                [*parameters, limit, offset],
+            )
+            items = tuple(flag_of(row) for row in rows)
+        return Page(items=items, total=total, offset=offset, limit=limit)
+
+    async def log_version(self, chat_id: int) -> str:
+        """Changes whenever any flag of the chat is added, changed or deleted: the
+        board polls this and fetches the log again only when it moved."""
+        rows = await self.database.read(
+            "SELECT count(*), max(updated_at), max(number) FROM flags WHERE chat_id = ?",
+            (chat_id,),
+        )
+        count, updated, last = rows[0]
+        # Digits only, so that it goes into a query string unencoded ("+" would not).
+        stamp = "".join(ch for ch in str(updated or "") if ch.isdigit())
+        return f"{count}.{last or 0}.{stamp}"
+
+    async def assignees(self, chat_id: int) -> list[str]:
+        """Every distinct assignee of the chat's flags, for the board's filter."""
+        rows = await self.database.read(
+            "SELECT DISTINCT assignee FROM flags WHERE chat_id = ? AND assignee IS NOT NULL "
+            "ORDER BY assignee COLLATE NOCASE",
+            (chat_id,),
+        )
+        return [str(row[0]) for row in rows]
+
+    async def chat_title(self, chat_id: int) -> str | None:
+        """The title the chat had when it was enrolled, if it was enrolled by command."""
+        row = await self.database.read_one("SELECT title FROM chats WHERE chat_id = ?", (chat_id,))
+        return None if row is None else optional_str(row["title"])

@@ -46,6 +46,11 @@ SETTING_NAMES = (
     "WEBHOOK_SECRET",
     "WEBHOOK_LISTEN",
     "WEBHOOK_PORT",
+    "WEB_APP_URL",
+    "WEB_LISTEN",
+    "WEB_PORT",
+    "WEB_APP_SHORT_NAME",
+    "WEB_AUTH_MAX_AGE_S",
 )
 
 _METHOD_IN_PATH = re.compile(r"/bot[^/]*/([^/?]+)")
@@ -166,6 +171,7 @@ def bot_environment(
         "WEBHOOK_SECRET": "",
         "WEBHOOK_LISTEN": "127.0.0.1",
         "WEBHOOK_PORT": "8443",
+        "WEB_APP_URL": "",
     }
     settings.update(overrides)
     env.update({key: value for key, value in settings.items() if value is not None})

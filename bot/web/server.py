@@ -1,0 +1,565 @@
+"""The analysts' board: a Telegram Mini App served from the bot's own process.
+
+aiohttp runs in the bot's event loop (started and stopped with the Application), so
+the API calls the same Store, the same permission checks and the same Sender as the
+chat commands: a verdict given on the board is one ``Store.set_status`` with its
+notice queued in the outbox, announced in the group by the sender like any other.
+
+Every API request carries Telegram's ``initData`` (header ``Authorization: tma …``)
+and the chat token from the board link (header ``X-Board-Chat``). A request that
+cannot be trusted gets 401, a user outside the chat 403, and nothing changes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from aiohttp import web
+from telegram import Bot, User
+from telegram.constants import ChatMemberStatus
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot import access, export, services
+from bot.handlers.common import telegram_language
+from bot.handlers.flags import Actor, _may_judge
+from bot.i18n import t
+from bot.playbook import Lang, as_lang
+from bot.render import Rendered, shorten
+from bot.sender import Job, Priority
+from bot.store import STATUSES, Flag, FlagNotFound
+from bot.web import views
+from bot.web.auth import AuthError, WebAppUser, chat_of_token, check_init_data
+
+log = logging.getLogger(__name__)
+
+AnyApplication = Any  # telegram.ext.Application[...]; aiohttp only carries it
+# Telegram answers "is a member" slowly enough to matter on every poll; a member who
+# leaves keeps read access this long at most.
+MEMBER_CACHE_S: Final = 60.0
+PAGE_DEFAULT: Final = 50
+PAGE_MAX: Final = 200
+MAX_NOTE: Final = 2000
+MAX_URL: Final = 500
+MAX_BODY: Final = 16 * 1024
+MAX_UPDATE: Final = 1024 * 1024
+_MEMBER_STATUSES: Final = (
+    ChatMemberStatus.OWNER,
+    ChatMemberStatus.ADMINISTRATOR,
+    ChatMemberStatus.MEMBER,
+)
+
+# Telegram's script is the one asset the page may load from elsewhere; everything
+# else is the bot's own, and no inline script or style is allowed at all.
+CONTENT_SECURITY_POLICY: Final = "; ".join(
+    (
+        "default-src 'none'",
+        "script-src 'self' https://telegram.org",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "connect-src 'self'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'self' https://web.telegram.org https://*.telegram.org",
+    )
+)
+_STATIC_TYPES: Final = {
+    ".html": "text/html",
+    ".js": "text/javascript",
+    ".css": "text/css",
+    ".svg": "image/svg+xml",
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """A request that passed every check: who asks, about which chat, in which language."""
+
+    user: WebAppUser
+    chat_id: int
+    lang: Lang
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.user.id, self.user.full_name, self.user.username)
+
+
+@dataclass
+class Board:
+    application: AnyApplication
+    # Seconds since the epoch, as in initData's auth_date; replaced in tests.
+    clock: Callable[[], float] = time.time
+    members: dict[tuple[int, int], tuple[float, bool]] = field(default_factory=dict)
+    titles: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def svc(self) -> services.Services:
+        return services.of_application(self.application)
+
+    @property
+    def bot(self) -> Bot:
+        bot: Bot = self.application.bot
+        return bot
+
+    async def caller(self, request: web.Request) -> Caller:
+        settings = self.svc.settings
+        scheme, _, init_data = request.headers.get("Authorization", "").partition(" ")
+        try:
+            if scheme.lower() != "tma":
+                raise AuthError("no Telegram sign-in data: open the board from Telegram")
+            signed = check_init_data(
+                init_data.strip(),
+                settings.token(),
+                max_age_s=settings.web_auth_max_age_s,
+                now=self.clock(),
+            )
+            chat_id = chat_of_token(request.headers.get("X-Board-Chat", ""), settings.token())
+        except AuthError as exc:
+            raise ApiError(401, "unauthorized", str(exc)) from None
+        if not await access.is_enrolled_chat(self.svc, chat_id):
+            raise ApiError(403, "not_enrolled", "this chat no longer keeps a flag log")
+        if not await self.is_member(chat_id, signed.user.id):
+            raise ApiError(403, "not_member", "you are not a member of this chat")
+        return Caller(signed.user, chat_id, await self.language(signed.user))
+
+    async def is_member(self, chat_id: int, user_id: int, *, fail_closed: bool = False) -> bool:
+        """Whether Telegram counts ``user_id`` in the chat; when Telegram cannot be
+        asked, ApiError 503, or False with ``fail_closed``."""
+        key = (chat_id, user_id)
+        cached = self.members.get(key)
+        now = time.monotonic()
+        if cached is not None and now - cached[0] < MEMBER_CACHE_S:
+            return cached[1]
+        try:
+            member = await self.bot.get_chat_member(chat_id, user_id)
+        except (BadRequest, Forbidden):
+            # "user not found", or the bot is no longer in the chat: nobody is let in.
+            is_member = False
+        except TelegramError as exc:
+            log.warning("could not ask Telegram about a member of chat %s: %s", chat_id, exc)
+            if fail_closed:
+                return False
+            raise ApiError(
+                503, "telegram_unavailable", "Telegram could not be asked; try again"
+            ) from None
+        else:
+            is_member = member.status in _MEMBER_STATUSES or (
+                member.status == ChatMemberStatus.RESTRICTED
+                and bool(getattr(member, "is_member", False))
+            )
+        self.members[key] = (now, is_member)
+        return is_member
+
+    async def language(self, user: WebAppUser) -> Lang:
+        """As in the chat: the language chosen with /lang, else Telegram's."""
+        svc = self.svc
+        chosen = as_lang(await svc.require_store().get_language(user.id))
+        as_telegram_user = User(
+            user.id, user.first_name, is_bot=False, language_code=user.language_code
+        )
+        return chosen or telegram_language(as_telegram_user, svc.settings.default_language)
+
+    async def is_admin(self, caller: Caller) -> bool:
+        return await access.is_admin_of(self.bot, self.svc, caller.chat_id, caller.user.id)
+
+    async def may_judge(self, caller: Caller, flag: Flag) -> bool:
+        """The chat's rule for verdicts (handlers.flags), for the board's user."""
+        return _may_judge(flag, caller.actor) or await self.is_admin(caller)
+
+    async def chat_title(self, chat_id: int) -> str:
+        if chat_id in self.titles:
+            return self.titles[chat_id]
+        title = await self.svc.require_store().chat_title(chat_id)
+        if not title:
+            try:
+                title = (await self.bot.get_chat(chat_id)).title
+            except TelegramError:
+                title = None
+        self.titles[chat_id] = title or str(chat_id)
+        return self.titles[chat_id]
+
+
+BOARD: Final = web.AppKey("board", Board)
+# Where the running board is kept in the Application's bot_data, for handlers.
+BOARD_DATA: Final = "web_board"
+RUNNER_DATA: Final = "web_runner"
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def _error(status: int, code: str, message: str) -> web.Response:
+    return web.json_response({"error": code, "message": message}, status=status)
+
+
+@web.middleware
+async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Security headers on everything; on the API, every failure as a JSON message.
+
+    Server-Timing says how long the bot took, the figure bench/board_api.py reports.
+    """
+    started = time.perf_counter()
+    try:
+        response = await handler(request)
+    except ApiError as exc:
+        response = _error(exc.status, exc.code, exc.message)
+    except web.HTTPException as exc:
+        # The page's own 404s carry the same headers as everything else.
+        if request.path.startswith("/api/"):
+            response = _error(exc.status, "http", exc.reason)
+        else:
+            response = web.Response(status=exc.status, text=exc.reason)
+    except Exception:
+        log.exception("the board failed on %s %s", request.method, request.path)
+        response = _error(500, "internal", "something went wrong on the bot's side")
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    if request.path.startswith("/api/"):
+        response.headers["Cache-Control"] = "no-store"
+    response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
+    return response
+
+
+# -- the API ----------------------------------------------------------------------------
+
+
+def _board(request: web.Request) -> Board:
+    return request.app[BOARD]
+
+
+def _number(request: web.Request) -> int:
+    raw = request.match_info.get("number", "")
+    if not raw.isdecimal() or len(raw) > 9 or int(raw) <= 0:
+        raise ApiError(400, "bad_number", f"{shorten(raw, 20)!r} is not a flag number")
+    return int(raw)
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    raw = await request.read()
+    if len(raw) > MAX_BODY:
+        raise ApiError(413, "too_large", f"the request body is over {MAX_BODY} bytes")
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(400, "bad_json", "the request body is not JSON") from None
+    if not isinstance(data, dict):
+        raise ApiError(400, "bad_json", "the request body must be a JSON object")
+    return data
+
+
+def _text_field(data: dict[str, Any], name: str, limit: int) -> str:
+    value = data.get(name, "")
+    if not isinstance(value, str):
+        raise ApiError(400, "bad_field", f"{name} must be text")
+    value = value.replace("\x00", "").strip()
+    if len(value) > limit:
+        raise ApiError(400, "too_long", f"{name} is longer than {limit} characters")
+    return value
+
+
+async def _flag(board: Board, caller: Caller, number: int) -> Flag:
+    found = await board.svc.require_store().get_flag(caller.chat_id, number)
+    if found is None:
+        raise ApiError(404, "not_found", f"there is no flag #{number} in this chat")
+    return found
+
+
+async def _record(board: Board, caller: Caller, flag: Flag) -> web.Response:
+    store = board.svc.require_store()
+    history = await store.history(caller.chat_id, flag.number)
+    body = views.record_json(
+        flag,
+        history,
+        board.svc.library.playbook,
+        caller.lang,
+        can_judge=await board.may_judge(caller, flag),
+    )
+    return web.json_response(body)
+
+
+async def me(request: web.Request) -> web.Response:
+    """Who the page is for: user, chat, role, labels, and the values filters offer."""
+    board = _board(request)
+    caller = await board.caller(request)
+    store = board.svc.require_store()
+    return web.json_response(
+        {
+            "user": {"id": caller.user.id, "name": caller.user.full_name},
+            "chat": {"id": caller.chat_id, "title": await board.chat_title(caller.chat_id)},
+            "lang": caller.lang,
+            "admin": await board.is_admin(caller),
+            "rounds": [r.name for r in await store.rounds(caller.chat_id)],
+            "speakers": sorted(await store.speaker_names(caller.chat_id), key=str.casefold),
+            "assignees": await store.assignees(caller.chat_id),
+            **views.labels_json(caller.lang),
+        }
+    )
+
+
+async def list_flags(request: web.Request) -> web.Response:
+    """The log, newest first, filtered; ``version`` unchanged answers "unchanged"."""
+    board = _board(request)
+    caller = await board.caller(request)
+    store = board.svc.require_store()
+    version = await store.log_version(caller.chat_id)
+    query = request.query
+    if query.get("version") == version:
+        return web.json_response({"version": version, "unchanged": True})
+    status = query.get("status") or None
+    retracted: bool | None = None
+    if status == "retracted":
+        status, retracted = None, True
+    elif status is not None:
+        if status not in STATUSES:
+            raise ApiError(400, "bad_status", f"unknown status {shorten(status, 20)!r}")
+        retracted = False
+    try:
+        limit = min(int(query.get("limit", PAGE_DEFAULT)), PAGE_MAX)
+        offset = int(query.get("offset", 0))
+    except ValueError:
+        raise ApiError(400, "bad_page", "limit and offset must be whole numbers") from None
+    if limit < 0 or offset < 0:
+        raise ApiError(400, "bad_page", "limit and offset must not be negative")
+    page = await store.board_flags(
+        caller.chat_id,
+        status=status,
+        retracted=retracted,
+        round_name=query.get("round") or None,
+        speaker=query.get("speaker") or None,
+        assignee=query.get("assignee") or None,
+        query=query.get("q") or None,
+        limit=limit,
+        offset=offset,
+    )
+    return web.json_response(views.page_json(page, version))
+
+
+async def show_flag(request: web.Request) -> web.Response:
+    board = _board(request)
+    caller = await board.caller(request)
+    return await _record(board, caller, await _flag(board, caller, _number(request)))
+
+
+async def set_verdict(request: web.Request) -> web.Response:
+    """As /verify: the same rule, the same store operation, the same notice."""
+    board = _board(request)
+    caller = await board.caller(request)
+    number = _number(request)
+    data = await _body(request)
+    status = data.get("status")
+    if not isinstance(status, str) or status not in STATUSES:
+        raise ApiError(400, "bad_status", f"status must be one of {', '.join(STATUSES)}")
+    note = _text_field(data, "note", MAX_NOTE)
+    flag = await _flag(board, caller, number)
+    if not await board.may_judge(caller, flag):
+        raise ApiError(
+            403,
+            "not_allowed",
+            f"only a chat admin, the flagger or the assignee may give #{number} a verdict",
+        )
+    who = caller.actor
+    updated = await board.svc.require_store().set_status(
+        caller.chat_id,
+        number,
+        status,
+        note=note or None,
+        by_id=who.id,
+        by_name=who.name,
+        announce=True,
+    )
+    board.svc.require_sender().kick(caller.chat_id)
+    return await _record(board, caller, updated)
+
+
+async def add_note(request: web.Request) -> web.Response:
+    board = _board(request)
+    caller = await board.caller(request)
+    number = _number(request)
+    note = _text_field(await _body(request), "note", MAX_NOTE)
+    if not note:
+        raise ApiError(400, "empty", "the note is empty")
+    await _flag(board, caller, number)
+    who = caller.actor
+    updated = await board.svc.require_store().add_note(
+        caller.chat_id, number, note, by_id=who.id, by_name=who.name
+    )
+    return await _record(board, caller, updated)
+
+
+async def add_evidence(request: web.Request) -> web.Response:
+    """A link to the source that settles it, kept as a note so exports carry it."""
+    board = _board(request)
+    caller = await board.caller(request)
+    number = _number(request)
+    url = _text_field(await _body(request), "url", MAX_URL)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+        raise ApiError(400, "bad_url", "evidence must be a web link starting with https://")
+    await _flag(board, caller, number)
+    who = caller.actor
+    updated = await board.svc.require_store().add_note(
+        caller.chat_id, number, f"Evidence: {url}", by_id=who.id, by_name=who.name
+    )
+    return await _record(board, caller, updated)
+
+
+async def set_assignee(request: web.Request) -> web.Response:
+    """As /assign (which any member may use): stored, and said in the group."""
+    board = _board(request)
+    caller = await board.caller(request)
+    number = _number(request)
+    assignee = shorten(_text_field(await _body(request), "assignee", 200), 64)
+    flag = await _flag(board, caller, number)
+    who = caller.actor
+    svc = board.svc
+    try:
+        updated = await svc.require_store().assign(
+            caller.chat_id, number, assignee or None, by_id=who.id, by_name=who.name
+        )
+    except FlagNotFound:
+        raise ApiError(404, "not_found", f"there is no flag #{number} in this chat") from None
+    if assignee:
+        # The group hears it as it hears /assign: the assignee has work to do.
+        lang = svc.require_sender().language(flag.announce_lang)
+        rendered = Rendered(t(lang, "assigned", number=number, assignee=assignee))
+        bot = board.bot
+        svc.require_sender().submit(
+            caller.chat_id,
+            Job(
+                Priority.REPLY,
+                lambda: bot.send_message(
+                    caller.chat_id, rendered.text, message_thread_id=flag.thread_id
+                ),
+            ),
+        )
+    return await _record(board, caller, updated)
+
+
+async def export_log(request: web.Request) -> web.Response:
+    """As /export, for chat admins: CSV or Markdown, of one round or all."""
+    board = _board(request)
+    caller = await board.caller(request)
+    if not await board.is_admin(caller):
+        raise ApiError(403, "admins_only", "only chat admins may export the log")
+    kind = request.query.get("format", "csv")
+    if kind not in ("csv", "md"):
+        raise ApiError(400, "bad_format", "format must be csv or md")
+    store = board.svc.require_store()
+    round_name = request.query.get("round") or None
+    if round_name is not None:
+        found = await store.find_round(caller.chat_id, round_name)
+        if found is None:
+            raise ApiError(404, "no_round", f"no round is called {shorten(round_name, 40)!r}")
+        round_name = found.name
+    flags = await store.export_flags(caller.chat_id, round_name)
+    histories = await store.history_for(caller.chat_id, [f.number for f in flags])
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
+    if kind == "csv":
+        body, content_type = export.to_csv(flags, histories), "text/csv"
+    else:
+        title = await board.chat_title(caller.chat_id)
+        body = export.to_markdown(flags, histories, chat_title=title, round_name=round_name)
+        content_type = "text/markdown"
+    return web.Response(
+        body=body,
+        content_type=content_type,
+        charset="utf-8",
+        headers={"Content-Disposition": f'attachment; filename="flags-{stamp}.{kind}"'},
+    )
+
+
+# -- the page ---------------------------------------------------------------------------
+
+
+def _static_files() -> dict[str, tuple[bytes, str]]:
+    """The page's files, read once: served from memory, no path ever touches the disk."""
+    folder = resources.files("bot.web") / "static"
+    files = {}
+    for item in folder.iterdir():
+        suffix = "." + item.name.rsplit(".", 1)[-1]
+        if item.is_file() and suffix in _STATIC_TYPES:
+            files[item.name] = (item.read_bytes(), _STATIC_TYPES[suffix])
+    return files
+
+
+def _static_handler(files: dict[str, tuple[bytes, str]]) -> Handler:
+    async def serve(request: web.Request) -> web.Response:
+        name = request.match_info.get("name", "index.html")
+        found = files.get(name)
+        if found is None:
+            raise web.HTTPNotFound()
+        body, content_type = found
+        return web.Response(
+            body=body,
+            content_type=content_type,
+            charset="utf-8",
+            headers={"Cache-Control": "no-cache"},
+        )
+
+    return serve
+
+
+async def _not_found(request: web.Request) -> web.Response:
+    raise ApiError(404, "no_such_api", "no such API call")
+
+
+def make_app(board: Board) -> web.Application:
+    # Telegram's updates (webhook mode) can be far larger than anything the page sends;
+    # the page's bodies are held to MAX_BODY in _body.
+    app = web.Application(middlewares=[_guard], client_max_size=MAX_UPDATE)
+    app[BOARD] = board
+    serve = _static_handler(_static_files())
+    app.router.add_get("/", serve)
+    app.router.add_get("/static/{name}", serve)
+    app.router.add_get("/api/me", me)
+    app.router.add_get("/api/flags", list_flags)
+    app.router.add_get("/api/flags/{number}", show_flag)
+    app.router.add_post("/api/flags/{number}/verdict", set_verdict)
+    app.router.add_post("/api/flags/{number}/note", add_note)
+    app.router.add_post("/api/flags/{number}/evidence", add_evidence)
+    app.router.add_post("/api/flags/{number}/assignee", set_assignee)
+    app.router.add_get("/api/export", export_log)
+    app.router.add_route("*", "/api/{tail:.*}", _not_found)
+    settings = board.svc.settings
+    if settings.webhook_url:
+        from bot.web import hook  # imported here: hook builds on this module
+
+        path = urlsplit(settings.webhook_url).path or "/"
+        app.router.add_post(path, hook.handler(board.application))
+    return app
+
+
+async def start(application: AnyApplication) -> None:
+    """Serve the board on WEB_LISTEN:WEB_PORT in the running loop."""
+    settings = services.of_application(application).settings
+    board = Board(application)
+    runner = web.AppRunner(make_app(board), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.web_listen, settings.web_port)
+    await site.start()
+    application.bot_data[BOARD_DATA] = board
+    application.bot_data[RUNNER_DATA] = runner
+    log.info(
+        "board served on %s:%s for %s", settings.web_listen, settings.web_port, settings.web_app_url
+    )
+
+
+async def stop(application: AnyApplication) -> None:
+    """Stop taking requests; those under way finish first (aiohttp's shutdown)."""
+    runner: web.AppRunner | None = application.bot_data.pop(RUNNER_DATA, None)
+    if runner is not None:
+        await runner.cleanup()

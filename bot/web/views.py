@@ -1,0 +1,114 @@
+"""What the board's JSON API says about flags: pure functions from store rows to JSON.
+
+Statements and names go out as plain strings; the page puts them into the document
+as text (``textContent``), so nothing here escapes or formats markup. Labels come
+from ``bot.i18n`` so the board says what the chat says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.i18n import t
+from bot.playbook import Lang, Playbook
+from bot.render import KIND_ICON, title_of
+from bot.render_log import STATUS_ICON, matched_entries
+from bot.store import STATUSES, Flag, FlagEvent, Page
+
+JSON = dict[str, Any]
+
+# The labels the page shows next to a flag's fields, in the chat's own words.
+_FIELD_LABELS = (
+    "flag_by",
+    "flag_assignee",
+    "flag_note",
+    "flag_matches",
+    "flag_history",
+    "flag_retracted",
+)
+
+
+def _time(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat(timespec="seconds")
+
+
+def flag_json(flag: Flag) -> JSON:
+    return {
+        "number": flag.number,
+        "text": flag.text,
+        "speaker": flag.speaker,
+        "status": flag.status,
+        "retracted": flag.retracted,
+        "retract_reason": flag.retract_reason,
+        "round": flag.round_name,
+        "flagged_by": flag.flagged_by_name,
+        "assignee": flag.assignee,
+        "note": flag.note,
+        "created_at": _time(flag.created_at),
+        "updated_at": _time(flag.updated_at),
+        # Only Telegram's own message links: a stored link is never a script URL.
+        "link": flag.source_link
+        if flag.source_link and flag.source_link.startswith("https://t.me/")
+        else None,
+        "matches": len(flag.matches),
+    }
+
+
+def page_json(page: Page, version: str) -> JSON:
+    return {
+        "version": version,
+        "total": page.total,
+        "offset": page.offset,
+        "items": [flag_json(flag) for flag in page.items],
+    }
+
+
+def event_json(event: FlagEvent) -> JSON:
+    return {
+        "action": event.action,
+        "old": event.old_value,
+        "new": event.new_value,
+        "note": event.note,
+        "by": event.by_name,
+        "at": _time(event.at),
+    }
+
+
+def record_json(
+    flag: Flag,
+    history: Sequence[FlagEvent],
+    playbook: Playbook,
+    lang: Lang,
+    *,
+    can_judge: bool,
+) -> JSON:
+    """One flag's full record: the flag, its history and the playbook cards it matched."""
+    cards = [
+        {
+            "kind": entry.kind,
+            "id": entry.id,
+            "icon": KIND_ICON[entry.kind],
+            "title": title_of(entry, lang),
+            "summary": entry.summary(lang),
+        }
+        for entry in matched_entries(flag, playbook)
+    ]
+    return {
+        "flag": flag_json(flag),
+        "history": [event_json(event) for event in history],
+        "cards": cards,
+        "can_judge": can_judge,
+    }
+
+
+def labels_json(lang: Lang) -> JSON:
+    """Statuses and field labels in the user's language, as the chat words them."""
+    return {
+        "statuses": [
+            {"id": status, "label": t(lang, f"status_{status}"), "icon": STATUS_ICON[status]}
+            for status in STATUSES
+        ],
+        "fields": {key: t(lang, key) for key in _FIELD_LABELS},
+    }

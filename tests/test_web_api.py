@@ -1,0 +1,447 @@
+"""The analysts' board's API as the Mini App uses it: who may see and change what,
+and that a change made there is the same change as in the chat.
+
+The real Application runs against the fake Bot API with the board on a free port of
+127.0.0.1; requests carry initData signed as Telegram signs it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from bot.services import Library
+from bot.web.auth import chat_of_token, chat_token
+from bot.web.server import CONTENT_SECURITY_POLICY
+from tests.conftest import ADMIN_ID, Bot
+from tests.support.board_client import init_data
+from tests.support.board_setup import (
+    BYSTANDER,
+    CHAT_ADMIN,
+    FLAGGER,
+    GROUP,
+    NOT_ENROLLED,
+    OTHER_BOT_TOKEN,
+    OUTSIDE_GROUP,
+    STRANGER,
+    Board,
+    running_board,
+)
+from tests.support.fake_bot_api import FakeBotAPI
+
+
+@pytest.fixture
+async def board(api: FakeBotAPI, tmp_path: Path, library: Library) -> AsyncIterator[Board]:
+    async with running_board(api, tmp_path, library) as running:
+        yield running
+
+
+# -- who gets in ------------------------------------------------------------------------
+
+
+async def test_a_member_sees_the_chat_and_its_log_newest_first(board: Board) -> None:
+    await board.flag("flagger", "Lavrov: we must first eliminate the root causes")
+    await board.flag("flagger", "Peskov: the talks failed because of Kyiv")
+    me = await board.visitor("bystander").get("/api/me")
+    assert me.status == 200, me.body
+    assert me.body["chat"]["title"] == "Delegation"
+    assert me.body["user"]["name"] == "Petro"
+    assert me.body["admin"] is False
+    assert me.body["speakers"] == ["Lavrov", "Peskov"]
+    log = await board.visitor("bystander").get("/api/flags")
+    assert log.status == 200
+    assert [item["number"] for item in log.body["items"]] == [2, 1]
+    assert log.body["items"][0]["speaker"] == "Peskov"
+    assert log.body["items"][1]["text"] == "we must first eliminate the root causes"
+
+
+async def test_a_ukrainian_user_gets_the_labels_the_chat_uses_in_ukrainian(board: Board) -> None:
+    me = await board.visitor("analyst").get("/api/me")
+    assert me.body["lang"] == "uk"
+    labels = {item["id"]: item["label"] for item in me.body["statuses"]}
+    assert labels["false"] == "Неправда"
+
+
+async def test_a_forged_signature_is_refused_and_says_why(board: Board) -> None:
+    good = init_data(board.token, board.people["bystander"])
+    forged = good[: good.index("hash=") + 5] + "0" * 64
+    answer = await board.client.call(
+        "GET", "/api/flags", init=forged, token=chat_token(GROUP, board.token)
+    )
+    assert answer.status == 401
+    assert answer.body["error"] == "unauthorized"
+    assert "not signed by Telegram" in answer.body["message"]
+
+
+async def test_initdata_signed_for_another_bot_is_refused(board: Board) -> None:
+    other = init_data(OTHER_BOT_TOKEN, board.people["bystander"])
+    answer = await board.client.call(
+        "GET", "/api/me", init=other, token=chat_token(GROUP, board.token)
+    )
+    assert answer.status == 401
+
+
+async def test_changing_the_user_inside_signed_initdata_is_refused(board: Board) -> None:
+    signed = init_data(board.token, board.people["bystander"])
+    altered = signed.replace(f"%22id%22%3A{BYSTANDER}", f"%22id%22%3A{CHAT_ADMIN}")
+    assert altered != signed
+    answer = await board.client.call(
+        "GET", "/api/me", init=altered, token=chat_token(GROUP, board.token)
+    )
+    assert answer.status == 401
+    assert "not signed by Telegram" in answer.body["message"]
+
+
+async def test_initdata_older_than_a_day_has_expired(board: Board) -> None:
+    old = init_data(board.token, board.people["bystander"], auth_date=time.time() - 25 * 3600)
+    answer = await board.client.call(
+        "GET", "/api/flags", init=old, token=chat_token(GROUP, board.token)
+    )
+    assert answer.status == 401
+    assert "expired" in answer.body["message"]
+    fresh = init_data(board.token, board.people["bystander"], auth_date=time.time() - 23 * 3600)
+    answer = await board.client.call(
+        "GET", "/api/flags", init=fresh, token=chat_token(GROUP, board.token)
+    )
+    assert answer.status == 200
+
+
+async def test_a_request_without_initdata_is_told_to_open_the_board_from_telegram(
+    board: Board,
+) -> None:
+    answer = await board.client.call(
+        "GET", "/api/flags", init=None, token=chat_token(GROUP, board.token)
+    )
+    assert answer.status == 401
+    assert "open the board from Telegram" in answer.body["message"]
+
+
+async def test_a_chat_link_not_signed_by_this_bot_is_refused(board: Board) -> None:
+    init = init_data(board.token, board.people["bystander"])
+    for token in (chat_token(GROUP, OTHER_BOT_TOKEN), "", "1" + "A" * 35, "<script>"):
+        answer = await board.client.call("GET", "/api/flags", init=init, token=token)
+        assert answer.status == 401, token
+        assert "not one this bot made" in answer.body["message"]
+
+
+async def test_someone_who_left_the_chat_is_kept_out(board: Board) -> None:
+    answer = await board.visitor("stranger").get("/api/flags")
+    assert answer.status == 403
+    assert answer.body["message"] == "you are not a member of this chat"
+
+
+async def test_a_member_of_one_chat_cannot_read_another_chats_log(board: Board) -> None:
+    await board.flag("flagger", "a statement in our own chat")
+    answer = await board.visitor("bystander", OUTSIDE_GROUP).get("/api/flags")
+    assert answer.status == 403
+    assert "not a member" in answer.body["message"]
+
+
+async def test_a_chat_without_a_log_has_no_board(board: Board) -> None:
+    answer = await board.visitor("bystander", NOT_ENROLLED).get("/api/me")
+    assert answer.status == 403
+    assert "no longer keeps a flag log" in answer.body["message"]
+
+
+# -- filters ------------------------------------------------------------------------------
+
+
+async def test_filters_narrow_the_log_by_status_round_speaker_assignee_and_words(
+    board: Board,
+) -> None:
+    bot, people = board.bot, board.people
+    await bot.say(GROUP, people["chat_admin"], "/round start Istanbul")
+    await board.flag("flagger", "Lavrov: sanctions must be lifted first")
+    await board.flag("flagger", "Peskov: the grain deal is dead")
+    await bot.say(GROUP, people["chat_admin"], "/round start Geneva")
+    await board.flag("flagger", "Lavrov: the grain corridor is closed")
+    await bot.say(GROUP, people["chat_admin"], "/verify 1 false")
+    await bot.say(GROUP, people["flagger"], "/assign 3 @iryna_analyst")
+    visitor = board.visitor("bystander")
+
+    async def numbers(**filters: str) -> list[int]:
+        answer = await visitor.get("/api/flags", **filters)
+        assert answer.status == 200, answer.body
+        return [item["number"] for item in answer.body["items"]]
+
+    assert await numbers() == [3, 2, 1]
+    assert await numbers(status="false") == [1]
+    assert await numbers(status="open") == [3, 2]
+    assert await numbers(round="istanbul") == [2, 1]
+    assert await numbers(speaker="lavrov") == [3, 1]
+    assert await numbers(assignee="iryna_analyst") == [3]
+    assert await numbers(q="grain") == [3, 2]
+    assert await numbers(q="grain", round="Geneva", speaker="Lavrov") == [3]
+    assert await numbers(q="nothing-like-this") == []
+    assert await numbers(limit="2") == [3, 2]  # the page's "Show more" asks for more
+    assert await numbers(limit="2", offset="2") == [1]
+    me = await visitor.get("/api/me")
+    assert me.body["rounds"] == ["Istanbul", "Geneva"]
+    assert me.body["assignees"] == ["@iryna_analyst"]
+
+
+async def test_the_log_says_unchanged_until_something_changes(board: Board) -> None:
+    await board.flag("flagger", "first statement")
+    visitor = board.visitor("bystander")
+    first = await visitor.get("/api/flags")
+    again = await visitor.get("/api/flags", version=first.body["version"])
+    assert again.body == {"version": first.body["version"], "unchanged": True}
+    await board.bot.say(GROUP, board.people["flagger"], "/verify 1 verified")
+    moved = await visitor.get("/api/flags", version=first.body["version"])
+    assert moved.body["items"][0]["status"] == "verified"
+
+
+async def test_bad_filters_and_numbers_get_a_clear_answer(board: Board) -> None:
+    visitor = board.visitor("bystander")
+    answer = await visitor.get("/api/flags", status="bogus")
+    assert answer.status == 400
+    assert "unknown status" in answer.body["message"]
+    answer = await visitor.get("/api/flags", limit="lots")
+    assert answer.status == 400
+    answer = await visitor.get("/api/flags/abc")
+    assert answer.status == 400
+    assert "not a flag number" in answer.body["message"]
+    answer = await visitor.get("/api/flags/99")
+    assert answer.status == 404
+    assert answer.body["message"] == "there is no flag #99 in this chat"
+    answer = await visitor.get("/api/nothing-here")
+    assert answer.status == 404 and answer.body["error"] == "no_such_api"
+
+
+# -- one flag ------------------------------------------------------------------------------
+
+
+async def test_a_record_has_its_history_and_matched_playbook_cards(board: Board) -> None:
+    number = await board.flag("flagger", "Lavrov: we must first eliminate the root causes")
+    await board.bot.say(GROUP, board.people["flagger"], f"/verify {number} misleading spin")
+    record = await board.visitor("bystander").get(f"/api/flags/{number}")
+    assert record.status == 200
+    assert [event["action"] for event in record.body["history"]] == ["created", "status"]
+    assert record.body["history"][1]["new"] == "misleading"
+    assert record.body["history"][1]["note"] == "spin"
+    titles = [card["title"] for card in record.body["cards"]]
+    assert "Elimination of root causes" in " ".join(titles)
+    assert record.body["can_judge"] is False
+
+
+async def test_a_statement_full_of_markup_comes_back_exactly_as_said(board: Board) -> None:
+    said = 'Lavrov: <b>NATO</b> & "partners" <script>alert(1)</script>'
+    number = await board.flag("flagger", said)
+    record = await board.visitor("bystander").get(f"/api/flags/{number}")
+    assert record.body["flag"]["text"] == '<b>NATO</b> & "partners" <script>alert(1)</script>'
+
+
+# -- changes, and who may make them ---------------------------------------------------------
+
+
+async def test_a_verdict_from_the_board_is_stored_and_announced_in_the_group(board: Board) -> None:
+    number = await board.flag("flagger", "Peskov: Kyiv walked away from the talks")
+    mark = board.bot.api.mark()
+    answer = await board.visitor("chat_admin").post(
+        f"/api/flags/{number}/verdict", {"status": "false", "note": "minutes of 29 March"}
+    )
+    assert answer.status == 200, answer.body
+    assert answer.body["flag"]["status"] == "false"
+    await board.bot.quiet()
+    flag = await board.store.get_flag(GROUP, number)
+    assert flag.status == "false"
+    history = await board.store.history(GROUP, number)
+    assert (history[-1].action, history[-1].new_value, history[-1].by_name) == (
+        "status",
+        "false",
+        "Oksana",
+    )
+    notices = board.bot.api.replies_to(GROUP, after_index=mark)
+    assert any(
+        f"your flag #{number} is now <b>False</b> (by Oksana)" in notice["text"]
+        for notice in notices
+    ), notices
+
+
+async def test_a_member_cannot_judge_someone_elses_flag_and_nothing_changes(
+    board: Board,
+) -> None:
+    number = await board.flag("flagger", "a claim")
+    mark = board.bot.api.mark()
+    answer = await board.visitor("bystander").post(
+        f"/api/flags/{number}/verdict", {"status": "verified"}
+    )
+    assert answer.status == 403
+    assert "only a chat admin, the flagger or the assignee" in answer.body["message"]
+    assert (await board.store.get_flag(GROUP, number)).status == "open"
+    await board.bot.quiet()
+    assert board.bot.api.replies_to(GROUP, after_index=mark) == []
+
+
+async def test_the_flagger_and_the_assignee_may_judge_as_in_the_chat(board: Board) -> None:
+    first = await board.flag("flagger", "first claim")
+    second = await board.flag("flagger", "second claim")
+    answer = await board.visitor("flagger").post(
+        f"/api/flags/{first}/verdict", {"status": "verified"}
+    )
+    assert answer.status == 200
+    assigned = await board.visitor("bystander").post(
+        f"/api/flags/{second}/assignee", {"assignee": "@iryna_analyst"}
+    )
+    assert assigned.status == 200
+    assert assigned.body["flag"]["assignee"] == "@iryna_analyst"
+    analyst = board.visitor("analyst")
+    assert (await analyst.get(f"/api/flags/{second}")).body["can_judge"] is True
+    answer = await analyst.post(f"/api/flags/{second}/verdict", {"status": "unverifiable"})
+    assert answer.status == 200
+    await board.bot.quiet()
+    assert "#2 assigned to @iryna_analyst." in [m["text"] for m in board.bot.api.replies_to(GROUP)]
+
+
+async def test_notes_and_evidence_links_are_kept_in_the_flags_history(board: Board) -> None:
+    number = await board.flag("flagger", "a claim to check")
+    visitor = board.visitor("bystander")
+    answer = await visitor.post(f"/api/flags/{number}/note", {"note": "Asked the MFA desk"})
+    assert answer.status == 200
+    answer = await visitor.post(
+        f"/api/flags/{number}/evidence", {"url": "https://example.org/minutes.pdf"}
+    )
+    assert answer.status == 200
+    assert answer.body["flag"]["note"] == (
+        "Asked the MFA desk\nEvidence: https://example.org/minutes.pdf"
+    )
+    assert [event["action"] for event in answer.body["history"]] == ["created", "note", "note"]
+    assert answer.body["history"][-1]["by"] == "Petro"
+    refused = await visitor.post(f"/api/flags/{number}/evidence", {"url": "javascript:alert(1)"})
+    assert refused.status == 400
+    assert "web link" in refused.body["message"]
+    refused = await visitor.post(f"/api/flags/{number}/note", {"note": "   "})
+    assert refused.status == 400
+    refused = await visitor.post(f"/api/flags/{number}/note", {"note": "x" * 2001})
+    assert refused.status == 400 and "longer than 2000" in refused.body["message"]
+
+
+async def test_malformed_bodies_get_a_clear_answer(board: Board) -> None:
+    number = await board.flag("flagger", "a claim")
+    visitor = board.visitor("chat_admin")
+    answer = await board.client.call(
+        "POST",
+        f"/api/flags/{number}/verdict",
+        init=visitor.init,
+        token=visitor.token,
+        json_body=["false"],
+    )
+    assert answer.status == 400 and "JSON object" in answer.body["message"]
+    answer = await visitor.post(f"/api/flags/{number}/verdict", {"status": "lies"})
+    assert answer.status == 400 and "status must be one of" in answer.body["message"]
+    answer = await visitor.post(f"/api/flags/{number}/note", {"note": 12})
+    assert answer.status == 400 and answer.body["message"] == "note must be text"
+
+
+async def test_only_chat_admins_export_csv_and_markdown(board: Board) -> None:
+    await board.flag("flagger", 'Lavrov: "=cmd" & <b>bold</b>')
+    refused = await board.visitor("bystander").get("/api/export", format="csv")
+    assert refused.status == 403
+    assert refused.body["message"] == "only chat admins may export the log"
+    exported = await board.visitor("chat_admin").get("/api/export", format="csv")
+    assert exported.status == 200
+    assert "attachment" in exported.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(exported.raw.decode("utf-8-sig"))))
+    assert rows[0]["text"] == '"=cmd" & <b>bold</b>'
+    markdown = await board.visitor("chat_admin").get("/api/export", format="md")
+    assert markdown.raw.decode().startswith("# Flag log: Delegation")
+    bad = await board.visitor("chat_admin").get("/api/export", format="pdf")
+    assert bad.status == 400
+
+
+# -- the page and its links -----------------------------------------------------------------
+
+
+async def test_the_page_and_the_api_are_served_with_a_strict_content_security_policy(
+    board: Board,
+) -> None:
+    page = await board.client.call("GET", "/", init=None, token=None)
+    assert page.status == 200
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert page.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert "script-src 'self' https://telegram.org" in CONTENT_SECURITY_POLICY
+    assert "'unsafe-inline'" not in CONTENT_SECURITY_POLICY
+    assert b"<script>" not in page.raw  # no inline script for the policy to allow
+    script = await board.client.call("GET", "/static/app.js", init=None, token=None)
+    assert script.status == 200 and b"textContent" in script.raw
+    assert b"innerHTML" not in script.raw
+    for path in ("/static/../config.py", "/static/auth.py", "/static/nothing.js"):
+        missing = await board.client.call("GET", path, init=None, token=None)
+        assert missing.status == 404, path
+        assert missing.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    api = await board.client.call("GET", "/api/me", init=None, token=None)
+    assert api.headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+
+
+def _url_buttons(message: dict[str, Any]) -> list[str]:
+    markup = message.get("reply_markup") or {}
+    return [b["url"] for row in markup.get("inline_keyboard", []) for b in row if "url" in b]
+
+
+async def test_board_and_log_in_the_group_carry_a_link_that_opens_this_chats_board(
+    board: Board,
+) -> None:
+    await board.flag("flagger", "a claim")
+    for command in ("/board", "/log"):
+        [reply] = await board.bot.say(GROUP, board.people["bystander"], command)
+        [link] = _url_buttons(reply)
+        parts = urlsplit(link)
+        assert (parts.scheme, parts.netloc, parts.path) == (
+            "https",
+            "t.me",
+            "/PlaybookTestBot/board",
+        )
+        [token] = parse_qs(parts.query)["startapp"]
+        assert len(token) <= 64 and token.replace("-", "").replace("_", "").isalnum()
+        assert chat_of_token(token, board.token) == GROUP
+
+
+async def test_the_live_board_keeps_its_link_when_it_is_edited(board: Board) -> None:
+    [posted] = await board.bot.say(GROUP, board.people["bystander"], "/board")
+    await board.flag("flagger", "a new claim for the board")
+    await board.bot.quiet()
+    edited = board.bot.api.message(GROUP, posted["message_id"])
+    assert edited is not None and "a new claim for the board" in edited["text"]
+    assert len(_url_buttons(edited)) == 1
+
+
+async def test_in_a_private_chat_board_lists_the_users_team_chats(board: Board) -> None:
+    flagger = board.people["flagger"]
+    [reply] = await board.bot.say(FLAGGER, flagger, "/board")
+    markup = reply["reply_markup"]["inline_keyboard"]
+    assert [row[0]["text"] for row in markup] == ["📋 Delegation"]  # not "Another team"
+    url = markup[0][0]["web_app"]["url"]
+    [token] = parse_qs(urlsplit(url).query)["chat"]
+    assert chat_of_token(token, board.token) == GROUP
+    [reply] = await board.bot.say(STRANGER, board.people["stranger"], "/log")
+    assert "not a member of any team chat" in reply["text"]
+
+
+async def test_without_web_app_url_nothing_changes(bot: Bot) -> None:
+    bot.api.chat(GROUP, "supergroup", "Delegation")
+    admin = bot.api.user(ADMIN_ID, "Admin", "admin")
+    await bot.say(GROUP, admin, "/enable")
+    [reply] = await bot.say(GROUP, admin, "/board")
+    assert _url_buttons(reply) == []
+    assert "web_runner" not in bot.application.bot_data
+    [reply] = await bot.say(ADMIN_ID, admin, "/board")
+    assert "group" in reply["text"]
+
+
+async def test_a_body_too_large_for_a_note_is_refused_before_it_is_read_as_json(
+    board: Board,
+) -> None:
+    number = await board.flag("flagger", "a claim")
+    answer = await board.visitor("bystander").post(
+        f"/api/flags/{number}/note", {"note": "x" * 20_000}
+    )
+    assert answer.status == 413
+    assert "over 16384 bytes" in answer.body["message"]
+    assert (await board.store.get_flag(GROUP, number)).note is None
