@@ -43,8 +43,6 @@ from bot.polling import AcknowledgeWhenHandled
 from bot.sender import Sender
 from bot.services import Library, Services
 from bot.store import Store
-from bot.web import hook as web_hook
-from bot.web import server as web_server
 from bot.webhook import AnsweredWhenHandled
 
 log = logging.getLogger(__name__)
@@ -74,7 +72,9 @@ async def _post_init(application: AnyApplication) -> None:
     bot = application.bot
     await svc.require_sender().start(bot)
     if svc.settings.web_app_url:
-        await web_server.start(application)
+        from bot.web import server  # aiohttp is imported only where the board is on
+
+        await server.start(application)
     # Nothing an update needs waits for the menus: polling starts while they are set.
     application.bot_data[_MENUS_TASK] = asyncio.create_task(
         _set_command_menus(application), name="command menus"
@@ -131,14 +131,21 @@ async def _post_stop(application: AnyApplication) -> None:
         with contextlib.suppress(asyncio.CancelledError):
             await menus
     # The board first: a verdict given there still has its notice sent below.
-    await web_server.stop(application)
+    await _stop_board(application)
     if svc.sender is not None:
         await svc.sender.stop()
 
 
+async def _stop_board(application: AnyApplication) -> None:
+    if services.of_application(application).settings.web_app_url:
+        from bot.web import server
+
+        await server.stop(application)
+
+
 async def _post_shutdown(application: AnyApplication) -> None:
     svc = services.of_application(application)
-    await web_server.stop(application)  # if post_stop never ran
+    await _stop_board(application)  # if post_stop never ran
     if svc.store is not None:
         await svc.store.close()
         svc.store = None
@@ -211,7 +218,9 @@ def run_application(application: AnyApplication, settings: Settings) -> int:
     """
     if settings.webhook_url and settings.web_app_url:
         # One server for the board and Telegram's updates (bot.web.hook).
-        asyncio.run(web_hook.serve(application))
+        from bot.web import hook
+
+        asyncio.run(hook.serve(application))
     elif settings.webhook_url:
         path = urlsplit(settings.webhook_url).path.lstrip("/")
         application.run_webhook(

@@ -4,7 +4,7 @@ but for the board's link button (handlers.flags, handlers.flag_log)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
@@ -14,7 +14,9 @@ from bot.handlers.common import Context, language, reply
 from bot.i18n import t
 from bot.render import Rendered
 from bot.web import links
-from bot.web.server import BOARD_DATA, Board
+
+if TYPE_CHECKING:
+    from bot.web.server import Board
 
 
 async def choose_chat(update: Update, context: Context) -> None:
@@ -23,6 +25,8 @@ async def choose_chat(update: Update, context: Context) -> None:
         return
     lang = await language(update, context)
     svc = services.get(context)
+    from bot.web.server import BOARD_DATA  # aiohttp is imported only where the board is on
+
     board: Board = context.application.bot_data[BOARD_DATA]
     enrolled = set(await svc.require_store().enrolled_chats()) | svc.settings.allowed_chats
     chats = []
