@@ -164,7 +164,8 @@ def cmd_purge(args: argparse.Namespace) -> int:
             await store.close()
 
     count = asyncio.run(purge())
-    print(f"deleted {count} flag(s) created before {cutoff:%Y-%m-%d %H:%M} UTC")
+    flags = "flag" if count == 1 else "flags"
+    print(f"deleted {count} {flags} created before {cutoff:%Y-%m-%d %H:%M} UTC")
     return EXIT_OK
 
 

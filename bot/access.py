@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any, Final
 
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -21,6 +23,46 @@ log = logging.getLogger(__name__)
 
 ADMIN_CACHE_SECONDS = 300.0
 _ADMIN_STATUSES = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+
+
+class Role(StrEnum):
+    """Who may use a command in a group chat, from the least to the most trusted."""
+
+    # Anyone in a chat that keeps a flag log.
+    MEMBER = "member"
+    # On a flag: the person who flagged it, or a chat admin. A verdict also from the
+    # one they assigned it to: an assignment by anyone else would let a member give
+    # themselves the right to judge any flag.
+    FLAGGER = "flagger"
+    CHAT_ADMIN = "chat_admin"
+    # Listed in ADMIN_IDS; may also do all that chat admins may.
+    BOT_ADMIN = "bot_admin"
+
+
+# The one statement of who may use which group command: the guards enforce it and
+# /help's "Who may do what" is written from it (tests/test_roles.py holds them to it).
+COMMAND_ROLES: Final[Mapping[str, Role]] = {
+    "flag": Role.MEMBER,
+    "round": Role.MEMBER,
+    "log": Role.MEMBER,
+    "show": Role.MEMBER,
+    "find": Role.MEMBER,
+    "summary": Role.MEMBER,
+    "board": Role.MEMBER,
+    "verify": Role.FLAGGER,
+    "assign": Role.FLAGGER,
+    "unflag": Role.FLAGGER,
+    "export": Role.CHAT_ADMIN,
+    "purge": Role.CHAT_ADMIN,
+    "watch": Role.CHAT_ADMIN,
+    "disable": Role.CHAT_ADMIN,
+    "enable": Role.BOT_ADMIN,
+    "reload": Role.BOT_ADMIN,
+}
+
+
+def commands_for(role: Role) -> list[str]:
+    return [f"/{name}" for name, needed in COMMAND_ROLES.items() if needed is role]
 
 
 def is_bot_admin(context: CallbackContext[Any, Any, Any, Any], user_id: int | None) -> bool:

@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 import signal
-from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import (
@@ -17,10 +16,11 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.ext import ApplicationBuilder, Defaults
 
 from bot import services
 from bot.config import Settings
+from bot.context import CONTEXT_TYPES, AnyApplication
 from bot.flood import FloodControl
 from bot.handlers import admin, errors, flag_log, flags, inline, lookup, people, timeline, watch
 from bot.i18n import t
@@ -34,7 +34,6 @@ from bot.webhook import AnsweredWhenHandled
 
 log = logging.getLogger(__name__)
 
-AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 PRIVATE_COMMANDS = (
     "start", "help", "principles", "principle", "terms", "term", "tactics", "tactic",
@@ -42,7 +41,8 @@ PRIVATE_COMMANDS = (
 )  # fmt: skip
 GROUP_COMMANDS = (
     "flag", "verify", "assign", "unflag", "log", "show", "find", "round", "summary",
-    "export", "board", "term", "claim", "search", "who", "timeline", "watch", "help",
+    "export", "board", "principle", "term", "tactic", "claim", "search", "who", "timeline",
+    "watch", "lang", "help",
 )  # fmt: skip
 
 
@@ -119,6 +119,7 @@ def build_application(settings: Settings, library: Library | None = None) -> Any
         .base_url(settings.bot_api_url)
         .base_file_url(settings.bot_api_url.removesuffix("/bot") + "/file/bot")
         .defaults(defaults)
+        .context_types(CONTEXT_TYPES)
         .get_updates_request(get_updates_request)
         .post_init(_post_init)
         .post_stop(_post_stop)

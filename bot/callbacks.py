@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from bot.playbook import Kind
 
@@ -125,13 +126,45 @@ class TimelinePage:
     year: str
 
 
-Callback = OpenEntry | ListKind | SetLanguage | FlagAction | LogPage | TimelinePage
+@dataclass(frozen=True)
+class Purge:
+    """The answer to "delete this chat's whole log?"."""
+
+    confirmed: bool
+
+    PREFIX: ClassVar[str] = "purge:"
+    # Buttons sent before this class borrowed a flag action with a made-up number.
+    OLD_PREFIX: ClassVar[str] = "f:purge:1:"
+
+    def pack(self) -> str:
+        return _checked(f"{self.PREFIX}{'yes' if self.confirmed else 'no'}")
+
+    @classmethod
+    def parse(cls, data: str) -> Purge | None:
+        for prefix in (cls.PREFIX, cls.OLD_PREFIX):
+            if data.startswith(prefix) and data[len(prefix) :] in ("yes", "no"):
+                return cls(data[len(prefix) :] == "yes")
+        return None
+
+    @classmethod
+    def matches(cls, data: object) -> bool:
+        """For CallbackQueryHandler(pattern=...): whether ``data`` is this kind's."""
+        return isinstance(data, str) and cls.parse(data) is not None
+
+
+def purge(confirmed: bool) -> str:
+    return Purge(confirmed).pack()
+
+
+Callback = OpenEntry | ListKind | SetLanguage | FlagAction | LogPage | TimelinePage | Purge
 
 
 def parse(data: str | None) -> Callback | None:
     """The button's meaning, or None for anything malformed or forged."""
     if not data:
         return None
+    if (purge_answer := Purge.parse(data)) is not None:
+        return purge_answer
     head, _, rest = data.partition(":")
     try:
         if head == "o":

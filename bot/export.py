@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from bot.i18n import t
 from bot.store import STATUSES, Flag, FlagEvent
 
 Histories = Mapping[int, Sequence[FlagEvent]]
@@ -152,7 +153,8 @@ def _link(url: str) -> str:
 
 
 def _label(status: str) -> str:
-    return status.capitalize()
+    # The reports are in English; the word is the one the bot says in English.
+    return t("en", f"status_{status}")
 
 
 def _flag_section(flag: Flag, history: Sequence[FlagEvent]) -> list[str]:

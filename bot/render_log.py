@@ -37,14 +37,24 @@ RETRACTED_ICON = "↩️"
 VERDICTS = ("verified", "false", "misleading", "unverifiable")
 
 
-def when(moment: datetime) -> str:
-    return moment.strftime("%d %b %H:%M UTC")
+def when(moment: datetime, lang: Lang) -> str:
+    """ "01 Dec 21:53 UTC", "1 грудня 21:53 UTC": in the reader's language, whatever
+    the machine's locale."""
+    month = moment.month - 1
+    if lang == "uk":
+        return f"{moment.day} {render.MONTHS_OF_UK[month]} {moment:%H:%M} UTC"
+    return f"{moment.day:02d} {render.MONTHS[lang][month][:3]} {moment:%H:%M} UTC"
+
+
+def status_word(status: str, lang: Lang) -> str:
+    """The status with its icon: the same on buttons, in replies and in summaries."""
+    return f"{STATUS_ICON.get(status, '•')} {t(lang, f'status_{status}')}"
 
 
 def status_label(flag: Flag, lang: Lang) -> str:
     if flag.retracted_at is not None:
         return f"{RETRACTED_ICON} {t(lang, 'flag_retracted')}"
-    return f"{STATUS_ICON.get(flag.status, '•')} {t(lang, f'status_{flag.status}')}"
+    return status_word(flag.status, lang)
 
 
 def mention(user_id: int, name: str) -> str:
@@ -66,7 +76,7 @@ def matched_entries(flag: Flag, playbook: Playbook) -> list[AnyEntry]:
 def verdict_keyboard_rows(number: int, lang: Lang) -> list[list[InlineKeyboardButton]]:
     verdicts = [
         InlineKeyboardButton(
-            t(lang, f"button_{status}"),
+            status_word(status, lang),
             callback_data=callbacks.flag_action("v", number, status),
         )
         for status in VERDICTS
@@ -162,7 +172,7 @@ def merged_notices(notices: Sequence[tuple[Flag, str, str]], lang: Lang) -> Rend
     lines = [t(lang, "verdicts_many")]
     for flag, status, by in notices:
         flagger = Html(mention(flag.flagged_by_id, flag.flagged_by_name))
-        label = f"{STATUS_ICON.get(status, '•')} {t(lang, f'status_{status}')}"
+        label = status_word(status, lang)
         lines.append(
             t(lang, "verdict_line", number=flag.number, status=label, by=by, flagger=flagger)
         )
@@ -196,7 +206,7 @@ def record(flag: Flag, history: Sequence[FlagEvent], playbook: Playbook, lang: L
     details = [
         _speaker_line(flag, lang),
         f"<b>{esc(t(lang, 'flag_by'))}:</b> {esc(shorten(flag.flagged_by_name, 64))}, "
-        f"{when(flag.created_at)}",
+        f"{when(flag.created_at, lang)}",
         _round_line(flag, lang),
     ]
     if flag.assignee:
@@ -215,18 +225,25 @@ def record(flag: Flag, history: Sequence[FlagEvent], playbook: Playbook, lang: L
             f"<b>{esc(t(lang, 'flag_matches'))}</b> "
             + ", ".join(esc(e.title(lang)) for e in entries)
         )
-    events = [_event_line(event) for event in history]
+    events = [_event_line(event, lang) for event in history]
     text = _fit("\n".join(head + [d for d in details if d]), events, lang)
     return Rendered(text, verdict_keyboard(flag, lang, entries))
 
 
-def _event_line(event: FlagEvent) -> str:
-    change = event.action
-    if event.new_value:
-        change += f" → {event.new_value}"
+_EVENTS = frozenset({"created", "status", "assign", "note", "edit", "retract"})
+
+
+def _event_line(event: FlagEvent, lang: Lang) -> str:
+    """One change in the reader's language; a status by its word, not the stored code."""
+    change = t(lang, f"event_{event.action}") if event.action in _EVENTS else event.action
+    value = event.new_value
+    if value and event.action in ("created", "status") and value in STATUS_ICON:
+        value = t(lang, f"status_{value}")
+    if value and event.action not in ("created", "retract", "note"):
+        change += f" → {value}"
     who = f" ({event.by_name})" if event.by_name else ""
     note = f": {event.note}" if event.note else ""
-    return f"{when(event.at)} {change}{who}{note}"
+    return f"{when(event.at, lang)} {change}{who}{note}"
 
 
 def _fit(body: str, events: Sequence[str], lang: Lang) -> str:
@@ -297,7 +314,7 @@ def summary(data: Summary, playbook: Playbook, lang: Lang) -> Rendered:
     title = f"📋 <b>{esc(t(lang, 'summary_title'))}</b>"
     if data.round_name:
         title += f" · {esc(shorten(data.round_name, 60))}"
-    lines = [title, esc(t(lang, "summary_total", total=data.total))]
+    lines = [title, esc(t(lang, "summary_total", count=data.total))]
     counts = [
         f"{STATUS_ICON[status]} {esc(t(lang, f'status_{status}'))}: {data.by_status.get(status, 0)}"
         for status in STATUS_ICON

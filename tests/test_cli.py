@@ -140,7 +140,7 @@ def test_purge_older_than(database: Path) -> None:
         connection.execute("UPDATE flags SET created_at = ? WHERE number = 1", (old,))
     done = cli("purge", "--older-than", "90d", env={"DATABASE_PATH": str(database)})
     assert done.returncode == 0, done.stderr
-    assert "deleted 1 flag(s)" in done.stdout
+    assert "deleted 1 flag created" in done.stdout
     with sqlite3.connect(database) as connection:
         assert connection.execute("SELECT number FROM flags").fetchall() == [(2,)]
 

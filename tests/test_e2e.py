@@ -251,11 +251,11 @@ async def test_group_enrolment_flags_verdict_log_pages_and_export(
 
     # /export: chat admins only (Telegram is asked who administers the chat).
     refused = await say(api, GROUP, taras, "/export")
-    assert refused["visible_text"] == "Sorry, only chat admins can do that here."
+    assert refused["visible_text"] == "Sorry, only chat admins can do that here. Ask one of them."
     api.set_chat_member(GROUP, olena["id"], "administrator")
     mark = api.mark()
     done = await say(api, GROUP, olena, "/export")
-    assert done["visible_text"].startswith("Export of 23 flag(s)")
+    assert done["visible_text"].startswith("Export of 23 flags:")
     sent = await api.wait_for("sendDocument", timeout=WAIT, count=2, since=mark)
     assert all(call.ok for call in sent)
     documents = {doc["filename"].rsplit(".", 1)[1]: doc for doc in api.documents}

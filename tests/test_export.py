@@ -65,6 +65,7 @@ def make_flag(number: int = 1, **changes: object) -> Flag:
         confirmation_message_id=None,
         status="open",
         assignee=None,
+        assignee_may_judge=False,
         note=None,
         matches=("term:root-causes",),
         retracted_at=None,

@@ -127,7 +127,7 @@ async def test_language_switch_is_remembered_across_restarts(
 
     second = await start_bot(api, settings, library)
     [reply] = await second.say(ALICE, alice, "/help")
-    assert "Довідка" in reply["text"]
+    assert "Пошук у порадникові" in reply["text"]
     [reply] = await second.say(ALICE, alice, "/lang")
     assert [data for _, data in buttons(reply)] == ["lang:en", "lang:uk"]
     [done] = await second.press(ALICE, alice, reply["message_id"], "lang:en")

@@ -1,17 +1,18 @@
-"""Helpers every handler module shares: the user's language and safe replies."""
+"""Helpers every handler module shares: who acted, their language, safe replies."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import Message, Update, User
 from telegram.constants import ChatType
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
+from telegram.ext import filters
 
-from bot import services
+from bot.context import BotContext
 from bot.i18n import t
 from bot.playbook import Lang, as_lang
 from bot.render import Rendered
@@ -19,8 +20,28 @@ from bot.sender import Job, Priority, reply_job
 
 log = logging.getLogger(__name__)
 
-Context = ContextTypes.DEFAULT_TYPE
+Context = BotContext
 _LANG_KEY = "lang"
+# Commands answer new messages only: an edited command is not a second command.
+NEW_MESSAGES = filters.UpdateType.MESSAGE
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: int
+    name: str
+    username: str | None = None
+
+
+def actor(update: Update) -> Actor:
+    """Who acted: a user, or the chat itself for anonymous admins and channels."""
+    message = update.effective_message
+    if message is not None and message.sender_chat is not None and update.callback_query is None:
+        return Actor(message.sender_chat.id, message.sender_chat.title or "anonymous")
+    user = update.effective_user
+    if user is None:
+        return Actor(0, "unknown")
+    return Actor(user.id, user.full_name, user.username)
 
 
 def telegram_language(user: User | None, default: Lang) -> Lang:
@@ -36,14 +57,13 @@ def telegram_language(user: User | None, default: Lang) -> Lang:
 async def language(update: Update, context: Context) -> Lang:
     """The user's chosen language (/lang), else their Telegram language."""
     user = update.effective_user
-    svc = services.get(context)
     if user is None:
-        return svc.settings.default_language
+        return context.settings.default_language
     cached = as_lang(context.user_data.get(_LANG_KEY)) if context.user_data is not None else None
     if cached is not None:
         return cached
-    chosen = as_lang(await svc.require_store().get_language(user.id))
-    lang = chosen or telegram_language(user, svc.settings.default_language)
+    chosen = as_lang(await context.store.get_language(user.id))
+    lang = chosen or telegram_language(user, context.settings.default_language)
     if context.user_data is not None:
         context.user_data[_LANG_KEY] = lang
     return lang
@@ -53,7 +73,7 @@ async def remember_language(update: Update, context: Context, lang: Lang) -> Non
     user = update.effective_user
     if user is None:
         return
-    await services.get(context).require_store().set_language(user.id, lang)
+    await context.store.set_language(user.id, lang)
     if context.user_data is not None:
         context.user_data[_LANG_KEY] = lang
 
@@ -81,7 +101,7 @@ async def reply(
         return
     job = reply_job(message, rendered, **kwargs)
     job.on_sent = on_sent
-    services.get(context).require_sender().submit(message.chat.id, job)
+    context.sender.submit(message.chat.id, job)
 
 
 async def show(update: Update, context: Context, rendered: Rendered) -> None:
@@ -100,15 +120,15 @@ async def show(update: Update, context: Context, rendered: Rendered) -> None:
                 raise
             return await chat.send_message(rendered.text, reply_markup=rendered.keyboard)
 
-    services.get(context).require_sender().submit(chat.id, Job(Priority.REPLY, edit))
+    context.sender.submit(chat.id, Job(Priority.REPLY, edit))
 
 
 async def stale_button(update: Update, context: Context) -> None:
     """Answer a button whose data this bot cannot act on (old, forged or malformed), so
-    the user's client stops waiting and says why."""
+    the user's client stops waiting and says what to do instead."""
     query = update.callback_query
     if query is not None:
-        await query.answer(t(await language(update, context), "stale_button"), show_alert=True)
+        await query.answer(t(await language(update, context), "button_outdated"), show_alert=True)
 
 
 def command_text(message: Message | None) -> str:

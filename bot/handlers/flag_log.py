@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import functools
 from datetime import UTC, datetime
-from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot import access, callbacks, export, render_log, services
-from bot.handlers.common import Context, command_text, language, reply, show, stale_button
-from bot.handlers.flags import actor, group_log
+from bot import callbacks, export, render_log
+from bot.context import AnyApplication
+from bot.handlers import guards
+from bot.handlers.common import (
+    NEW_MESSAGES,
+    Context,
+    actor,
+    command_text,
+    reply,
+    show,
+    stale_button,
+)
+from bot.handlers.guards import Here, in_group
 from bot.i18n import t
 from bot.playbook import Lang
 from bot.render import Rendered, shorten
@@ -23,12 +32,10 @@ LOG_PAGE = 10
 _SPEAKER_BYTES = 40
 
 
-async def round_command(update: Update, context: Context) -> None:
-    scope = await group_log(update, context)
-    if scope is None:
-        return
-    chat_id, lang = scope
-    store = services.get(context).require_store()
+@in_group("round")
+async def round_command(update: Update, context: Context, here: Here) -> None:
+    chat_id, lang = here.chat_id, here.lang
+    store = context.store
     words = command_text(update.effective_message).split(maxsplit=1)
     action = words[0].casefold() if words else ""
     who = actor(update)
@@ -76,12 +83,10 @@ async def _page(
     return None
 
 
-async def log_command(update: Update, context: Context) -> None:
-    scope = await group_log(update, context)
-    if scope is None:
-        return
-    chat_id, lang = scope
-    store = services.get(context).require_store()
+@in_group("log")
+async def log_command(update: Update, context: Context, here: Here) -> None:
+    chat_id, lang = here.chat_id, here.lang
+    store = context.store
     words = command_text(update.effective_message).split(maxsplit=1)
     action = words[0].casefold() if words else ""
     argument = words[1].strip() if len(words) > 1 else ""
@@ -128,27 +133,24 @@ async def log_button(update: Update, context: Context) -> None:
     if query is None or not isinstance(parsed, callbacks.LogPage):
         await stale_button(update, context)
         return
-    lang = await language(update, context)
-    chat = update.effective_chat
     # The page is of the chat the button is in; the payload names only an offset.
-    if chat is None or not await access.is_enrolled(update, context):
-        await query.answer(t(lang, "stale_button"), show_alert=True)
+    here = await guards.button_here(update, context)
+    if here is None:
         return
     await query.answer()
-    store = services.get(context).require_store()
-    await _send_page(update, context, store, chat.id, lang, parsed.filter_code, parsed.offset)
+    await _send_page(
+        update, context, context.store, here.chat_id, here.lang, parsed.filter_code, parsed.offset
+    )
 
 
-async def find(update: Update, context: Context) -> None:
-    scope = await group_log(update, context)
-    if scope is None:
-        return
-    chat_id, lang = scope
+@in_group("find")
+async def find(update: Update, context: Context, here: Here) -> None:
+    chat_id, lang = here.chat_id, here.lang
     query = command_text(update.effective_message)
     if not query:
         await reply(update, context, Rendered(t(lang, "find_usage")))
         return
-    found = await services.get(context).require_store().search(chat_id, query, limit=15)
+    found = await context.store.search(chat_id, query, limit=15)
     await reply(update, context, render_log.search_results(query, found, lang))
 
 
@@ -166,33 +168,30 @@ async def _round_argument(
     return True, found.name
 
 
-async def summary(update: Update, context: Context) -> None:
-    scope = await group_log(update, context)
-    if scope is None:
-        return
-    chat_id, lang = scope
-    svc = services.get(context)
-    store = svc.require_store()
+@in_group("summary")
+async def summary(update: Update, context: Context, here: Here) -> None:
+    chat_id, lang = here.chat_id, here.lang
+    store = context.store
     ok, round_name = await _round_argument(update, context, store, chat_id, lang)
     if not ok:
         return
     data = await store.summary(chat_id, round_name)
-    await reply(update, context, render_log.summary(data, svc.library.playbook, lang))
+    await reply(update, context, render_log.summary(data, context.library.playbook, lang))
 
 
-async def export_command(update: Update, context: Context) -> None:
-    scope = await group_log(update, context)
-    if scope is None:
-        return
-    chat_id, lang = scope
-    if not await access.is_chat_admin(update, context):
-        await reply(update, context, Rendered(t(lang, "admins_only")))
-        return
-    store = services.get(context).require_store()
+@in_group("export")
+async def export_command(update: Update, context: Context, here: Here) -> None:
+    chat_id, lang = here.chat_id, here.lang
+    store = context.store
     ok, round_name = await _round_argument(update, context, store, chat_id, lang)
     if not ok:
         return
     flags = await store.export_flags(chat_id, round_name)
+    if not flags:
+        # Two empty files would only say the same less clearly.
+        key = "export_empty_round" if round_name else "export_empty"
+        await reply(update, context, Rendered(t(lang, key, name=round_name or "")))
+        return
     histories = await store.history_for(chat_id, [f.number for f in flags])
     chat = update.effective_chat
     title = (chat.title if chat is not None else None) or str(chat_id)
@@ -204,7 +203,7 @@ async def export_command(update: Update, context: Context) -> None:
     csv_file = export.to_csv(flags, histories)
     markdown = export.to_markdown(flags, histories, chat_title=title, round_name=round_name)
     await reply(update, context, Rendered(t(lang, "export_done", count=len(flags))))
-    outgoing = services.get(context).require_sender()
+    outgoing = context.sender
     for content, filename in ((csv_file, f"{base}.csv"), (markdown, f"{base}.md")):
         outgoing.submit(
             chat_id,
@@ -220,10 +219,7 @@ def _slug(name: str) -> str:
     return "-".join(part for part in kept.split("-") if part)[:40] or "round"
 
 
-NEW = filters.UpdateType.MESSAGE
-
-
-def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(application: AnyApplication) -> None:
     for name, callback in (
         ("round", round_command),
         ("log", log_command),
@@ -231,5 +227,5 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         ("summary", summary),
         ("export", export_command),
     ):
-        application.add_handler(CommandHandler(name, callback, filters=NEW))
+        application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
     application.add_handler(CallbackQueryHandler(log_button, pattern=r"^log:"))

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
-from typing import Any
 
 from telegram import (
     InlineKeyboardMarkup,
@@ -23,12 +21,23 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import access, callbacks, render_log, sender, services
-from bot.handlers.common import Context, command_text, language, reply, stale_button
+from bot import access, callbacks, render_log, sender
+from bot.context import AnyApplication
+from bot.handlers import guards
+from bot.handlers.common import (
+    NEW_MESSAGES,
+    Actor,
+    Context,
+    actor,
+    command_text,
+    reply,
+    stale_button,
+)
+from bot.handlers.guards import Here, in_group
 from bot.i18n import t
-from bot.playbook import Lang
+from bot.playbook import LANGUAGES, Lang
 from bot.render import Rendered, shorten
 from bot.sender import Job, Priority
 from bot.store import STATUSES, Flag, FlagNotFound
@@ -38,11 +47,9 @@ log = logging.getLogger(__name__)
 # "/flag Lavrov: ..." names the speaker: a short name before a colon, not a URL.
 _SPEAKER = re.compile(r"^(?P<speaker>[^\n:/]{1,48}?)\s*:\s+(?P<text>\S.*)$", re.DOTALL)
 MAX_SPEAKER_WORDS = 5
-# Flag numbers are small; anything beyond this is a typo, not a flag.
-MAX_NUMBER = 10**9
 
-_STATUS_WORDS: dict[str, str] = {
-    **{status: status for status in STATUSES},
+# What people type for a verdict besides each status's own word in either language.
+_SYNONYMS: dict[str, str] = {
     "true": "verified",
     "ok": "verified",
     "confirmed": "verified",
@@ -51,32 +58,15 @@ _STATUS_WORDS: dict[str, str] = {
     "unverified": "unverifiable",
     "unknown": "unverifiable",
     "reopen": "open",
-    "правда": "verified",
     "підтверджено": "verified",
-    "неправда": "false",
     "брехня": "false",
-    "маніпуляція": "misleading",
-    "неперевірне": "unverifiable",
-    "відкрито": "open",
+    "неможливо перевірити": "unverifiable",
 }
-
-
-@dataclass(frozen=True)
-class Actor:
-    id: int
-    name: str
-    username: str | None = None
-
-
-def actor(update: Update) -> Actor:
-    """Who acted: a user, or the chat itself for anonymous admins and channels."""
-    message = update.effective_message
-    if message is not None and message.sender_chat is not None and update.callback_query is None:
-        return Actor(message.sender_chat.id, message.sender_chat.title or "anonymous")
-    user = update.effective_user
-    if user is None:
-        return Actor(0, "unknown")
-    return Actor(user.id, user.full_name, user.username)
+_STATUS_WORDS: dict[str, str] = {
+    **_SYNONYMS,
+    **{status: status for status in STATUSES},
+    **{t(lang, f"status_{status}").casefold(): status for status in STATUSES for lang in LANGUAGES},
+}
 
 
 def split_speaker(text: str) -> tuple[str | None, str]:
@@ -90,33 +80,8 @@ def split_speaker(text: str) -> tuple[str | None, str]:
     return speaker, match["text"].strip()
 
 
-def parse_number(word: str | None) -> int | None:
-    if word is None:
-        return None
-    cleaned = word.lstrip("#")
-    if not cleaned.isdecimal() or len(cleaned) > 12:
-        return None
-    number = int(cleaned)
-    return number if 0 < number <= MAX_NUMBER else None
-
-
 def parse_status(word: str) -> str | None:
     return _STATUS_WORDS.get(word.casefold())
-
-
-async def group_log(update: Update, context: Context) -> tuple[int, Lang] | None:
-    """The chat id when this chat keeps a log; otherwise say why not and return None."""
-    lang = await language(update, context)
-    chat = update.effective_chat
-    if chat is None:
-        return None
-    if chat.type == ChatType.PRIVATE:
-        await reply(update, context, Rendered(t(lang, "flag_private")))
-        return None
-    if not await access.is_enrolled(update, context):
-        await reply(update, context, Rendered(t(lang, "not_enrolled", chat_id=chat.id)))
-        return None
-    return chat.id, lang
 
 
 def _source(message: Message) -> Message | None:
@@ -145,25 +110,22 @@ def _author(message: Message) -> str | None:
     return None
 
 
-async def flag(update: Update, context: Context) -> None:
+@in_group("flag")
+async def flag(update: Update, context: Context, here: Here) -> None:
     message = update.effective_message
     if message is None:
         return
-    scope = await group_log(update, context)
-    if scope is None:
-        return
-    chat_id, lang = scope
-    svc = services.get(context)
-    store = svc.require_store()
+    chat_id, lang = here.chat_id, here.lang
+    store = context.store
     who = actor(update)
-    done = await store.flag_from_command(
+    existing = await store.flag_from_command(
         message.chat.id, message.message_id, flagged_by_id=who.id, message_date=message.date
     )
-    if done is not None:
+    if existing is not None:
         # Telegram sends an update again if the bot stopped before acknowledging it
         # (bot.polling): the flag exists, and its confirmation, if it never went out,
         # is still in the outbox.
-        svc.require_sender().kick(chat_id)
+        context.sender.kick(chat_id)
         return
     typed = command_text(message)
     source = _source(message)
@@ -180,7 +142,7 @@ async def flag(update: Update, context: Context) -> None:
     if not text:
         await reply(update, context, Rendered(t(lang, "flag_usage")))
         return
-    matches = svc.library.index.mentions(text, kinds=("term", "claim"))
+    matches = context.library.index.mentions(text, kinds=("term", "claim"))
     record = await store.add_flag(
         chat_id,
         text=text,
@@ -200,70 +162,69 @@ async def flag(update: Update, context: Context) -> None:
     )
     # Committed with its confirmation (and board refresh) queued in the outbox: the
     # sender says "#N flagged" when the group's budget has room.
-    svc.require_sender().kick(record.chat_id)
+    context.sender.kick(record.chat_id)
 
 
-def _may_judge(flag: Flag, who: Actor) -> bool:
-    """The flagger and the assignee may give a verdict without being admins."""
-    if who.id == flag.flagged_by_id:
-        return True
-    if flag.assignee and who.username:
-        return flag.assignee.lstrip("@").casefold() == who.username.casefold()
-    return False
+def _is_flagger(flag: Flag, who: Actor) -> bool:
+    return who.id == flag.flagged_by_id
+
+
+def _is_assignee(flag: Flag, who: Actor) -> bool:
+    """The assignee, when the flagger or a chat admin made the assignment (Role.FLAGGER)."""
+    if not (flag.assignee and flag.assignee_may_judge and who.username):
+        return False
+    return flag.assignee.lstrip("@").casefold() == who.username.casefold()
 
 
 async def _judge(
-    update: Update, context: Context, chat_id: int, lang: Lang, number: int, status: str, note: str
+    update: Update, context: Context, here: Here, number: int, status: str, note: str
 ) -> str | None:
     """Record a verdict if allowed; returns the refusal to show, or None when done."""
-    svc = services.get(context)
-    store = svc.require_store()
-    existing = await store.get_flag(chat_id, number)
+    store = context.store
+    existing = await store.get_flag(here.chat_id, number)
     if existing is None:
-        return t(lang, "flag_not_found", number=number)
+        return t(here.lang, "flag_not_found", number=number)
     who = actor(update)
-    if not _may_judge(existing, who) and not await access.is_chat_admin(update, context):
-        return t(lang, "not_allowed_verdict", number=number)
+    allowed = _is_flagger(existing, who) or _is_assignee(existing, who)
+    if not allowed and not await access.is_chat_admin(update, context):
+        return t(here.lang, "not_allowed_verdict", number=number)
     await store.set_status(
-        chat_id, number, status, note=note or None, by_id=who.id, by_name=who.name, announce=True
+        here.chat_id,
+        number,
+        status,
+        note=note or None,
+        by_id=who.id,
+        by_name=who.name,
+        announce=True,
     )
-    svc.require_sender().kick(chat_id)
+    context.sender.kick(here.chat_id)
     return None
 
 
-async def verify(update: Update, context: Context) -> None:
-    scope = await group_log(update, context)
-    if scope is None:
-        return
-    chat_id, lang = scope
+def verdict_choices(lang: Lang) -> str:
+    """The verdicts /verify takes, in the reader's language: each status's own word."""
+    return ", ".join(t(lang, f"status_{status}").casefold() for status in STATUSES)
+
+
+@in_group("verify")
+async def verify(update: Update, context: Context, here: Here) -> None:
+    lang = here.lang
     words = command_text(update.effective_message).split(maxsplit=2)
-    example = "/verify 12 false"
-    if not words:
-        await reply(update, context, Rendered(t(lang, "number_missing", example=example)))
-        return
-    number = parse_number(words[0])
+    number = await guards.flag_number(update, context, lang, words, "/verify 12 false")
     if number is None:
-        await reply(
-            update,
-            context,
-            Rendered(t(lang, "number_invalid", value=shorten(words[0], 20), example=example)),
-        )
         return
-    choices = ", ".join(STATUSES)
     if len(words) < 2:
-        await reply(update, context, Rendered(t(lang, "status_invalid", value="", choices=choices)))
+        text = t(lang, "status_missing", number=number, choices=verdict_choices(lang))
+        await reply(update, context, Rendered(text))
         return
     status = parse_status(words[1])
     if status is None:
-        await reply(
-            update,
-            context,
-            Rendered(t(lang, "status_invalid", value=shorten(words[1], 30), choices=choices)),
-        )
+        value = shorten(words[1], 30)
+        text = t(lang, "status_invalid", value=value, choices=verdict_choices(lang))
+        await reply(update, context, Rendered(text))
         return
-    refusal = await _judge(
-        update, context, chat_id, lang, number, status, words[2] if len(words) > 2 else ""
-    )
+    note = words[2] if len(words) > 2 else ""
+    refusal = await _judge(update, context, here, number, status, note)
     if refusal is not None:
         await reply(update, context, Rendered(refusal))
 
@@ -271,21 +232,18 @@ async def verify(update: Update, context: Context) -> None:
 async def verdict_button(update: Update, context: Context) -> None:
     query = update.callback_query
     parsed = callbacks.parse(query.data if query else None)
-    if query is None or not isinstance(parsed, callbacks.FlagAction) or parsed.action != "v":
+    status = parse_status(parsed.arg) if isinstance(parsed, callbacks.FlagAction) else None
+    if query is None or not isinstance(parsed, callbacks.FlagAction) or status is None:
         await stale_button(update, context)
         return
-    lang = await language(update, context)
-    status = parse_status(parsed.arg)
-    # The chat is the one the button was pressed in, never one named in the payload.
-    chat = update.effective_chat
-    if status is None or chat is None or not await access.is_enrolled(update, context):
-        await query.answer(t(lang, "stale_button"), show_alert=True)
+    here = await guards.button_here(update, context)
+    if here is None:
         return
-    refusal = await _judge(update, context, chat.id, lang, parsed.number, status, "")
+    refusal = await _judge(update, context, here, parsed.number, status, "")
     if refusal is not None:
         await query.answer(refusal, show_alert=True)
         return
-    await query.answer(f"#{parsed.number}: {t(lang, f'status_{status}')}")
+    await query.answer(f"#{parsed.number}: {t(here.lang, f'status_{status}')}")
 
 
 async def pick_button(update: Update, context: Context) -> None:
@@ -301,10 +259,10 @@ async def pick_button(update: Update, context: Context) -> None:
     ):
         await stale_button(update, context)
         return
-    lang = await language(update, context)
-    if not await access.is_enrolled(update, context):
-        await query.answer(t(lang, "stale_button"), show_alert=True)
+    here = await guards.button_here(update, context)
+    if here is None:
         return
+    lang = here.lang
     if parsed.action == "p":
         pressed_on = query.message if isinstance(query.message, Message) else None
         shown = _picks(pressed_on.reply_markup if pressed_on else None) or [parsed.number]
@@ -312,11 +270,11 @@ async def pick_button(update: Update, context: Context) -> None:
     else:
         numbers = callbacks.unpack_numbers(parsed.arg)
         if not numbers:
-            await query.answer(t(lang, "stale_button"), show_alert=True)
+            await query.answer(t(lang, "button_outdated"), show_alert=True)
             return
         markup = render_log.pick_keyboard(numbers)
     await query.answer()
-    services.get(context).require_sender().submit(
+    context.sender.submit(
         query.message.chat.id,
         Job(Priority.REPLY, lambda: query.edit_message_reply_markup(reply_markup=markup)),
     )
@@ -335,18 +293,24 @@ def _picks(markup: InlineKeyboardMarkup | None) -> list[int]:
     return numbers
 
 
-async def assign(update: Update, context: Context) -> None:
-    scope = await group_log(update, context)
-    if scope is None:
-        return
-    chat_id, lang = scope
+@in_group("assign")
+async def assign(update: Update, context: Context, here: Here) -> None:
+    chat_id, lang = here.chat_id, here.lang
     words = command_text(update.effective_message).split(maxsplit=1)
-    number = parse_number(words[0]) if words else None
+    number = guards.parse_number(words[0]) if words else None
     if number is None or len(words) < 2:
         await reply(update, context, Rendered(t(lang, "assign_usage")))
         return
-    store = services.get(context).require_store()
+    store = context.store
+    existing = await store.get_flag(chat_id, number)
+    if existing is None:
+        await reply(update, context, Rendered(t(lang, "flag_not_found", number=number)))
+        return
     who = actor(update)
+    # Role.FLAGGER: an assignment gives the right to judge, so not everyone may make one.
+    if not _is_flagger(existing, who) and not await access.is_chat_admin(update, context):
+        await reply(update, context, Rendered(t(lang, "not_allowed_assign", number=number)))
+        return
     assignee = shorten(words[1], 64)
     try:
         await store.assign(chat_id, number, assignee, by_id=who.id, by_name=who.name)
@@ -356,17 +320,15 @@ async def assign(update: Update, context: Context) -> None:
     await reply(update, context, Rendered(t(lang, "assigned", number=number, assignee=assignee)))
 
 
-async def unflag(update: Update, context: Context) -> None:
-    scope = await group_log(update, context)
-    if scope is None:
-        return
-    chat_id, lang = scope
+@in_group("unflag")
+async def unflag(update: Update, context: Context, here: Here) -> None:
+    chat_id, lang = here.chat_id, here.lang
     words = command_text(update.effective_message).split(maxsplit=1)
-    number = parse_number(words[0]) if words else None
+    number = guards.parse_number(words[0]) if words else None
     if number is None:
         await reply(update, context, Rendered(t(lang, "unflag_usage")))
         return
-    store = services.get(context).require_store()
+    store = context.store
     existing = await store.get_flag(chat_id, number)
     if existing is None:
         await reply(update, context, Rendered(t(lang, "flag_not_found", number=number)))
@@ -375,41 +337,29 @@ async def unflag(update: Update, context: Context) -> None:
         await reply(update, context, Rendered(t(lang, "already_retracted", number=number)))
         return
     who = actor(update)
-    if who.id != existing.flagged_by_id and not await access.is_chat_admin(update, context):
+    if not _is_flagger(existing, who) and not await access.is_chat_admin(update, context):
         await reply(update, context, Rendered(t(lang, "not_allowed_unflag", number=number)))
         return
     reason = words[1] if len(words) > 1 else None
     await store.retract(chat_id, number, reason, by_id=who.id, by_name=who.name)
     await reply(update, context, Rendered(t(lang, "unflagged", number=number)))
-    services.get(context).require_sender().kick(chat_id)
+    context.sender.kick(chat_id)
 
 
-async def show(update: Update, context: Context) -> None:
-    scope = await group_log(update, context)
-    if scope is None:
-        return
-    chat_id, lang = scope
+@in_group("show")
+async def show_record(update: Update, context: Context, here: Here) -> None:
+    chat_id, lang = here.chat_id, here.lang
     words = command_text(update.effective_message).split()
-    example = "/show 12"
-    if not words:
-        await reply(update, context, Rendered(t(lang, "number_missing", example=example)))
-        return
-    number = parse_number(words[0])
+    number = await guards.flag_number(update, context, lang, words, "/show 12")
     if number is None:
-        await reply(
-            update,
-            context,
-            Rendered(t(lang, "number_invalid", value=shorten(words[0], 20), example=example)),
-        )
         return
-    svc = services.get(context)
-    store = svc.require_store()
+    store = context.store
     found = await store.get_flag(chat_id, number)
     if found is None:
         await reply(update, context, Rendered(t(lang, "flag_not_found", number=number)))
         return
     history = await store.history(chat_id, number)
-    await reply(update, context, render_log.record(found, history, svc.library.playbook, lang))
+    await reply(update, context, render_log.record(found, history, context.library.playbook, lang))
 
 
 async def edited(update: Update, context: Context) -> None:
@@ -417,8 +367,7 @@ async def edited(update: Update, context: Context) -> None:
     message = update.edited_message
     if message is None or message.chat.type == ChatType.PRIVATE:
         return
-    svc = services.get(context)
-    store = svc.require_store()
+    store = context.store
     found = await store.flag_by_message(message.chat.id, message.message_id)
     if found is None:
         return
@@ -432,7 +381,7 @@ async def edited(update: Update, context: Context) -> None:
         return
     who = actor(update)
     await store.edit_text(message.chat.id, found.number, new_text, by_id=who.id, by_name=who.name)
-    svc.require_sender().kick(message.chat.id)
+    context.sender.kick(message.chat.id)
 
 
 async def migrated(update: Update, context: Context) -> None:
@@ -452,24 +401,21 @@ async def migrated(update: Update, context: Context) -> None:
         old_id, new_id = message.migrate_from_chat_id, message.chat.id
     else:
         return
-    svc = services.get(context)
-    store = svc.require_store()
-    was_enrolled = old_id in svc.settings.allowed_chats or await store.is_enrolled(old_id)
+    store = context.store
+    was_enrolled = old_id in context.settings.allowed_chats or await store.is_enrolled(old_id)
     await store.migrate_chat(old_id, new_id)
     if was_enrolled and not await store.is_enrolled(new_id):
         await store.enroll(new_id, message.chat.title, 0)
     log.info("chat %s migrated to %s; its log follows", old_id, new_id)
 
 
-async def board(update: Update, context: Context) -> None:
+@in_group("board")
+async def board(update: Update, context: Context, here: Here) -> None:
     """Post the board; the sender edits it as flags arrive and get verdicts."""
-    scope = await group_log(update, context)
-    if scope is None:
-        return
-    chat_id, lang = scope
+    chat_id, lang = here.chat_id, here.lang
     message = update.effective_message
     thread_id = message.message_thread_id if message and message.is_topic_message else None
-    store = services.get(context).require_store()
+    store = context.store
     page = await store.list_flags(
         chat_id, status="open", include_retracted=False, limit=sender.BOARD_ROWS
     )
@@ -486,19 +432,16 @@ async def board(update: Update, context: Context) -> None:
     )
 
 
-NEW = filters.UpdateType.MESSAGE
-
-
-def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(application: AnyApplication) -> None:
     for name, callback in (
         ("flag", flag),
         ("verify", verify),
         ("assign", assign),
         ("unflag", unflag),
-        ("show", show),
+        ("show", show_record),
         ("board", board),
     ):
-        application.add_handler(CommandHandler(name, callback, filters=NEW))
+        application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
     application.add_handler(CallbackQueryHandler(verdict_button, pattern=r"^f:v:"))
     application.add_handler(CallbackQueryHandler(pick_button, pattern=r"^f:[pb]:"))
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migrated))

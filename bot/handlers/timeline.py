@@ -6,9 +6,10 @@ import re
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot import callbacks, render, services
+from bot import callbacks, render
+from bot.context import AnyApplication
 from bot.handlers.common import Context, command_text, language, reply, show, stale_button
 from bot.playbook import Event
 from bot.render import Rendered
@@ -38,7 +39,7 @@ def answer(library: Library, query: str, lang: Any) -> Rendered:
 async def timeline_command(update: Update, context: Context) -> None:
     lang = await language(update, context)
     query = command_text(update.effective_message)
-    await reply(update, context, answer(services.get(context).library, query, lang))
+    await reply(update, context, answer(context.library, query, lang))
 
 
 async def timeline_button(update: Update, context: Context) -> None:
@@ -49,11 +50,11 @@ async def timeline_button(update: Update, context: Context) -> None:
         return
     lang = await language(update, context)
     await query.answer()
-    playbook = services.get(context).library.playbook
+    playbook = context.library.playbook
     await show(update, context, render.timeline(playbook, lang, parsed.page, parsed.year))
 
 
-def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(application: AnyApplication) -> None:
     application.add_handler(
         CommandHandler("timeline", timeline_command, filters=filters.UpdateType.MESSAGE)
     )

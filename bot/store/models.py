@@ -56,6 +56,9 @@ class Flag:
     confirmation_message_id: int | None
     status: str
     assignee: str | None
+    # Whether the assignee may give the verdict: only when the flagger or a chat admin
+    # made the assignment (access.Role.FLAGGER).
+    assignee_may_judge: bool
     note: str | None
     matches: tuple[str, ...]
     retracted_at: datetime | None
@@ -139,6 +142,7 @@ FLAG_COLUMNS: Final = (
     "confirmation_message_id",
     "status",
     "assignee",
+    "assignee_may_judge",
     "note",
     "matches",
     "retracted_at",
@@ -208,6 +212,7 @@ def flag_of(row: sqlite3.Row) -> Flag:
         confirmation_message_id=optional_int(row["confirmation_message_id"]),
         status=str(row["status"]),
         assignee=optional_str(row["assignee"]),
+        assignee_may_judge=bool(row["assignee_may_judge"]),
         note=optional_str(row["note"]),
         matches=tuple(str(ref) for ref in json.loads(row["matches"])),
         retracted_at=_optional_time(row["retracted_at"]),

@@ -47,7 +47,7 @@ from bot.store.models import (
 from bot.store.outbox import Outbox, queue_notice
 
 _UPDATABLE_COLUMNS: Final = frozenset(
-    {"status", "assignee", "note", "text", "retracted_at", "retract_reason"}
+    {"status", "assignee", "assignee_may_judge", "note", "text", "retracted_at", "retract_reason"}
 )
 
 
@@ -490,6 +490,7 @@ class Store:
             "confirmation_message_id": None,
             "status": STATUSES[0],
             "assignee": None,
+            "assignee_may_judge": False,
             "note": note or None,
             "matches": refs,
             "retracted_at": None,
@@ -708,14 +709,26 @@ class Store:
         return updated
 
     async def assign(
-        self, chat_id: int, number: int, assignee: str | None, *, by_id: int, by_name: str
+        self,
+        chat_id: int,
+        number: int,
+        assignee: str | None,
+        *,
+        by_id: int,
+        by_name: str,
+        may_judge: bool = True,
     ) -> Flag:
-        """Give the flag to someone to check; an empty assignee unassigns."""
+        """Give the flag to someone to check; an empty assignee unassigns.
+
+        ``may_judge``: the assignee may give the verdict (the handler lets only the
+        flagger or a chat admin assign, so it is true for every assignment it makes).
+        """
         assignee = (assignee or "").strip() or None
+        changes = {"assignee": assignee, "assignee_may_judge": int(may_judge and bool(assignee))}
         now = now_iso()
         async with self.database.transaction() as db:
             flag_id, flag = await self._locked_flag(db, chat_id, number)
-            updated = await self._update_flag(db, flag_id, now, {"assignee": assignee})
+            updated = await self._update_flag(db, flag_id, now, changes)
             await self._record(
                 db, flag_id, now, "assign", flag.assignee, assignee, None, by_id, by_name
             )

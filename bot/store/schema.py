@@ -231,6 +231,18 @@ MIGRATIONS: Final[tuple[str, ...]] = (
             WHERE chat_id = new.chat_id AND board_message_id IS NOT NULL;
     END;
     """,
+    # 4: an assignment gives the right to give a verdict only when the flagger or a
+    # chat admin made it. Who was an admin then is not known, so of the assignments
+    # made before this rule only the flagger's own keep that right.
+    """
+    ALTER TABLE flags ADD COLUMN assignee_may_judge INTEGER NOT NULL DEFAULT 0
+        CHECK (assignee_may_judge IN (0, 1));
+    UPDATE flags SET assignee_may_judge = 1
+        WHERE assignee IS NOT NULL
+          AND (SELECT e.by_id FROM flag_events AS e
+               WHERE e.flag_id = flags.id AND e.action = 'assign'
+               ORDER BY e.id DESC LIMIT 1) = flags.flagged_by_id;
+    """,
 )
 
 
