@@ -49,6 +49,7 @@ COMMAND_ROLES: Final[Mapping[str, Role]] = {
     "find": Role.MEMBER,
     "summary": Role.MEMBER,
     "board": Role.MEMBER,
+    "settings": Role.MEMBER,
     "verify": Role.FLAGGER,
     "assign": Role.FLAGGER,
     "unflag": Role.FLAGGER,
@@ -56,6 +57,7 @@ COMMAND_ROLES: Final[Mapping[str, Role]] = {
     "purge": Role.CHAT_ADMIN,
     "watch": Role.CHAT_ADMIN,
     "disable": Role.CHAT_ADMIN,
+    "settings timezone": Role.CHAT_ADMIN,
     "enable": Role.BOT_ADMIN,
     "reload": Role.BOT_ADMIN,
 }

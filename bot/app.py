@@ -22,7 +22,18 @@ from bot import services
 from bot.config import Settings
 from bot.context import CONTEXT_TYPES, AnyApplication
 from bot.flood import FloodControl
-from bot.handlers import admin, errors, flag_log, flags, inline, lookup, people, timeline, watch
+from bot.handlers import (
+    admin,
+    chat_settings,
+    errors,
+    flag_log,
+    flags,
+    inline,
+    lookup,
+    people,
+    timeline,
+    watch,
+)
 from bot.i18n import t
 from bot.ordering import PerChatOrder
 from bot.playbook import LANGUAGES, Lang
@@ -42,7 +53,7 @@ PRIVATE_COMMANDS = (
 GROUP_COMMANDS = (
     "flag", "verify", "assign", "unflag", "log", "show", "find", "round", "summary",
     "export", "board", "principle", "term", "tactic", "claim", "search", "who", "timeline",
-    "watch", "lang", "help",
+    "watch", "settings", "lang", "help",
 )  # fmt: skip
 
 
@@ -149,6 +160,7 @@ def build_application(settings: Settings, library: Library | None = None) -> Any
     flag_log.register(application)
     admin.register(application)
     watch.register(application)
+    chat_settings.register(application)
     lookup.register_fallbacks(application)
     errors.register(application)
     return application

@@ -84,7 +84,8 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
             "/log · /log open · /log round <i>name</i> · /log speaker <i>name</i>\n"
             "/show 12 · /find <i>words</i> · /summary · /export · /board\n"
             "/round start <i>name</i> · /round end · /round\n"
-            "/who Lavrov — the card, with this chat's flags by that speaker\n\n"
+            "/who Lavrov — the card, with this chat's flags by that speaker\n"
+            "/settings · /settings timezone Europe/Kyiv — this chat's settings\n\n"
             "/lang — English / українська"
         ),
         "uk": (
@@ -108,7 +109,8 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
             "/log · /log open · /log round <i>назва</i> · /log speaker <i>імʼя</i>\n"
             "/show 12 · /find <i>слова</i> · /summary · /export · /board\n"
             "/round start <i>назва</i> · /round end · /round\n"
-            "/who Лавров — картка з позначками цього чату, де говорить ця особа\n\n"
+            "/who Лавров — картка з позначками цього чату, де говорить ця особа\n"
+            "/settings · /settings timezone Europe/Kyiv — налаштування цього чату\n\n"
             "/lang — English / українська"
         ),
     },
@@ -655,6 +657,45 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     },
     "cmd_unflag": {"en": "Retract a flag: /unflag 12 reason", "uk": "Відкликати позначку"},
     "cmd_watch": {"en": "Name loaded terms as they're used", "uk": "Підказувати терміни-пастки"},
+    "cmd_settings": {
+        "en": "This chat's settings; time zone",
+        "uk": "Налаштування чату; часовий пояс",
+    },
+    # -- /settings ------------------------------------------------------------
+    "settings_title": {"en": "Settings of this chat", "uk": "Налаштування цього чату"},
+    "settings_log_on": {"en": "Flag log: on", "uk": "Журнал позначок: увімкнено"},
+    "settings_log_off": {
+        "en": "Flag log: off (a bot admin can turn it on with /enable)",
+        "uk": "Журнал позначок: вимкнено (адміністратор бота може ввімкнути його командою /enable)",
+    },
+    "settings_zone": {
+        "en": "Time zone: {zone} (now {now})",
+        "uk": "Часовий пояс: {zone} (зараз {now})",
+    },
+    "settings_watch_on": {"en": "Term watch: on", "uk": "Стеження за термінами: увімкнено"},
+    "settings_watch_off": {"en": "Term watch: off", "uk": "Стеження за термінами: вимкнено"},
+    "settings_lang": {
+        "en": "Your language: English (/lang changes it)",
+        "uk": "Ваша мова: українська (змінити — /lang)",
+    },
+    "settings_hint": {
+        "en": "Chat admins set the time zone: /settings timezone Europe/Kyiv",
+        "uk": "Часовий пояс встановлюють адміністратори чату: /settings timezone Europe/Kyiv",
+    },
+    "settings_usage": {
+        "en": "Usage: /settings · /settings timezone Europe/Kyiv",
+        "uk": "Як користуватися: /settings · /settings timezone Europe/Kyiv",
+    },
+    "timezone_invalid": {
+        "en": "“{value}” is not a time zone I know. Use an IANA name such as Europe/Kyiv, "
+        "Europe/Berlin or America/New_York (or UTC).",
+        "uk": "«{value}» — невідомий часовий пояс. Вкажіть назву з бази IANA, наприклад "
+        "Europe/Kyiv, Europe/Berlin чи America/New_York (або UTC).",
+    },
+    "timezone_set": {
+        "en": "Times in this chat are now shown in {zone}; it is {now} there.",
+        "uk": "Тепер час у цьому чаті показано за поясом {zone}; там зараз {now}.",
+    },
     # A flag's history, as /show lists it.
     "event_created": {"en": "flagged", "uk": "позначено"},
     "event_status": {"en": "verdict", "uk": "вердикт"},

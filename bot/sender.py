@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Final
 from telegram import Bot, Message, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
-from bot import render_log
+from bot import render_log, timezones
 from bot.flood import FloodControl
 from bot.i18n import Html, t
 from bot.playbook import Lang, as_lang
@@ -367,7 +367,10 @@ class _Lane:
         if not notices:
             return
         first_flag = notices[0][1]
-        lang = self.sender.language(first_flag.announce_lang)
+        # A notice is for the flagger: in the language they chose since (/lang), else
+        # the one they flagged in.
+        chosen = await self.sender.store.get_language(first_flag.flagged_by_id)
+        lang = self.sender.language(chosen or first_flag.announce_lang)
         if len(notices) == 1:
             item, flag = notices[0]
             rendered = Rendered(_notice_text(flag, item, lang))
@@ -397,10 +400,9 @@ class _Lane:
         if board is None:
             await store.outbox.delivered(items)
             return
-        page = await store.list_flags(
-            self.chat_id, status="open", include_retracted=False, limit=BOARD_ROWS
-        )
-        rendered = render_log.board(page.items, page.total, self.sender.language(board.lang))
+        page = await store.open_flags(self.chat_id, limit=BOARD_ROWS)
+        where = timezones.zone(await store.get_timezone(self.chat_id))
+        rendered = render_log.board(page.items, page.total, self.sender.language(board.lang), where)
         self._last_board = time.monotonic()
         outcome, result = await self._call(
             lambda: self._bot().edit_message_text(

@@ -318,7 +318,7 @@ async def test_restart_keeps_the_log_and_processes_updates_sent_while_down(
     text = shown["visible_text"]
     assert text.startswith("🚩 #1 · ❌ False")
     assert "the talks failed because of Kyiv" in text and "Lavrov" in text
-    assert "status → false (Taras): contradicts the record" in text
+    assert "verdict → False (Taras): contradicts the record" in text
     assert second["visible_text"].startswith("🚩 #2 flagged")  # numbering continues
     card = await api.wait_for_reply(42, since=mark, timeout=WAIT)
     root_causes = library.playbook.get("term", "root-causes")

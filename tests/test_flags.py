@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.callbacks import flag_action, log_page
+from bot.callbacks import log_page, verdict
 from bot.config import Settings
 from tests.conftest import Bot, make_settings, start_bot, stop_bot
 from tests.support.cast import FLAGGER, GROUP, OTHER_GROUP, cast
@@ -59,7 +59,7 @@ async def test_flag_with_speaker_is_numbered_matched_and_confirmed(
     assert "Lavrov" in reply["text"]
     assert "Elimination of root causes" in reply["text"]
     data = buttons(reply)
-    assert flag_action("v", 1, "false") in data
+    assert verdict(1, "false") in data
     assert "o:t:root-causes" in data
     [stored] = await flags_in(bot, GROUP)
     assert stored.speaker == "Lavrov"
@@ -161,7 +161,7 @@ async def test_verdict_buttons_work_for_the_flagger_and_refuse_others(
     [confirmation] = await bot.say(
         GROUP, people["flagger"], "/flag no preconditions except goodwill"
     )
-    data = flag_action("v", 1, "unverifiable")
+    data = verdict(1, "unverifiable")
     assert await bot.press(GROUP, people["bystander"], confirmation["message_id"], data) == []
     refusal = await bot.api.wait_for("answerCallbackQuery")
     assert "Only the person" in refusal.params["text"]
@@ -182,7 +182,7 @@ async def test_a_button_pressed_in_another_chat_cannot_touch_this_chats_flag(
         OTHER_GROUP,
         people["flagger"],
         other["message_id"],
-        flag_action("v", 1, "false"),
+        verdict(1, "false"),
         require_button=False,
     )
     assert await bot.feed(forged) == []
@@ -277,7 +277,7 @@ async def test_summary_briefs_the_lead(enrolled: Bot, people: dict[str, Any]) ->
     await bot.say(GROUP, people["flagger"], "/verify 3 verified")
     [summary] = await bot.say(GROUP, people["bystander"], "/summary Round 1")
     text = summary["text"]
-    assert "3 flagged" in text
+    assert "\n3 flags\n" in text
     assert "Verified: 1" in text and "Open: 2" in text
     assert "Elimination of root causes × 2" in text
 

@@ -394,7 +394,7 @@ async def test_an_anonymous_admin_can_flag_export_and_purge(
     checks = [c for c in bot.api.calls[mark:] if c.method == "getChatMember"]
     assert checks == [], "an anonymous admin is recognised without asking Telegram"
     # Whoever presses the button is a real account, checked with Telegram.
-    yes = "f:purge:1:yes"
+    yes = "purge:yes"
     assert await bot.press(GROUP, people["member"], question["message_id"], yes) == []
     assert len(await flags_in(bot, GROUP)) == 1
     [done] = await bot.press(GROUP, people["chat_admin"], question["message_id"], yes)

@@ -30,7 +30,8 @@ from telegram import Update
 
 from bot import logs
 from bot.access import ADMIN_CACHE_SECONDS
-from bot.callbacks import flag_action, log_page
+from bot.callbacks import log_page
+from bot.callbacks import verdict as verdict_button
 from bot.config import Settings
 from bot.i18n import t
 from bot.services import Library
@@ -181,7 +182,7 @@ async def test_every_command_and_button_acts_on_the_chat_it_was_sent_in(
 
     # Forged buttons pressed in B: the payload names a number, the chat is always B.
     mark = api.mark()
-    for data in (flag_action("v", 1, "false"), flag_action("v", 3, "false"), log_page(0, "")):
+    for data in (verdict_button(1, "false"), verdict_button(3, "false"), log_page(0, "")):
         await bot.feed(
             api.press_button(
                 GROUP_B, people["flagger"], b_flag["message_id"], data, require_button=False
@@ -221,7 +222,7 @@ async def test_non_admins_are_refused_politely_and_nothing_changes(
     assert "Only the person who flagged #1" in verdict["text"]
     [unflag] = await bot.say(GROUP_A, bystander, "/unflag 1 not true")
     assert "Only the person who flagged #1" in unflag["text"]
-    button = flag_action("v", 1, "verified")
+    button = verdict_button(1, "verified")
     assert await bot.press(GROUP_A, bystander, confirmation["message_id"], button) == []
     answer = await api.wait_for("answerCallbackQuery")
     assert "Only the person who flagged #1" in answer.params["text"]
@@ -450,8 +451,8 @@ async def test_a_failing_handler_gets_an_apology_and_the_bot_keeps_serving(
         [apology] = await bot.say(GROUP, taras, "/log")
         assert apology["text"] == SORRY
 
-        verdict = flag_action("v", 1, "false")
-        assert await bot.press(GROUP, taras, confirmation["message_id"], verdict) == []
+        pressed = verdict_button(1, "false")
+        assert await bot.press(GROUP, taras, confirmation["message_id"], pressed) == []
         alert = await api.wait_for("answerCallbackQuery")
         assert alert.params["text"] == SORRY and alert.params["show_alert"] is True
 

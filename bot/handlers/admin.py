@@ -53,8 +53,8 @@ async def purge(update: Update, context: Context, here: Here) -> None:
 
 async def purge_button(update: Update, context: Context) -> None:
     query = update.callback_query
-    parsed = callbacks.parse(query.data if query else None)
-    if query is None or not isinstance(parsed, callbacks.Purge):
+    parsed = callbacks.Purge.parse(query.data or "") if query else None
+    if query is None or parsed is None:
         await stale_button(update, context)
         return
     lang = await language(update, context)

@@ -65,10 +65,7 @@ async def _page(
     if filter_code == "":
         return await store.list_flags(chat_id, limit=LOG_PAGE, offset=offset), ""
     if filter_code == "o":
-        page = await store.list_flags(
-            chat_id, status="open", include_retracted=False, limit=LOG_PAGE, offset=offset
-        )
-        return page, "open"
+        return await store.open_flags(chat_id, limit=LOG_PAGE, offset=offset), "open"
     if filter_code.startswith("r") and filter_code[1:].isdecimal():
         round_id = int(filter_code[1:])
         found = next((r for r in await store.rounds(chat_id) if r.id == round_id), None)
@@ -124,13 +121,14 @@ async def _send_page(
         await show(update, context, Rendered(t(lang, "log_none_match")))
         return
     page, heading = result
-    await show(update, context, render_log.log_page(page, lang, code, heading))
+    where = await guards.chat_zone(context, chat_id)
+    await show(update, context, render_log.log_page(page, lang, code, heading, where))
 
 
 async def log_button(update: Update, context: Context) -> None:
     query = update.callback_query
-    parsed = callbacks.parse(query.data if query else None)
-    if query is None or not isinstance(parsed, callbacks.LogPage):
+    parsed = callbacks.LogPage.parse(query.data or "") if query else None
+    if query is None or parsed is None:
         await stale_button(update, context)
         return
     # The page is of the chat the button is in; the payload names only an offset.
@@ -151,7 +149,8 @@ async def find(update: Update, context: Context, here: Here) -> None:
         await reply(update, context, Rendered(t(lang, "find_usage")))
         return
     found = await context.store.search(chat_id, query, limit=15)
-    await reply(update, context, render_log.search_results(query, found, lang))
+    where = await guards.chat_zone(context, chat_id)
+    await reply(update, context, render_log.search_results(query, found, lang, where))
 
 
 async def _round_argument(
@@ -176,7 +175,8 @@ async def summary(update: Update, context: Context, here: Here) -> None:
     if not ok:
         return
     data = await store.summary(chat_id, round_name)
-    await reply(update, context, render_log.summary(data, context.library.playbook, lang))
+    where = await guards.chat_zone(context, chat_id)
+    await reply(update, context, render_log.summary(data, context.library.playbook, lang, where))
 
 
 @in_group("export")
@@ -200,8 +200,11 @@ async def export_command(update: Update, context: Context, here: Here) -> None:
     message = update.effective_message
     if message is None:
         return
-    csv_file = export.to_csv(flags, histories)
-    markdown = export.to_markdown(flags, histories, chat_title=title, round_name=round_name)
+    where = await guards.chat_zone(context, chat_id)
+    csv_file = export.to_csv(flags, histories, where)
+    markdown = export.to_markdown(
+        flags, histories, chat_title=title, round_name=round_name, where=where
+    )
     await reply(update, context, Rendered(t(lang, "export_done", count=len(flags))))
     outgoing = context.sender
     for content, filename in ((csv_file, f"{base}.csv"), (markdown, f"{base}.md")):
@@ -228,4 +231,4 @@ def register(application: AnyApplication) -> None:
         ("export", export_command),
     ):
         application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
-    application.add_handler(CallbackQueryHandler(log_button, pattern=r"^log:"))
+    application.add_handler(CallbackQueryHandler(log_button, pattern=callbacks.LogPage.matches))

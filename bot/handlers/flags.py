@@ -40,7 +40,7 @@ from bot.i18n import t
 from bot.playbook import LANGUAGES, Lang
 from bot.render import Rendered, shorten
 from bot.sender import Job, Priority
-from bot.store import STATUSES, Flag, FlagNotFound
+from bot.store import Flag, FlagNotFound, Status
 
 log = logging.getLogger(__name__)
 
@@ -49,23 +49,22 @@ _SPEAKER = re.compile(r"^(?P<speaker>[^\n:/]{1,48}?)\s*:\s+(?P<text>\S.*)$", re.
 MAX_SPEAKER_WORDS = 5
 
 # What people type for a verdict besides each status's own word in either language.
-_SYNONYMS: dict[str, str] = {
-    "true": "verified",
-    "ok": "verified",
-    "confirmed": "verified",
-    "lie": "false",
-    "fake": "false",
-    "unverified": "unverifiable",
-    "unknown": "unverifiable",
-    "reopen": "open",
-    "підтверджено": "verified",
-    "брехня": "false",
-    "неможливо перевірити": "unverifiable",
+_SYNONYMS: dict[str, Status] = {
+    "true": Status.VERIFIED,
+    "ok": Status.VERIFIED,
+    "confirmed": Status.VERIFIED,
+    "lie": Status.FALSE,
+    "fake": Status.FALSE,
+    "unverified": Status.UNVERIFIABLE,
+    "unknown": Status.UNVERIFIABLE,
+    "reopen": Status.OPEN,
+    "підтверджено": Status.VERIFIED,
+    "брехня": Status.FALSE,
 }
-_STATUS_WORDS: dict[str, str] = {
+_STATUS_WORDS: dict[str, Status] = {
     **_SYNONYMS,
-    **{status: status for status in STATUSES},
-    **{t(lang, f"status_{status}").casefold(): status for status in STATUSES for lang in LANGUAGES},
+    **{status.value: status for status in Status},
+    **{t(lang, f"status_{status}").casefold(): status for status in Status for lang in LANGUAGES},
 }
 
 
@@ -80,7 +79,7 @@ def split_speaker(text: str) -> tuple[str | None, str]:
     return speaker, match["text"].strip()
 
 
-def parse_status(word: str) -> str | None:
+def parse_status(word: str) -> Status | None:
     return _STATUS_WORDS.get(word.casefold())
 
 
@@ -177,7 +176,7 @@ def _is_assignee(flag: Flag, who: Actor) -> bool:
 
 
 async def _judge(
-    update: Update, context: Context, here: Here, number: int, status: str, note: str
+    update: Update, context: Context, here: Here, number: int, status: Status, note: str
 ) -> str | None:
     """Record a verdict if allowed; returns the refusal to show, or None when done."""
     store = context.store
@@ -203,7 +202,7 @@ async def _judge(
 
 def verdict_choices(lang: Lang) -> str:
     """The verdicts /verify takes, in the reader's language: each status's own word."""
-    return ", ".join(t(lang, f"status_{status}").casefold() for status in STATUSES)
+    return ", ".join(t(lang, f"status_{status}").casefold() for status in Status)
 
 
 @in_group("verify")
@@ -231,9 +230,9 @@ async def verify(update: Update, context: Context, here: Here) -> None:
 
 async def verdict_button(update: Update, context: Context) -> None:
     query = update.callback_query
-    parsed = callbacks.parse(query.data if query else None)
-    status = parse_status(parsed.arg) if isinstance(parsed, callbacks.FlagAction) else None
-    if query is None or not isinstance(parsed, callbacks.FlagAction) or status is None:
+    parsed = callbacks.Verdict.parse(query.data or "") if query else None
+    status = parse_status(parsed.status) if parsed is not None else None
+    if query is None or parsed is None or status is None:
         await stale_button(update, context)
         return
     here = await guards.button_here(update, context)
@@ -254,8 +253,7 @@ async def pick_button(update: Update, context: Context) -> None:
     if (
         query is None
         or query.message is None
-        or not isinstance(parsed, callbacks.FlagAction)
-        or parsed.action not in ("p", "b")
+        or not isinstance(parsed, callbacks.Pick | callbacks.BackToPicks)
     ):
         await stale_button(update, context)
         return
@@ -263,16 +261,12 @@ async def pick_button(update: Update, context: Context) -> None:
     if here is None:
         return
     lang = here.lang
-    if parsed.action == "p":
+    if isinstance(parsed, callbacks.Pick):
         pressed_on = query.message if isinstance(query.message, Message) else None
         shown = _picks(pressed_on.reply_markup if pressed_on else None) or [parsed.number]
         markup = render_log.picked_keyboard(parsed.number, shown, lang)
     else:
-        numbers = callbacks.unpack_numbers(parsed.arg)
-        if not numbers:
-            await query.answer(t(lang, "button_outdated"), show_alert=True)
-            return
-        markup = render_log.pick_keyboard(numbers)
+        markup = render_log.pick_keyboard(parsed.numbers)
     await query.answer()
     context.sender.submit(
         query.message.chat.id,
@@ -285,10 +279,9 @@ def _picks(markup: InlineKeyboardMarkup | None) -> list[int]:
     numbers = []
     for row in markup.inline_keyboard if markup else ():
         for button in row:
-            parsed = callbacks.parse(
-                button.callback_data if isinstance(button.callback_data, str) else None
-            )
-            if isinstance(parsed, callbacks.FlagAction) and parsed.action == "p":
+            data = button.callback_data
+            parsed = callbacks.Pick.parse(data) if isinstance(data, str) else None
+            if parsed is not None:
                 numbers.append(parsed.number)
     return numbers
 
@@ -359,7 +352,9 @@ async def show_record(update: Update, context: Context, here: Here) -> None:
         await reply(update, context, Rendered(t(lang, "flag_not_found", number=number)))
         return
     history = await store.history(chat_id, number)
-    await reply(update, context, render_log.record(found, history, context.library.playbook, lang))
+    where = await guards.chat_zone(context, chat_id)
+    rendered = render_log.record(found, history, context.library.playbook, lang, where)
+    await reply(update, context, rendered)
 
 
 async def edited(update: Update, context: Context) -> None:
@@ -416,9 +411,7 @@ async def board(update: Update, context: Context, here: Here) -> None:
     message = update.effective_message
     thread_id = message.message_thread_id if message and message.is_topic_message else None
     store = context.store
-    page = await store.list_flags(
-        chat_id, status="open", include_retracted=False, limit=sender.BOARD_ROWS
-    )
+    page = await store.open_flags(chat_id, limit=sender.BOARD_ROWS)
 
     async def remember(posted: Message) -> None:
         await store.set_board(chat_id, posted.message_id, lang=lang, thread_id=thread_id)
@@ -426,7 +419,7 @@ async def board(update: Update, context: Context, here: Here) -> None:
     await reply(
         update,
         context,
-        render_log.board(page.items, page.total, lang),
+        render_log.board(page.items, page.total, lang, await guards.chat_zone(context, chat_id)),
         on_sent=remember,
         do_quote=False,
     )
@@ -442,8 +435,12 @@ def register(application: AnyApplication) -> None:
         ("board", board),
     ):
         application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
-    application.add_handler(CallbackQueryHandler(verdict_button, pattern=r"^f:v:"))
-    application.add_handler(CallbackQueryHandler(pick_button, pattern=r"^f:[pb]:"))
+    application.add_handler(CallbackQueryHandler(verdict_button, pattern=callbacks.Verdict.matches))
+    application.add_handler(
+        CallbackQueryHandler(
+            pick_button, pattern=callbacks.any_of(callbacks.Pick, callbacks.BackToPicks)
+        )
+    )
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migrated))
     # Its own group, so edits are seen even when another handler also matches.
     application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, edited), group=2)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from datetime import tzinfo
 from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
 
-from bot import access
+from bot import access, timezones
 from bot.access import COMMAND_ROLES, Role
 from bot.context import BotContext
 from bot.handlers.common import language, reply
@@ -34,6 +35,11 @@ class Here:
 
     chat_id: int
     lang: Lang
+
+
+async def chat_zone(context: BotContext, chat_id: int) -> tzinfo:
+    """The zone the chat reads times in (/settings timezone); UTC until set."""
+    return timezones.zone(await context.store.get_timezone(chat_id))
 
 
 Guarded = Callable[[Update, BotContext, Here], Coroutine[Any, Any, None]]

@@ -187,7 +187,8 @@ def register(application: AnyApplication) -> None:
         application.add_handler(CommandHandler(kind, _lookup_command(kind), filters=NEW_MESSAGES))
     application.add_handler(CommandHandler("search", search_command, filters=NEW_MESSAGES))
     application.add_handler(CommandHandler("lang", language_command, filters=NEW_MESSAGES))
-    application.add_handler(CallbackQueryHandler(button, pattern=r"^(o|l|lang):"))
+    entries = callbacks.any_of(callbacks.OpenEntry, callbacks.ListKind, callbacks.SetLanguage)
+    application.add_handler(CallbackQueryHandler(button, pattern=entries))
     application.add_handler(
         MessageHandler(
             NEW_MESSAGES & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,

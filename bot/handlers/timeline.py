@@ -44,8 +44,8 @@ async def timeline_command(update: Update, context: Context) -> None:
 
 async def timeline_button(update: Update, context: Context) -> None:
     query = update.callback_query
-    parsed = callbacks.parse(query.data if query else None)
-    if query is None or not isinstance(parsed, callbacks.TimelinePage):
+    parsed = callbacks.TimelinePage.parse(query.data or "") if query else None
+    if query is None or parsed is None:
         await stale_button(update, context)
         return
     lang = await language(update, context)
@@ -58,4 +58,6 @@ def register(application: AnyApplication) -> None:
     application.add_handler(
         CommandHandler("timeline", timeline_command, filters=filters.UpdateType.MESSAGE)
     )
-    application.add_handler(CallbackQueryHandler(timeline_button, pattern=r"^tl:"))
+    application.add_handler(
+        CallbackQueryHandler(timeline_button, pattern=callbacks.TimelinePage.matches)
+    )

@@ -26,12 +26,12 @@ from bot.store.database import Database
 from bot.store.errors import FlagNotFound, StoreError
 from bot.store.fulltext import fts_expression
 from bot.store.models import (
-    STATUSES,
     Board,
     Flag,
     FlagEvent,
     Page,
     Round,
+    Status,
     Summary,
     check_status,
     event_of,
@@ -263,6 +263,22 @@ class Store:
             (chat_id, int(on)),
         )
 
+    async def get_timezone(self, chat_id: int) -> str | None:
+        """The chat's IANA time zone name, or None until one is set (then UTC)."""
+        row = await self.database.read_one(
+            "SELECT timezone FROM chats WHERE chat_id = ?", (chat_id,)
+        )
+        return None if row is None else optional_str(row["timezone"])
+
+    async def set_timezone(self, chat_id: int, name: str) -> None:
+        await self.database.write(
+            """
+            INSERT INTO chats (chat_id, timezone) VALUES (?, ?)
+            ON CONFLICT (chat_id) DO UPDATE SET timezone = excluded.timezone
+            """,
+            (chat_id, name),
+        )
+
     async def get_board(self, chat_id: int) -> Board | None:
         row = await self.database.read_one(
             "SELECT board_message_id, board_lang, board_thread_id FROM chats WHERE chat_id = ?",
@@ -488,7 +504,7 @@ class Store:
             "source_author": source_author,
             "confirmation_chat_id": None,
             "confirmation_message_id": None,
-            "status": STATUSES[0],
+            "status": Status.OPEN,
             "assignee": None,
             "assignee_may_judge": False,
             "note": note or None,
@@ -681,7 +697,7 @@ class Store:
         self,
         chat_id: int,
         number: int,
-        status: str,
+        status: Status,
         *,
         note: str | None = None,
         by_id: int,
@@ -692,7 +708,7 @@ class Store:
 
         With ``announce`` the notice to the flagger is queued in the same transaction.
         """
-        check_status(status)
+        status = check_status(status)
         note = note or None
         now = now_iso()
         async with self.database.transaction() as db:
@@ -835,7 +851,7 @@ class Store:
         self,
         chat_id: int,
         *,
-        status: str | None = None,
+        status: Status | None = None,
         round_name: str | None = None,
         speaker: str | None = None,
         include_retracted: bool = True,
@@ -847,9 +863,8 @@ class Store:
             raise ValueError("limit and offset must not be negative")
         conditions, parameters = self._scope(chat_id, round_name)
         if status is not None:
-            check_status(status)
             conditions.append("status = ?")
-            parameters.append(status)
+            parameters.append(check_status(status))
         if speaker:
             conditions.append("instr(speaker_key, ?) > 0")
             parameters.append(speaker.casefold())
@@ -867,6 +882,12 @@ class Store:
             )
             items = tuple(flag_of(row) for row in rows)
         return Page(items=items, total=total, offset=offset, limit=limit)
+
+    async def open_flags(self, chat_id: int, *, limit: int = 10, offset: int = 0) -> Page:
+        """The flags still waiting for a verdict, newest first: the board and /log open."""
+        return await self.list_flags(
+            chat_id, status=Status.OPEN, include_retracted=False, limit=limit, offset=offset
+        )
 
     async def search(self, chat_id: int, query: str, *, limit: int = 10) -> list[Flag]:
         """Full-text search of the chat's flags (text, speaker, notes), best first."""
@@ -900,21 +921,21 @@ class Store:
             """,
             parameters,
         )
-        by_status = dict.fromkeys(STATUSES, 0)
+        by_status = dict.fromkeys(Status, 0)
         retracted = total = 0
         for row in counts:
             total += int(row["n"])
             if row["retracted"]:
                 retracted += int(row["n"])
             else:
-                by_status[str(row["status"])] += int(row["n"])
+                by_status[Status(row["status"])] += int(row["n"])
         open_rows = await self.database.read(
             f"""
             SELECT {flag_columns()} FROM flags
-            WHERE {where} AND status = 'open' AND retracted_at IS NULL
+            WHERE {where} AND status = ? AND retracted_at IS NULL
             ORDER BY number LIMIT ?
             """,
-            [*parameters, open_limit],
+            [*parameters, Status.OPEN, open_limit],
         )
         scoped, scoped_parameters = self._scope(chat_id, round_name, alias="f")
         top_rows = await self.database.read(
@@ -1023,7 +1044,7 @@ class Store:
             """,
             (chat_id, keys),
         )
-        counts = dict.fromkeys((*STATUSES, "retracted"), 0)
+        counts = dict.fromkeys((*Status, "retracted"), 0)
         for row in rows:
             counts["retracted" if row["retracted"] else str(row["status"])] += int(row["n"])
         return counts

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from bot.store.errors import StoreError
-from bot.store.models import STATUSES
+from bot.store.models import Status
 
 if TYPE_CHECKING:
     import aiosqlite
 
-_STATUS_LIST = ", ".join(f"'{status}'" for status in STATUSES)
+_STATUS_LIST = ", ".join(f"'{status}'" for status in Status)
 
 # PRAGMA user_version, so changing an old script would fork the schema.
 MIGRATIONS: Final[tuple[str, ...]] = (
@@ -242,6 +242,10 @@ MIGRATIONS: Final[tuple[str, ...]] = (
           AND (SELECT e.by_id FROM flag_events AS e
                WHERE e.flag_id = flags.id AND e.action = 'assign'
                ORDER BY e.id DESC LIMIT 1) = flags.flagged_by_id;
+    """,
+    # 5: each chat's time zone (an IANA name) for what people read; NULL is UTC.
+    """
+    ALTER TABLE chats ADD COLUMN timezone TEXT;
     """,
 )
 
