@@ -10,14 +10,13 @@ import logging
 import time
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import Any, Final
+from typing import Final
 
 from telegram import Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
-from telegram.ext import CallbackContext
 
-from bot import services
+from bot.context import BotContext
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +66,8 @@ def commands_for(role: Role) -> list[str]:
     return [f"/{name}" for name, needed in COMMAND_ROLES.items() if needed is role]
 
 
-def is_bot_admin(context: CallbackContext[Any, Any, Any, Any], user_id: int | None) -> bool:
-    return user_id is not None and user_id in services.get(context).settings.admin_ids
+def is_bot_admin(context: BotContext, user_id: int | None) -> bool:
+    return user_id is not None and user_id in context.settings.admin_ids
 
 
 def sent_by_anonymous_admin(message: Message | None) -> bool:
@@ -80,7 +79,7 @@ def sent_by_anonymous_admin(message: Message | None) -> bool:
     )
 
 
-async def is_chat_admin(update: Update, context: CallbackContext[Any, Any, Any, Any]) -> bool:
+async def is_chat_admin(update: Update, context: BotContext) -> bool:
     """Whether the sender administers this chat (or is a bot admin)."""
     chat, user = update.effective_chat, update.effective_user
     if chat is None:
@@ -93,7 +92,7 @@ async def is_chat_admin(update: Update, context: CallbackContext[Any, Any, Any, 
         return False
     if is_bot_admin(context, user.id):
         return True
-    svc = services.get(context)
+    svc = context.services
     key = (chat.id, user.id)
     cached = svc.admin_cache.get(key)
     now = time.monotonic()
@@ -109,11 +108,10 @@ async def is_chat_admin(update: Update, context: CallbackContext[Any, Any, Any, 
     return admin
 
 
-async def is_enrolled(update: Update, context: CallbackContext[Any, Any, Any, Any]) -> bool:
+async def is_enrolled(update: Update, context: BotContext) -> bool:
     chat = update.effective_chat
     if chat is None or chat.type == ChatType.PRIVATE:
         return False
-    svc = services.get(context)
-    if chat.id in svc.settings.allowed_chats:
+    if chat.id in context.settings.allowed_chats:
         return True
-    return await svc.require_store().is_enrolled(chat.id)
+    return await context.store.is_enrolled(chat.id)

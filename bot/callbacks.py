@@ -72,6 +72,13 @@ class Payload:
     def _rest(cls, data: str) -> str | None:
         return data[len(cls.PREFIX) :] if data.startswith(cls.PREFIX) else None
 
+    @classmethod
+    def _fields(cls, data: str) -> tuple[str, str]:
+        """The two fields after PREFIX, "a:b"; empty ones (which no kind accepts as its
+        first) when ``data`` is another kind's."""
+        first, _, second = (cls._rest(data) or "").partition(":")
+        return first, second
+
 
 @dataclass(frozen=True)
 class OpenEntry(Payload):
@@ -85,10 +92,7 @@ class OpenEntry(Payload):
 
     @classmethod
     def parse(cls, data: str) -> OpenEntry | None:
-        rest = cls._rest(data)
-        if rest is None:
-            return None
-        code, _, key = rest.partition(":")
+        code, key = cls._fields(data)
         return cls(_CODE_KIND[code], key) if code in _CODE_KIND and key else None
 
 
@@ -104,10 +108,7 @@ class ListKind(Payload):
 
     @classmethod
     def parse(cls, data: str) -> ListKind | None:
-        rest = cls._rest(data)
-        if rest is None:
-            return None
-        code, _, page = rest.partition(":")
+        code, page = cls._fields(data)
         number = _number(page or "0")
         return cls(_CODE_KIND[code], number) if code in _CODE_KIND and number is not None else None
 
@@ -124,10 +125,7 @@ class TimelinePage(Payload):
 
     @classmethod
     def parse(cls, data: str) -> TimelinePage | None:
-        rest = cls._rest(data)
-        if rest is None:
-            return None
-        page, _, year = rest.partition(":")
+        page, year = cls._fields(data)
         number = _number(page)
         if number is None or not (not year or (len(year) == 4 and year.isdecimal())):
             return None
@@ -163,10 +161,7 @@ class Verdict(Payload):
 
     @classmethod
     def parse(cls, data: str) -> Verdict | None:
-        rest = cls._rest(data)
-        if rest is None:
-            return None
-        number, _, status = rest.partition(":")
+        number, status = cls._fields(data)
         value = _number(number)
         return cls(value, status) if value and status else None
 
@@ -184,11 +179,7 @@ class Pick(Payload):
 
     @classmethod
     def parse(cls, data: str) -> Pick | None:
-        rest = cls._rest(data)
-        if rest is None:
-            return None
-        number, _, _ = rest.partition(":")
-        value = _number(number)
+        value = _number(cls._fields(data)[0])
         return cls(value) if value else None
 
 
@@ -206,10 +197,7 @@ class BackToPicks(Payload):
 
     @classmethod
     def parse(cls, data: str) -> BackToPicks | None:
-        rest = cls._rest(data)
-        if rest is None:
-            return None
-        number, _, packed = rest.partition(":")
+        number, packed = cls._fields(data)
         value, numbers = _number(number), unpack_numbers(packed)
         return cls(value, tuple(numbers)) if value and numbers else None
 
@@ -226,10 +214,7 @@ class LogPage(Payload):
 
     @classmethod
     def parse(cls, data: str) -> LogPage | None:
-        rest = cls._rest(data)
-        if rest is None:
-            return None
-        offset, _, filter_code = rest.partition(":")
+        offset, filter_code = cls._fields(data)
         value = _number(offset)
         return None if value is None else cls(value, filter_code)
 

@@ -38,7 +38,6 @@ CARD_BUDGET = 3800
 EXPAND_OVER = 280
 LIST_PAGE = 10
 
-_TAG = re.compile(r"<[^>]*>")
 
 KIND_ICON: dict[Kind, str] = {
     "principle": "🧭",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.ext import CallbackQueryHandler, ChatMemberHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, ChatMemberHandler
 
 from bot import access, callbacks
 from bot.access import Role
 from bot.context import AnyApplication
 from bot.handlers import guards
-from bot.handlers.common import NEW_MESSAGES, Context, actor, language, reply, show, stale_button
+from bot.handlers.common import Context, actor, add_commands, language, pressed, reply, show
 from bot.handlers.guards import Here, in_group
 from bot.i18n import t
 from bot.render import Rendered, esc, shorten
@@ -52,11 +52,10 @@ async def purge(update: Update, context: Context, here: Here) -> None:
 
 
 async def purge_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    parsed = callbacks.Purge.parse(query.data or "") if query else None
-    if query is None or parsed is None:
-        await stale_button(update, context)
+    found = await pressed(update, context, callbacks.Purge)
+    if found is None:
         return
+    query, parsed = found
     lang = await language(update, context)
     chat = update.effective_chat
     # Whoever presses must be an admin of the chat the button is in, checked now.
@@ -115,8 +114,8 @@ def register(application: AnyApplication) -> None:
     application.add_handler(
         ChatMemberHandler(membership, ChatMemberHandler.MY_CHAT_MEMBER), group=3
     )
-    application.add_handler(CommandHandler("enable", enable, filters=NEW_MESSAGES))
-    application.add_handler(CommandHandler("disable", disable, filters=NEW_MESSAGES))
-    application.add_handler(CommandHandler("purge", purge, filters=NEW_MESSAGES))
-    application.add_handler(CommandHandler("reload", reload_content, filters=NEW_MESSAGES))
+    add_commands(
+        application,
+        {"enable": enable, "disable": disable, "purge": purge, "reload": reload_content},
+    )
     application.add_handler(CallbackQueryHandler(purge_button, pattern=callbacks.Purge.matches))

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from telegram import Message, Update, User
+from telegram import CallbackQuery, Message, Update, User
 from telegram.constants import ChatType
 from telegram.error import BadRequest
-from telegram.ext import filters
+from telegram.ext import CommandHandler, filters
 
-from bot.context import BotContext
+from bot.callbacks import Payload
+from bot.context import AnyApplication, BotContext
 from bot.i18n import t
 from bot.playbook import Lang, as_lang
 from bot.render import Rendered
@@ -21,6 +22,8 @@ from bot.sender import Job, Priority, reply_job
 log = logging.getLogger(__name__)
 
 Context = BotContext
+P = TypeVar("P", bound=Payload)
+Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 _LANG_KEY = "lang"
 # Commands answer new messages only: an edited command is not a second command.
 NEW_MESSAGES = filters.UpdateType.MESSAGE
@@ -121,6 +124,25 @@ async def show(update: Update, context: Context, rendered: Rendered) -> None:
             return await chat.send_message(rendered.text, reply_markup=rendered.keyboard)
 
     context.sender.submit(chat.id, Job(Priority.REPLY, edit))
+
+
+async def pressed(
+    update: Update, context: Context, kind: type[P]
+) -> tuple[CallbackQuery, P] | None:
+    """The button pressed and what it says as ``kind``; an old, forged or malformed one
+    is answered (so the client stops waiting) and gives None."""
+    query = update.callback_query
+    parsed = kind.parse(query.data or "") if query is not None else None
+    if query is None or parsed is None:
+        await stale_button(update, context)
+        return None
+    return query, parsed
+
+
+def add_commands(application: AnyApplication, commands: Mapping[str, Handler]) -> None:
+    """One CommandHandler a command, for new messages only."""
+    for name, callback in commands.items():
+        application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
 
 
 async def stale_button(update: Update, context: Context) -> None:

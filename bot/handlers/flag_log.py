@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler
 
 from bot import callbacks, export, render_log
 from bot.context import AnyApplication
 from bot.handlers import guards
 from bot.handlers.common import (
-    NEW_MESSAGES,
     Context,
     actor,
+    add_commands,
     command_text,
+    pressed,
     reply,
     show,
-    stale_button,
 )
 from bot.handlers.guards import Here, in_group
 from bot.i18n import t
@@ -32,15 +33,20 @@ LOG_PAGE = 10
 _SPEAKER_BYTES = 40
 
 
-@in_group("round")
-async def round_command(update: Update, context: Context, here: Here) -> None:
-    chat_id, lang = here.chat_id, here.lang
-    store = context.store
+def _subcommand(update: Update) -> tuple[str, str]:
+    """ "/round start Istanbul 3" → ("start", "Istanbul 3"); ("", "") for the bare command."""
     words = command_text(update.effective_message).split(maxsplit=1)
     action = words[0].casefold() if words else ""
+    return action, words[1].strip() if len(words) > 1 else ""
+
+
+@in_group("round")
+async def round_command(update: Update, context: Context, here: Here) -> None:
+    chat_id, lang, store = here.chat_id, here.lang, context.store
+    action, argument = _subcommand(update)
     who = actor(update)
-    if action == "start" and len(words) > 1:
-        started = await store.start_round(chat_id, shorten(words[1], 80), who.id)
+    if action == "start" and argument:
+        started = await store.start_round(chat_id, shorten(argument, 80), who.id)
         await reply(update, context, Rendered(t(lang, "round_started", name=started.name)))
     elif action == "end":
         ended = await store.end_round(chat_id, who.id)
@@ -82,11 +88,8 @@ async def _page(
 
 @in_group("log")
 async def log_command(update: Update, context: Context, here: Here) -> None:
-    chat_id, lang = here.chat_id, here.lang
-    store = context.store
-    words = command_text(update.effective_message).split(maxsplit=1)
-    action = words[0].casefold() if words else ""
-    argument = words[1].strip() if len(words) > 1 else ""
+    chat_id, lang, store = here.chat_id, here.lang, context.store
+    action, argument = _subcommand(update)
     if not action:
         code = ""
     elif action == "open":
@@ -126,11 +129,10 @@ async def _send_page(
 
 
 async def log_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    parsed = callbacks.LogPage.parse(query.data or "") if query else None
-    if query is None or parsed is None:
-        await stale_button(update, context)
+    found = await pressed(update, context, callbacks.LogPage)
+    if found is None:
         return
+    query, parsed = found
     # The page is of the chat the button is in; the payload names only an offset.
     here = await guards.button_here(update, context)
     if here is None:
@@ -153,39 +155,42 @@ async def find(update: Update, context: Context, here: Here) -> None:
     await reply(update, context, render_log.search_results(query, found, lang, where))
 
 
-async def _round_argument(
-    update: Update, context: Context, store: Store, chat_id: int, lang: Lang
-) -> tuple[bool, str | None]:
-    """The round named after the command, if any; (False, _) when it names none."""
+@dataclass(frozen=True)
+class _Rounds:
+    """What /summary and /export cover: one round (by its stored name), or all."""
+
+    round_name: str | None
+
+
+async def _rounds(update: Update, context: Context, here: Here) -> _Rounds | None:
+    """The round named after the command, if any; None once told it names none."""
     name = command_text(update.effective_message)
     if not name:
-        return True, None
-    found = await store.find_round(chat_id, name)
+        return _Rounds(None)
+    found = await context.store.find_round(here.chat_id, name)
     if found is None:
-        await reply(update, context, Rendered(t(lang, "round_unknown", name=shorten(name, 80))))
-        return False, None
-    return True, found.name
+        text = t(here.lang, "round_unknown", name=shorten(name, 80))
+        await reply(update, context, Rendered(text))
+        return None
+    return _Rounds(found.name)
 
 
 @in_group("summary")
 async def summary(update: Update, context: Context, here: Here) -> None:
-    chat_id, lang = here.chat_id, here.lang
-    store = context.store
-    ok, round_name = await _round_argument(update, context, store, chat_id, lang)
-    if not ok:
-        return
-    data = await store.summary(chat_id, round_name)
-    where = await guards.chat_zone(context, chat_id)
-    await reply(update, context, render_log.summary(data, context.library.playbook, lang, where))
+    rounds = await _rounds(update, context, here)
+    if rounds is not None:
+        data = await context.store.summary(here.chat_id, rounds.round_name)
+        where = await guards.chat_zone(context, here.chat_id)
+        rendered = render_log.summary(data, context.library.playbook, here.lang, where)
+        await reply(update, context, rendered)
 
 
 @in_group("export")
 async def export_command(update: Update, context: Context, here: Here) -> None:
-    chat_id, lang = here.chat_id, here.lang
-    store = context.store
-    ok, round_name = await _round_argument(update, context, store, chat_id, lang)
-    if not ok:
+    rounds = await _rounds(update, context, here)
+    if rounds is None:
         return
+    chat_id, lang, round_name, store = here.chat_id, here.lang, rounds.round_name, context.store
     flags = await store.export_flags(chat_id, round_name)
     if not flags:
         # Two empty files would only say the same less clearly.
@@ -223,12 +228,14 @@ def _slug(name: str) -> str:
 
 
 def register(application: AnyApplication) -> None:
-    for name, callback in (
-        ("round", round_command),
-        ("log", log_command),
-        ("find", find),
-        ("summary", summary),
-        ("export", export_command),
-    ):
-        application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
+    add_commands(
+        application,
+        {
+            "round": round_command,
+            "log": log_command,
+            "find": find,
+            "summary": summary,
+            "export": export_command,
+        },
+    )
     application.add_handler(CallbackQueryHandler(log_button, pattern=callbacks.LogPage.matches))

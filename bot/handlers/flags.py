@@ -21,17 +21,18 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot import access, callbacks, render_log, sender
 from bot.context import AnyApplication
 from bot.handlers import guards
 from bot.handlers.common import (
-    NEW_MESSAGES,
     Actor,
     Context,
     actor,
+    add_commands,
     command_text,
+    pressed,
     reply,
     stale_button,
 )
@@ -229,10 +230,12 @@ async def verify(update: Update, context: Context, here: Here) -> None:
 
 
 async def verdict_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    parsed = callbacks.Verdict.parse(query.data or "") if query else None
-    status = parse_status(parsed.status) if parsed is not None else None
-    if query is None or parsed is None or status is None:
+    found = await pressed(update, context, callbacks.Verdict)
+    if found is None:
+        return
+    query, parsed = found
+    status = parse_status(parsed.status)
+    if status is None:
         await stale_button(update, context)
         return
     here = await guards.button_here(update, context)
@@ -286,24 +289,38 @@ def _picks(markup: InlineKeyboardMarkup | None) -> list[int]:
     return numbers
 
 
+async def _flag_to_change(
+    update: Update, context: Context, here: Here, words: list[str], usage: str, refusal: str
+) -> tuple[Flag, Actor] | None:
+    """The flag the first word names, when the sender may change it (Role.FLAGGER: its
+    flagger or a chat admin), and who they are; None once told why not."""
+    number = guards.parse_number(words[0]) if words else None
+    if number is None:
+        await reply(update, context, Rendered(t(here.lang, usage)))
+        return None
+    existing = await context.store.get_flag(here.chat_id, number)
+    if existing is None:
+        await reply(update, context, Rendered(t(here.lang, "flag_not_found", number=number)))
+        return None
+    who = actor(update)
+    if not _is_flagger(existing, who) and not await access.is_chat_admin(update, context):
+        await reply(update, context, Rendered(t(here.lang, refusal, number=number)))
+        return None
+    return existing, who
+
+
 @in_group("assign")
 async def assign(update: Update, context: Context, here: Here) -> None:
     chat_id, lang = here.chat_id, here.lang
     words = command_text(update.effective_message).split(maxsplit=1)
-    number = guards.parse_number(words[0]) if words else None
-    if number is None or len(words) < 2:
-        await reply(update, context, Rendered(t(lang, "assign_usage")))
-        return
-    store = context.store
-    existing = await store.get_flag(chat_id, number)
-    if existing is None:
-        await reply(update, context, Rendered(t(lang, "flag_not_found", number=number)))
-        return
-    who = actor(update)
     # Role.FLAGGER: an assignment gives the right to judge, so not everyone may make one.
-    if not _is_flagger(existing, who) and not await access.is_chat_admin(update, context):
-        await reply(update, context, Rendered(t(lang, "not_allowed_assign", number=number)))
+    found = await _flag_to_change(
+        update, context, here, words if len(words) > 1 else [], "assign_usage", "not_allowed_assign"
+    )
+    if found is None:
         return
+    flagged, who = found
+    number, store = flagged.number, context.store
     assignee = shorten(words[1], 64)
     try:
         await store.assign(chat_id, number, assignee, by_id=who.id, by_name=who.name)
@@ -317,21 +334,15 @@ async def assign(update: Update, context: Context, here: Here) -> None:
 async def unflag(update: Update, context: Context, here: Here) -> None:
     chat_id, lang = here.chat_id, here.lang
     words = command_text(update.effective_message).split(maxsplit=1)
-    number = guards.parse_number(words[0]) if words else None
-    if number is None:
-        await reply(update, context, Rendered(t(lang, "unflag_usage")))
+    found = await _flag_to_change(
+        update, context, here, words, "unflag_usage", "not_allowed_unflag"
+    )
+    if found is None:
         return
-    store = context.store
-    existing = await store.get_flag(chat_id, number)
-    if existing is None:
-        await reply(update, context, Rendered(t(lang, "flag_not_found", number=number)))
-        return
+    existing, who = found
+    number, store = existing.number, context.store
     if existing.retracted_at is not None:
         await reply(update, context, Rendered(t(lang, "already_retracted", number=number)))
-        return
-    who = actor(update)
-    if not _is_flagger(existing, who) and not await access.is_chat_admin(update, context):
-        await reply(update, context, Rendered(t(lang, "not_allowed_unflag", number=number)))
         return
     reason = words[1] if len(words) > 1 else None
     await store.retract(chat_id, number, reason, by_id=who.id, by_name=who.name)
@@ -426,15 +437,17 @@ async def board(update: Update, context: Context, here: Here) -> None:
 
 
 def register(application: AnyApplication) -> None:
-    for name, callback in (
-        ("flag", flag),
-        ("verify", verify),
-        ("assign", assign),
-        ("unflag", unflag),
-        ("show", show_record),
-        ("board", board),
-    ):
-        application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
+    add_commands(
+        application,
+        {
+            "flag": flag,
+            "verify": verify,
+            "assign": assign,
+            "unflag": unflag,
+            "show": show_record,
+            "board": board,
+        },
+    )
     application.add_handler(CallbackQueryHandler(verdict_button, pattern=callbacks.Verdict.matches))
     application.add_handler(
         CallbackQueryHandler(

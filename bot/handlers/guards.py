@@ -19,14 +19,12 @@ from telegram.constants import ChatType
 
 from bot import access, timezones
 from bot.access import COMMAND_ROLES, Role
+from bot.callbacks import MAX_NUMBER
 from bot.context import BotContext
 from bot.handlers.common import language, reply
 from bot.i18n import t
 from bot.playbook import Lang
 from bot.render import Rendered, shorten
-
-# No chat has a billion flags: a larger number is a typo (or forged), not a flag.
-MAX_NUMBER = 10**9
 
 
 @dataclass(frozen=True)

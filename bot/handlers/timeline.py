@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks, render
 from bot.context import AnyApplication
-from bot.handlers.common import Context, command_text, language, reply, show, stale_button
+from bot.handlers.common import Context, command_text, language, pressed, reply, show
 from bot.playbook import Event
 from bot.render import Rendered
 from bot.services import Library
@@ -43,11 +43,10 @@ async def timeline_command(update: Update, context: Context) -> None:
 
 
 async def timeline_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    parsed = callbacks.TimelinePage.parse(query.data or "") if query else None
-    if query is None or parsed is None:
-        await stale_button(update, context)
+    found = await pressed(update, context, callbacks.TimelinePage)
+    if found is None:
         return
+    query, parsed = found
     lang = await language(update, context)
     await query.answer()
     playbook = context.library.playbook

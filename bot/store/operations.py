@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final, Self
+from typing import Any, Final, Literal, Self
 
 import aiosqlite
 
@@ -45,6 +45,9 @@ from bot.store.models import (
     round_of,
 )
 from bot.store.outbox import Outbox, queue_notice
+
+# The chats columns _chat_setting may name: never text from outside the store.
+_ChatSetting = Literal["watch", "timezone"]
 
 _UPDATABLE_COLUMNS: Final = frozenset(
     {"status", "assignee", "assignee_may_judge", "note", "text", "retracted_at", "retract_reason"}
@@ -250,34 +253,33 @@ class Store:
         )
         return [int(row["chat_id"]) for row in rows]
 
+    async def _chat_setting(self, chat_id: int, column: _ChatSetting) -> Any:
+        """A chat's setting, or None for a chat the store has no row for."""
+        row = await self.database.read_one(
+            f"SELECT {column} FROM chats WHERE chat_id = ?", (chat_id,)
+        )
+        return None if row is None else row[column]
+
+    async def _set_chat_setting(self, chat_id: int, column: _ChatSetting, value: Any) -> None:
+        # A chat listed in ALLOWED_CHATS may have no row yet.
+        await self.database.write(
+            f"INSERT INTO chats (chat_id, {column}) VALUES (?, ?) "
+            f"ON CONFLICT (chat_id) DO UPDATE SET {column} = excluded.{column}",
+            (chat_id, value),
+        )
+
     async def get_watch(self, chat_id: int) -> bool:
-        row = await self.database.read_one("SELECT watch FROM chats WHERE chat_id = ?", (chat_id,))
-        return row is not None and bool(row["watch"])
+        return bool(await self._chat_setting(chat_id, "watch"))
 
     async def set_watch(self, chat_id: int, on: bool) -> None:
-        await self.database.write(
-            """
-            INSERT INTO chats (chat_id, watch) VALUES (?, ?)
-            ON CONFLICT (chat_id) DO UPDATE SET watch = excluded.watch
-            """,
-            (chat_id, int(on)),
-        )
+        await self._set_chat_setting(chat_id, "watch", int(on))
 
     async def get_timezone(self, chat_id: int) -> str | None:
         """The chat's IANA time zone name, or None until one is set (then UTC)."""
-        row = await self.database.read_one(
-            "SELECT timezone FROM chats WHERE chat_id = ?", (chat_id,)
-        )
-        return None if row is None else optional_str(row["timezone"])
+        return optional_str(await self._chat_setting(chat_id, "timezone"))
 
     async def set_timezone(self, chat_id: int, name: str) -> None:
-        await self.database.write(
-            """
-            INSERT INTO chats (chat_id, timezone) VALUES (?, ?)
-            ON CONFLICT (chat_id) DO UPDATE SET timezone = excluded.timezone
-            """,
-            (chat_id, name),
-        )
+        await self._set_chat_setting(chat_id, "timezone", name)
 
     async def get_board(self, chat_id: int) -> Board | None:
         row = await self.database.read_one(
