@@ -226,10 +226,10 @@ def to_markdown(
         else:
             counts[flag.status] = counts.get(flag.status, 0) + 1
     title = _inline(chat_title) if chat_title else "this chat"
-    scope = f"Round: {_inline(round_name)}" if round_name else "All rounds"
+    covers = f"Round: {_inline(round_name)}" if round_name else "All rounds"
     plural = "" if len(flags) == 1 else "s"
     zone = f"Times: {getattr(where, 'key', None) or where.tzname(None) or 'UTC'}"
-    lines = [f"# Flag log: {title}", "", f"{scope} · {len(flags)} flag{plural} · {zone}", ""]
+    lines = [f"# Flag log: {title}", "", f"{covers} · {len(flags)} flag{plural} · {zone}", ""]
     lines += [f"- {_label(status)}: {count}" for status, count in counts.items()]
     lines += [f"- Retracted: {retracted}", ""]
     if not flags:

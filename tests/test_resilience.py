@@ -37,13 +37,12 @@ from bot.i18n import t
 from bot.services import Library
 from bot.store import Store, StoreError
 from tests.conftest import ADMIN_ID, CONTENT, ROOT, Bot, make_settings, start_bot, stop_bot
+from tests.support.cast import CHAT_ADMIN, FLAGGER, OTHER_GROUP, cast
+from tests.support.cast import GROUP as DELEGATION
 from tests.support.fake_bot_api import FakeBotAPI, command_entities
 
-GROUP_A = -1001000000201
-GROUP_B = -1001000000202
-FLAGGER = 401
-BYSTANDER = 402
-CHAT_ADMIN = 403
+# Two teams' groups: the cast's delegation and the other team.
+GROUP_A, GROUP_B = DELEGATION, OTHER_GROUP
 # The sender Telegram shows on messages of anonymous group admins.
 ANONYMOUS_ADMIN_BOT = {
     "id": 1087968824,
@@ -133,16 +132,7 @@ def full_text(record: logging.LogRecord) -> str:
 
 @pytest.fixture
 def people(bot: Bot) -> dict[str, dict[str, Any]]:
-    api = bot.api
-    api.chat(GROUP_A, "supergroup", "Team A")
-    api.chat(GROUP_B, "supergroup", "Team B")
-    api.set_chat_member(GROUP_A, CHAT_ADMIN, "administrator")
-    return {
-        "flagger": api.user(FLAGGER, "Taras", "taras"),
-        "bystander": api.user(BYSTANDER, "Petro", "petro"),
-        "chat_admin": api.user(CHAT_ADMIN, "Oksana", "oksana"),
-        "bot_admin": api.user(ADMIN_ID, "Admin", "admin"),
-    }
+    return cast(bot.api)
 
 
 @pytest.fixture

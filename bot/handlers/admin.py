@@ -10,7 +10,15 @@ from bot import access, callbacks
 from bot.access import Role
 from bot.context import AnyApplication
 from bot.handlers import guards
-from bot.handlers.common import Context, actor, add_commands, language, pressed, reply, show
+from bot.handlers.common import (
+    Context,
+    actor,
+    add_commands,
+    language,
+    pressed,
+    reply,
+    show_in_place,
+)
 from bot.handlers.guards import Here, in_group
 from bot.i18n import t
 from bot.render import Rendered, esc, shorten
@@ -68,10 +76,10 @@ async def purge_button(update: Update, context: Context) -> None:
         return
     await query.answer()
     if not parsed.confirmed:
-        await show(update, context, Rendered(t(lang, "purge_cancelled")))
+        await show_in_place(update, context, Rendered(t(lang, "purge_cancelled")))
         return
     count = await context.store.purge_chat(chat.id)
-    await show(update, context, Rendered(t(lang, "purged", count=count)))
+    await show_in_place(update, context, Rendered(t(lang, "purged", count=count)))
 
 
 async def reload_content(update: Update, context: Context) -> None:

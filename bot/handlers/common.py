@@ -107,7 +107,7 @@ async def reply(
     context.sender.submit(message.chat.id, job)
 
 
-async def show(update: Update, context: Context, rendered: Rendered) -> None:
+async def show_in_place(update: Update, context: Context, rendered: Rendered) -> None:
     """Replace the message a button was pressed on; fall back to a new message."""
     query = update.callback_query
     if query is None or query.message is None:

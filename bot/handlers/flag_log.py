@@ -19,7 +19,7 @@ from bot.handlers.common import (
     command_text,
     pressed,
     reply,
-    show,
+    show_in_place,
 )
 from bot.handlers.guards import Here, in_group
 from bot.i18n import t
@@ -121,11 +121,11 @@ async def _send_page(
 ) -> None:
     result = await _page(store, chat_id, code, offset)
     if result is None:
-        await show(update, context, Rendered(t(lang, "log_none_match")))
+        await show_in_place(update, context, Rendered(t(lang, "log_none_match")))
         return
     page, heading = result
     where = await guards.chat_zone(context, chat_id)
-    await show(update, context, render_log.log_page(page, lang, code, heading, where))
+    await show_in_place(update, context, render_log.log_page(page, lang, code, heading, where))
 
 
 async def log_button(update: Update, context: Context) -> None:

@@ -23,7 +23,7 @@ from bot.handlers.common import (
     language,
     remember_language,
     reply,
-    show,
+    show_in_place,
     stale_button,
 )
 from bot.i18n import t
@@ -147,11 +147,11 @@ async def button(update: Update, context: Context) -> None:
         lang = chosen
         await remember_language(update, context, lang)
         await query.answer()
-        await show(update, context, Rendered(t(lang, "lang_set")))
+        await show_in_place(update, context, Rendered(t(lang, "lang_set")))
         return
     if isinstance(parsed, callbacks.ListKind):
         await query.answer()
-        await show(
+        await show_in_place(
             update, context, render.entry_list(parsed.kind, library.playbook, lang, parsed.page)
         )
         return
@@ -159,7 +159,7 @@ async def button(update: Update, context: Context) -> None:
         entry = library.playbook.get(parsed.kind, parsed.key)
         if entry is not None:
             await query.answer()
-            await show(update, context, render.card(entry, library.playbook, lang))
+            await show_in_place(update, context, render.card(entry, library.playbook, lang))
             return
         await query.answer(t(lang, "entry_gone"), show_alert=True)
         return

@@ -10,7 +10,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot import callbacks, render
 from bot.context import AnyApplication
-from bot.handlers.common import Context, command_text, language, pressed, reply, show
+from bot.handlers.common import Context, command_text, language, pressed, reply, show_in_place
 from bot.playbook import Event
 from bot.render import Rendered
 from bot.services import Library
@@ -50,7 +50,7 @@ async def timeline_button(update: Update, context: Context) -> None:
     lang = await language(update, context)
     await query.answer()
     playbook = context.library.playbook
-    await show(update, context, render.timeline(playbook, lang, parsed.page, parsed.year))
+    await show_in_place(update, context, render.timeline(playbook, lang, parsed.page, parsed.year))
 
 
 def register(application: AnyApplication) -> None:

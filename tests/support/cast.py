@@ -10,7 +10,7 @@ from typing import Any
 
 from tests.support.fake_bot_api import FakeBotAPI
 
-# The bot admin: listed in ADMIN_IDS by tests.conftest.make_settings.
+# The bot admin: tests.conftest.make_settings lists this id in ADMIN_IDS.
 ADMIN_ID = 9001
 
 GROUP = -1001000000001
