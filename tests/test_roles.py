@@ -8,13 +8,16 @@ it. A rule changed in one place and not the other fails here.
 from __future__ import annotations
 
 import re
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.access import COMMAND_ROLES, Role, commands_for
+from bot.store import MIGRATIONS, Store, register_functions
 from tests.conftest import Bot
-from tests.support.cast import GROUP, cast
+from tests.support.cast import BYSTANDER, FLAGGER, GROUP, cast
 
 # What each command is sent with, so that only the sender's rights decide the answer.
 EXAMPLES = {
@@ -138,3 +141,46 @@ async def test_an_assignment_that_gave_no_right_to_judge_still_gives_none(
     await store.assign(GROUP, 1, "@petro", by_id=203, by_name="Petro", may_judge=False)
     [refusal] = await bot.say(GROUP, people["bystander"], "/verify 1 false")
     assert "Only the person who flagged #1" in refusal["text"]
+
+
+def _version_3_database(path: Path) -> None:
+    """A file from before the assignment rule: #1 assigned by its flagger, #2 by a
+    member who assigned it to themselves."""
+    db = sqlite3.connect(path)
+    register_functions(db)
+    db.executescript(
+        "\n".join(MIGRATIONS[:3]) + f"\nPRAGMA user_version = 3;\n"
+        f"INSERT INTO chats (chat_id, enrolled) VALUES ({GROUP}, 1);"
+    )
+    for number, assigner in ((1, FLAGGER), (2, BYSTANDER)):
+        db.execute(
+            """
+            INSERT INTO flags (chat_id, number, created_at, updated_at, text, flagged_by_id,
+                flagged_by_name, assignee)
+            VALUES (?, ?, '2026-11-01T10:00:00.000000+00:00',
+                    '2026-11-01T10:00:00.000000+00:00', 'said', ?, 'Taras', '@petro')
+            """,
+            (GROUP, number, FLAGGER),
+        )
+        db.execute(
+            "INSERT INTO flag_events (flag_id, at, action, new_value, by_id, by_name) "
+            "SELECT id, '2026-11-01T10:01:00.000000+00:00', 'assign', '@petro', ?, 'x' "
+            "FROM flags WHERE number = ?",
+            (assigner, number),
+        )
+    db.commit()
+    db.close()
+
+
+async def test_old_assignments_keep_the_right_to_judge_only_if_the_flagger_made_them(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.sqlite3"
+    _version_3_database(path)
+    async with await Store.open(path) as store:
+        by_flagger, by_member = await store.export_flags(GROUP)
+        assert by_flagger.assignee == by_member.assignee == "@petro"
+        assert by_flagger.assignee_may_judge is True
+        assert by_member.assignee_may_judge is False
+        unassigned = await store.assign(GROUP, 1, "", by_id=FLAGGER, by_name="Taras")
+        assert unassigned.assignee is None and unassigned.assignee_may_judge is False
