@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import zoneinfo
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, tzinfo
 
 DEFAULT_ZONE = "UTC"
 
@@ -32,12 +32,3 @@ def zone(name: str | None) -> tzinfo:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return UTC
-
-
-def local(moment: datetime, where: tzinfo) -> datetime:
-    return moment.astimezone(where)
-
-
-def abbreviation(moment: datetime, where: tzinfo) -> str:
-    """ "EET", "EEST", "UTC"; a zone without letters gives its offset, "+04"."""
-    return local(moment, where).tzname() or DEFAULT_ZONE

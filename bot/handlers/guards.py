@@ -21,7 +21,7 @@ from bot import access, timezones
 from bot.access import COMMAND_ROLES, Role
 from bot.callbacks import MAX_NUMBER
 from bot.context import BotContext
-from bot.handlers.common import language, reply
+from bot.handlers.common import Handler, language, reply
 from bot.i18n import t
 from bot.playbook import Lang
 from bot.render import Rendered, shorten
@@ -41,11 +41,11 @@ async def chat_zone(context: BotContext, chat_id: int) -> tzinfo:
 
 
 Guarded = Callable[[Update, BotContext, Here], Coroutine[Any, Any, None]]
-Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
 async def has_role(update: Update, context: BotContext, role: Role) -> bool:
-    """Whether the sender holds ``role`` in this chat; FLAGGER is per flag, see may_judge."""
+    """Whether the sender holds ``role`` in this chat. FLAGGER depends on the flag, so
+    handlers.flags checks it once it has the flag; here it passes like MEMBER."""
     if role is Role.BOT_ADMIN:
         user = update.effective_user
         return access.is_bot_admin(context, user.id if user else None)
