@@ -107,7 +107,7 @@ def _parse_age(text: str) -> timedelta:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from bot import export
+    from bot import export, timezones
     from bot.store import Store
 
     async def fetch() -> bytes | None:
@@ -121,14 +121,15 @@ def cmd_export(args: argparse.Namespace) -> int:
                 round_name = found.name
             flags = await store.export_flags(args.chat, round_name)
             histories = await store.history_for(args.chat, [f.number for f in flags])
+            where = timezones.zone(await store.get_timezone(args.chat))
         finally:
             await store.close()
         if args.format == "csv":
-            return export.to_csv(flags, histories)
+            return export.to_csv(flags, histories, where)
         if args.format == "json":
-            return export.to_json(flags, histories)
+            return export.to_json(flags, histories, where)
         return export.to_markdown(
-            flags, histories, chat_title=str(args.chat), round_name=round_name
+            flags, histories, chat_title=str(args.chat), round_name=round_name, where=where
         )
 
     data = asyncio.run(fetch())
@@ -164,7 +165,8 @@ def cmd_purge(args: argparse.Namespace) -> int:
             await store.close()
 
     count = asyncio.run(purge())
-    print(f"deleted {count} flag(s) created before {cutoff:%Y-%m-%d %H:%M} UTC")
+    flags = "flag" if count == 1 else "flags"
+    print(f"deleted {count} {flags} created before {cutoff:%Y-%m-%d %H:%M} UTC")
     return EXIT_OK
 
 

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Final
 
 from telegram import Bot, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
-from telegram.ext import CallbackContext
 
-from bot import services
+from bot.context import BotContext
+from bot.services import Services
+from bot.store import Flag
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +26,63 @@ ADMIN_CACHE_SECONDS = 300.0
 _ADMIN_STATUSES = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 
 
-def is_bot_admin(context: CallbackContext[Any, Any, Any, Any], user_id: int | None) -> bool:
-    return user_id is not None and user_id in services.get(context).settings.admin_ids
+class Role(StrEnum):
+    """Who may use a command in a group chat, from the least to the most trusted."""
+
+    # Anyone in a chat that keeps a flag log.
+    MEMBER = "member"
+    # On a flag: the person who flagged it, or a chat admin. A verdict also from the
+    # one they assigned it to: an assignment by anyone else would let a member give
+    # themselves the right to judge any flag.
+    FLAGGER = "flagger"
+    CHAT_ADMIN = "chat_admin"
+    # Listed in ADMIN_IDS; may also do all that chat admins may.
+    BOT_ADMIN = "bot_admin"
+
+
+# The one statement of who may use which group command: the guards enforce it and
+# /help's "Who may do what" is written from it (tests/test_roles.py holds them to it).
+COMMAND_ROLES: Final[Mapping[str, Role]] = {
+    "flag": Role.MEMBER,
+    "round": Role.MEMBER,
+    "log": Role.MEMBER,
+    "show": Role.MEMBER,
+    "find": Role.MEMBER,
+    "summary": Role.MEMBER,
+    "board": Role.MEMBER,
+    "settings": Role.MEMBER,
+    "verify": Role.FLAGGER,
+    "assign": Role.FLAGGER,
+    "unflag": Role.FLAGGER,
+    "export": Role.CHAT_ADMIN,
+    "purge": Role.CHAT_ADMIN,
+    "watch": Role.CHAT_ADMIN,
+    "disable": Role.CHAT_ADMIN,
+    "settings timezone": Role.CHAT_ADMIN,
+    "enable": Role.BOT_ADMIN,
+    "reload": Role.BOT_ADMIN,
+}
+
+
+def is_flagger(flag: Flag, user_id: int) -> bool:
+    """Role.FLAGGER on this flag (with chat admins): may change it and assign it."""
+    return user_id == flag.flagged_by_id
+
+
+def is_judging_assignee(flag: Flag, username: str | None) -> bool:
+    """The assignee, when the flagger or a chat admin made the assignment: they may
+    give the verdict too. Wherever a verdict is given (the chat or the board)."""
+    if not (flag.assignee and flag.assignee_may_judge and username):
+        return False
+    return flag.assignee.lstrip("@").casefold() == username.casefold()
+
+
+def commands_for(role: Role) -> list[str]:
+    return [f"/{name}" for name, needed in COMMAND_ROLES.items() if needed is role]
+
+
+def is_bot_admin(context: BotContext, user_id: int | None) -> bool:
+    return user_id is not None and user_id in context.settings.admin_ids
 
 
 def sent_by_anonymous_admin(message: Message | None) -> bool:
@@ -36,7 +94,7 @@ def sent_by_anonymous_admin(message: Message | None) -> bool:
     )
 
 
-async def is_chat_admin(update: Update, context: CallbackContext[Any, Any, Any, Any]) -> bool:
+async def is_chat_admin(update: Update, context: BotContext) -> bool:
     """Whether the sender administers this chat (or is a bot admin)."""
     chat, user = update.effective_chat, update.effective_user
     if chat is None:
@@ -47,10 +105,10 @@ async def is_chat_admin(update: Update, context: CallbackContext[Any, Any, Any, 
         return True
     if user is None:
         return False
-    return await is_admin_of(context.bot, services.get(context), chat.id, user.id)
+    return await is_admin_of(context.bot, context.services, chat.id, user.id)
 
 
-async def is_admin_of(bot: Bot, svc: services.Services, chat_id: int, user_id: int) -> bool:
+async def is_admin_of(bot: Bot, svc: Services, chat_id: int, user_id: int) -> bool:
     """Whether ``user_id`` administers ``chat_id`` (or is a bot admin), wherever they ask
     from: a command in the chat or the board (bot.web)."""
     if user_id in svc.settings.admin_ids:
@@ -70,14 +128,15 @@ async def is_admin_of(bot: Bot, svc: services.Services, chat_id: int, user_id: i
     return admin
 
 
-async def is_enrolled(update: Update, context: CallbackContext[Any, Any, Any, Any]) -> bool:
+async def is_enrolled(update: Update, context: BotContext) -> bool:
     chat = update.effective_chat
     if chat is None or chat.type == ChatType.PRIVATE:
         return False
-    return await is_enrolled_chat(services.get(context), chat.id)
+    return await is_enrolled_chat(context.services, chat.id)
 
 
-async def is_enrolled_chat(svc: services.Services, chat_id: int) -> bool:
+async def is_enrolled_chat(svc: Services, chat_id: int) -> bool:
+    """Whether ``chat_id`` keeps a flag log, wherever it is asked about from."""
     if chat_id in svc.settings.allowed_chats:
         return True
     return await svc.require_store().is_enrolled(chat_id)

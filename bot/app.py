@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 import signal
-from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -18,15 +17,17 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.ext import ApplicationBuilder, Defaults
 from telegram.request import HTTPXRequest
 
 from bot import services
 from bot.config import Settings
+from bot.context import CONTEXT_TYPES, AnyApplication
 from bot.flood import FloodControl
 from bot.handlers import (
     admin,
     board_app,
+    chat_settings,
     errors,
     flag_log,
     flags,
@@ -47,7 +48,6 @@ from bot.webhook import AnsweredWhenHandled
 
 log = logging.getLogger(__name__)
 
-AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 PRIVATE_COMMANDS = (
     "start", "help", "principles", "principle", "terms", "term", "tactics", "tactic",
@@ -55,7 +55,8 @@ PRIVATE_COMMANDS = (
 )  # fmt: skip
 GROUP_COMMANDS = (
     "flag", "verify", "assign", "unflag", "log", "show", "find", "round", "summary",
-    "export", "board", "term", "claim", "search", "who", "timeline", "watch", "help",
+    "export", "board", "principle", "term", "tactic", "claim", "search", "who", "timeline",
+    "watch", "settings", "lang", "help",
 )  # fmt: skip
 
 
@@ -172,6 +173,7 @@ def build_application(settings: Settings, library: Library | None = None) -> Any
         .base_url(settings.bot_api_url)
         .base_file_url(settings.bot_api_url.removesuffix("/bot") + "/file/bot")
         .defaults(defaults)
+        .context_types(CONTEXT_TYPES)
         # The pool size python-telegram-bot gives its own default request.
         .request(HTTPXRequest(connection_pool_size=256, httpx_kwargs={"verify": tls}))
         .get_updates_request(get_updates_request)
@@ -205,6 +207,7 @@ def build_application(settings: Settings, library: Library | None = None) -> Any
     flag_log.register(application)
     admin.register(application)
     watch.register(application)
+    chat_settings.register(application)
     lookup.register_fallbacks(application)
     errors.register(application)
     return application

@@ -1,14 +1,20 @@
 """Callback data for inline buttons: short, parseable, and never trusted.
 
-Telegram allows 1-64 bytes. Buttons carry only what names the thing to show; whose
-chat, whose flag and who may act are always taken from the update itself, never
-from this payload.
+Telegram allows 1-64 bytes. Each kind of button is a small class that packs its
+payload and parses it back, and its handler matches through that class
+(``CallbackQueryHandler(pattern=Verdict.matches)``), so a format is written in one
+place. Buttons carry only what names the thing to show; whose chat, whose flag and
+who may act are always taken from the update itself, never from this payload.
+
+Buttons stay in chats for months: a parser keeps reading every format this bot has
+ever sent (see Purge).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import ClassVar, Self
 
 from bot.playbook import Kind
 
@@ -34,24 +40,233 @@ def _checked(data: str) -> str:
     return data
 
 
-def open_entry(kind: Kind, key: str) -> str:
-    return _checked(f"o:{_KIND_CODE[kind]}:{key}")
+def _number(text: str) -> int | None:
+    """A page, offset or flag number as a button carries it (below zero reads as 0);
+    None for anything forged."""
+    try:
+        value = int(text)
+    except ValueError:
+        return None
+    return max(0, value) if value <= MAX_NUMBER else None
 
 
-def list_kind(kind: Kind, page: int = 0) -> str:
-    return _checked(f"l:{_KIND_CODE[kind]}:{page}")
+class Payload:
+    """One kind of button: ``PREFIX`` starts its data; ``parse`` reads it back or says
+    None for anything malformed, forged or of another kind."""
+
+    PREFIX: ClassVar[str]
+
+    def pack(self) -> str:
+        raise NotImplementedError
+
+    @classmethod
+    def parse(cls, data: str) -> Self | None:
+        raise NotImplementedError
+
+    @classmethod
+    def matches(cls, data: object) -> bool:
+        """For ``CallbackQueryHandler(pattern=...)``: whether ``data`` is this kind's."""
+        return isinstance(data, str) and cls.parse(data) is not None
+
+    @classmethod
+    def _rest(cls, data: str) -> str | None:
+        return data[len(cls.PREFIX) :] if data.startswith(cls.PREFIX) else None
+
+    @classmethod
+    def _fields(cls, data: str) -> tuple[str, str]:
+        """The two fields after PREFIX, "a:b"; empty ones (which no kind accepts as its
+        first) when ``data`` is another kind's."""
+        first, _, second = (cls._rest(data) or "").partition(":")
+        return first, second
 
 
-def timeline_page(page: int, year: str = "") -> str:
-    return _checked(f"tl:{page}:{year}")
+@dataclass(frozen=True)
+class OpenEntry(Payload):
+    kind: Kind
+    key: str
+
+    PREFIX: ClassVar[str] = "o:"
+
+    def pack(self) -> str:
+        return _checked(f"{self.PREFIX}{_KIND_CODE[self.kind]}:{self.key}")
+
+    @classmethod
+    def parse(cls, data: str) -> OpenEntry | None:
+        code, key = cls._fields(data)
+        return cls(_CODE_KIND[code], key) if code in _CODE_KIND and key else None
 
 
-def set_language(lang: str) -> str:
-    return _checked(f"lang:{lang}")
+@dataclass(frozen=True)
+class ListKind(Payload):
+    kind: Kind
+    page: int = 0
+
+    PREFIX: ClassVar[str] = "l:"
+
+    def pack(self) -> str:
+        return _checked(f"{self.PREFIX}{_KIND_CODE[self.kind]}:{self.page}")
+
+    @classmethod
+    def parse(cls, data: str) -> ListKind | None:
+        code, page = cls._fields(data)
+        number = _number(page or "0")
+        return cls(_CODE_KIND[code], number) if code in _CODE_KIND and number is not None else None
 
 
-def flag_action(action: str, number: int, arg: str = "") -> str:
-    return _checked(f"f:{action}:{number}:{arg}")
+@dataclass(frozen=True)
+class TimelinePage(Payload):
+    page: int
+    year: str = ""
+
+    PREFIX: ClassVar[str] = "tl:"
+
+    def pack(self) -> str:
+        return _checked(f"{self.PREFIX}{self.page}:{self.year}")
+
+    @classmethod
+    def parse(cls, data: str) -> TimelinePage | None:
+        page, year = cls._fields(data)
+        number = _number(page)
+        if number is None or not (not year or (len(year) == 4 and year.isdecimal())):
+            return None
+        return cls(number, year)
+
+
+@dataclass(frozen=True)
+class SetLanguage(Payload):
+    lang: str
+
+    PREFIX: ClassVar[str] = "lang:"
+
+    def pack(self) -> str:
+        return _checked(f"{self.PREFIX}{self.lang}")
+
+    @classmethod
+    def parse(cls, data: str) -> SetLanguage | None:
+        rest = cls._rest(data)
+        return None if rest is None else cls(rest)
+
+
+@dataclass(frozen=True)
+class Verdict(Payload):
+    """A verdict button under a confirmation or record: "f:v:12:false"."""
+
+    number: int
+    status: str
+
+    PREFIX: ClassVar[str] = "f:v:"
+
+    def pack(self) -> str:
+        return _checked(f"{self.PREFIX}{self.number}:{self.status}")
+
+    @classmethod
+    def parse(cls, data: str) -> Verdict | None:
+        number, status = cls._fields(data)
+        value = _number(number)
+        return cls(value, status) if value and status else None
+
+
+@dataclass(frozen=True)
+class Pick(Payload):
+    """A number under a merged confirmation: opens that flag's verdict buttons."""
+
+    number: int
+
+    PREFIX: ClassVar[str] = "f:p:"
+
+    def pack(self) -> str:
+        return _checked(f"{self.PREFIX}{self.number}:")
+
+    @classmethod
+    def parse(cls, data: str) -> Pick | None:
+        value = _number(cls._fields(data)[0])
+        return cls(value) if value else None
+
+
+@dataclass(frozen=True)
+class BackToPicks(Payload):
+    """ "All numbers" after a Pick: brings back the buttons of every flag it covered."""
+
+    number: int
+    numbers: tuple[int, ...]
+
+    PREFIX: ClassVar[str] = "f:b:"
+
+    def pack(self) -> str:
+        return _checked(f"{self.PREFIX}{self.number}:{pack_numbers(self.numbers)}")
+
+    @classmethod
+    def parse(cls, data: str) -> BackToPicks | None:
+        number, packed = cls._fields(data)
+        value, numbers = _number(number), unpack_numbers(packed)
+        return cls(value, tuple(numbers)) if value and numbers else None
+
+
+@dataclass(frozen=True)
+class LogPage(Payload):
+    offset: int
+    filter_code: str = ""
+
+    PREFIX: ClassVar[str] = "log:"
+
+    def pack(self) -> str:
+        return _checked(f"{self.PREFIX}{self.offset}:{self.filter_code}")
+
+    @classmethod
+    def parse(cls, data: str) -> LogPage | None:
+        offset, filter_code = cls._fields(data)
+        value = _number(offset)
+        return None if value is None else cls(value, filter_code)
+
+
+@dataclass(frozen=True)
+class Purge(Payload):
+    """The answer to "delete this chat's whole log?"."""
+
+    confirmed: bool
+
+    PREFIX: ClassVar[str] = "purge:"
+    # Buttons sent before this class borrowed a flag action with a made-up number.
+    OLD_PREFIX: ClassVar[str] = "f:purge:1:"
+
+    def pack(self) -> str:
+        return _checked(f"{self.PREFIX}{'yes' if self.confirmed else 'no'}")
+
+    @classmethod
+    def parse(cls, data: str) -> Purge | None:
+        for prefix in (cls.PREFIX, cls.OLD_PREFIX):
+            if data.startswith(prefix) and data[len(prefix) :] in ("yes", "no"):
+                return cls(data[len(prefix) :] == "yes")
+        return None
+
+
+KINDS: tuple[type[Payload], ...] = (
+    OpenEntry,
+    ListKind,
+    TimelinePage,
+    SetLanguage,
+    Verdict,
+    Pick,
+    BackToPicks,
+    LogPage,
+    Purge,
+)
+
+
+def any_of(*kinds: type[Payload]) -> Callable[[object], bool]:
+    """A ``pattern`` for a handler of several kinds."""
+    return lambda data: any(kind.matches(data) for kind in kinds)
+
+
+def parse(data: str | None) -> Payload | None:
+    """The button's meaning, or None for anything malformed or forged."""
+    if not data:
+        return None
+    for kind in KINDS:
+        parsed = kind.parse(data)
+        if parsed is not None:
+            return parsed
+    return None
 
 
 def pack_numbers(numbers: Sequence[int], limit: int = 40) -> str:
@@ -85,77 +300,38 @@ def unpack_numbers(packed: str, most: int = 100) -> list[int]:
     return numbers[:most]
 
 
+# Builders for the places that only make buttons.
+def open_entry(kind: Kind, key: str) -> str:
+    return OpenEntry(kind, key).pack()
+
+
+def list_kind(kind: Kind, page: int = 0) -> str:
+    return ListKind(kind, page).pack()
+
+
+def timeline_page(page: int, year: str = "") -> str:
+    return TimelinePage(page, year).pack()
+
+
+def set_language(lang: str) -> str:
+    return SetLanguage(lang).pack()
+
+
+def verdict(number: int, status: str) -> str:
+    return Verdict(number, status).pack()
+
+
+def pick(number: int) -> str:
+    return Pick(number).pack()
+
+
+def back_to_picks(number: int, numbers: Sequence[int]) -> str:
+    return BackToPicks(number, tuple(numbers)).pack()
+
+
 def log_page(offset: int, filter_code: str = "") -> str:
-    return _checked(f"log:{offset}:{filter_code}")
+    return LogPage(offset, filter_code).pack()
 
 
-@dataclass(frozen=True)
-class OpenEntry:
-    kind: Kind
-    key: str
-
-
-@dataclass(frozen=True)
-class ListKind:
-    kind: Kind
-    page: int
-
-
-@dataclass(frozen=True)
-class SetLanguage:
-    lang: str
-
-
-@dataclass(frozen=True)
-class FlagAction:
-    action: str
-    number: int
-    arg: str
-
-
-@dataclass(frozen=True)
-class LogPage:
-    offset: int
-    filter_code: str
-
-
-@dataclass(frozen=True)
-class TimelinePage:
-    page: int
-    year: str
-
-
-Callback = OpenEntry | ListKind | SetLanguage | FlagAction | LogPage | TimelinePage
-
-
-def parse(data: str | None) -> Callback | None:
-    """The button's meaning, or None for anything malformed or forged."""
-    if not data:
-        return None
-    head, _, rest = data.partition(":")
-    try:
-        if head == "o":
-            code, _, key = rest.partition(":")
-            if code in _CODE_KIND and key:
-                return OpenEntry(_CODE_KIND[code], key)
-        elif head == "l":
-            code, _, page = rest.partition(":")
-            if code in _CODE_KIND:
-                return ListKind(_CODE_KIND[code], max(0, int(page or 0)))
-        elif head == "tl":
-            page, _, year = rest.partition(":")
-            if (not year or (len(year) == 4 and year.isdecimal())) and int(page) <= MAX_NUMBER:
-                return TimelinePage(max(0, int(page)), year)
-        elif head == "lang":
-            return SetLanguage(rest)
-        elif head == "f":
-            action, number, arg = rest.split(":", 2)
-            if 0 < int(number) <= MAX_NUMBER:
-                return FlagAction(action, int(number), arg)
-        elif head == "log":
-            offset, _, filter_code = rest.partition(":")
-            if int(offset) <= MAX_NUMBER:
-                return LogPage(max(0, int(offset)), filter_code)
-    except ValueError:
-        return None
-    return None
+def purge(confirmed: bool) -> str:
+    return Purge(confirmed).pack()

@@ -1,4 +1,9 @@
-"""Render a chat's flag log as CSV, Markdown or JSON bytes. Pure functions, no I/O."""
+"""Render a chat's flag log as CSV, Markdown or JSON bytes. Pure functions, no I/O.
+
+Markdown is for reading: times in the chat's zone, named. CSV and JSON are for
+machines and spreadsheets: UTC in ISO 8601, and beside it the local time with its
+offset.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +12,18 @@ import io
 import json
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from bot.store import STATUSES, Flag, FlagEvent
+from bot.i18n import t
+from bot.store import Flag, FlagEvent, Status
 
 Histories = Mapping[int, Sequence[FlagEvent]]
 
 CSV_HEADER = (
     "number",
     "time (UTC)",
+    "time (local)",
     "round",
     "speaker",
     "text",
@@ -42,6 +49,17 @@ def _utc(moment: datetime) -> str:
 
 def _short_utc(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def _local_iso(moment: datetime, where: tzinfo) -> str:
+    """ "2025-03-04T07:06:07+02:00": the local time, with the offset that makes it exact."""
+    return moment.astimezone(where).isoformat(timespec="seconds")
+
+
+def _short_local(moment: datetime, where: tzinfo) -> str:
+    """ "2025-03-04 07:06 EET": for reading, the zone named."""
+    shown = moment.astimezone(where)
+    return f"{shown:%Y-%m-%d %H:%M} {shown.tzname() or 'UTC'}"
 
 
 def message_link(flag: Flag) -> str:
@@ -72,8 +90,10 @@ def _change(event: FlagEvent) -> str:
     return event.action
 
 
-def _history_line(event: FlagEvent) -> str:
-    line = f"{_short_utc(event.at)} {_change(event)}"
+def _history_line(event: FlagEvent, where: tzinfo | None = None) -> str:
+    """In UTC without a zone (CSV, under its "time (UTC)" column), or in ``where``."""
+    stamp = _short_utc(event.at) if where is None else _short_local(event.at, where)
+    line = f"{stamp} {_change(event)}"
     if event.by_name:
         line += f" ({event.by_name})"
     if event.note and event.action != "retract":
@@ -92,7 +112,7 @@ def _cell(value: str | None) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def to_csv(flags: Sequence[Flag], histories: Histories) -> bytes:
+def to_csv(flags: Sequence[Flag], histories: Histories, where: tzinfo = UTC) -> bytes:
     """One row per flag; UTF-8 with a BOM so Excel picks the right encoding."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
@@ -103,6 +123,7 @@ def to_csv(flags: Sequence[Flag], histories: Histories) -> bytes:
             (
                 flag.number,
                 _utc(flag.created_at),
+                _local_iso(flag.created_at, where),
                 _cell(flag.round_name),
                 _cell(flag.speaker),
                 _cell(flag.text),
@@ -152,12 +173,13 @@ def _link(url: str) -> str:
 
 
 def _label(status: str) -> str:
-    return status.capitalize()
+    # The reports are in English; the word is the one the bot says in English.
+    return t("en", f"status_{status}")
 
 
-def _flag_section(flag: Flag, history: Sequence[FlagEvent]) -> list[str]:
+def _flag_section(flag: Flag, history: Sequence[FlagEvent], where: tzinfo) -> list[str]:
     state = f"Retracted (was {flag.status})" if flag.retracted else _label(flag.status)
-    byline = [f"{_short_utc(flag.created_at)} UTC"]
+    byline = [_short_local(flag.created_at, where)]
     if flag.round_name:
         byline.append(_inline(flag.round_name))
     if flag.speaker:
@@ -175,13 +197,13 @@ def _flag_section(flag: Flag, history: Sequence[FlagEvent]) -> list[str]:
         lines += [f"  - {_inline(note)}" for note in flag.note.splitlines() if note.strip()]
     if flag.retracted_at is not None:
         reason = f" — {_inline(flag.retract_reason)}" if flag.retract_reason else ""
-        lines.append(f"- Retracted: {_short_utc(flag.retracted_at)} UTC{reason}")
+        lines.append(f"- Retracted: {_short_local(flag.retracted_at, where)}{reason}")
     link = message_link(flag)
     if link:
         lines.append(f"- Link: {_link(link)}")
     if history:
         lines.append("- History:")
-        lines += [f"  - {_inline(_history_line(event))}" for event in history]
+        lines += [f"  - {_inline(_history_line(event, where))}" for event in history]
     lines.append("")
     return lines
 
@@ -192,9 +214,11 @@ def to_markdown(
     *,
     chat_title: str | None,
     round_name: str | None,
+    where: tzinfo = UTC,
 ) -> bytes:
-    """A phone-readable report: heading, counts by status, then one short section per flag."""
-    counts = dict.fromkeys(STATUSES, 0)
+    """A phone-readable report: heading, counts by status, then one short section per
+    flag, with times in the chat's zone (``where``)."""
+    counts = dict.fromkeys(Status, 0)
     retracted = 0
     for flag in flags:
         if flag.retracted:
@@ -202,9 +226,10 @@ def to_markdown(
         else:
             counts[flag.status] = counts.get(flag.status, 0) + 1
     title = _inline(chat_title) if chat_title else "this chat"
-    scope = f"Round: {_inline(round_name)}" if round_name else "All rounds"
+    covers = f"Round: {_inline(round_name)}" if round_name else "All rounds"
     plural = "" if len(flags) == 1 else "s"
-    lines = [f"# Flag log: {title}", "", f"{scope} · {len(flags)} flag{plural}", ""]
+    zone = f"Times: {getattr(where, 'key', None) or where.tzname(None) or 'UTC'}"
+    lines = [f"# Flag log: {title}", "", f"{covers} · {len(flags)} flag{plural} · {zone}", ""]
     lines += [f"- {_label(status)}: {count}" for status, count in counts.items()]
     lines += [f"- Retracted: {retracted}", ""]
     if not flags:
@@ -212,7 +237,7 @@ def to_markdown(
     for flag in flags:
         lines.append("---")
         lines.append("")
-        lines += _flag_section(flag, histories.get(flag.number, ()))
+        lines += _flag_section(flag, histories.get(flag.number, ()), where)
     return "\n".join(lines).encode("utf-8")
 
 
@@ -230,11 +255,12 @@ def _event_json(event: FlagEvent) -> dict[str, Any]:
     }
 
 
-def _flag_json(flag: Flag, history: Sequence[FlagEvent]) -> dict[str, Any]:
+def _flag_json(flag: Flag, history: Sequence[FlagEvent], where: tzinfo) -> dict[str, Any]:
     return {
         "chat_id": flag.chat_id,
         "number": flag.number,
         "created_at": _utc(flag.created_at),
+        "created_at_local": _local_iso(flag.created_at, where),
         "round": flag.round_name,
         "speaker": flag.speaker,
         "text": flag.text,
@@ -253,11 +279,12 @@ def _flag_json(flag: Flag, history: Sequence[FlagEvent]) -> dict[str, Any]:
     }
 
 
-def to_json(flags: Sequence[Flag], histories: Histories) -> bytes:
+def to_json(flags: Sequence[Flag], histories: Histories, where: tzinfo = UTC) -> bytes:
     """Every field and the full history, for machines; UTF-8, not ASCII-escaped."""
     document = {
         "format": "playbook-bot/flags",
         "version": 1,
-        "flags": [_flag_json(flag, histories.get(flag.number, ())) for flag in flags],
+        "time_zone": getattr(where, "key", None) or "UTC",
+        "flags": [_flag_json(flag, histories.get(flag.number, ()), where) for flag in flags],
     }
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")

@@ -1,17 +1,52 @@
 """Interface strings in English and Ukrainian. Content strings live in ``content/``.
 
 ``t()`` escapes every value it fills in, so a caller can never smuggle user text
-into Telegram HTML unescaped.
+into Telegram HTML unescaped. A string that states a count is a :class:`Plural`,
+and ``t()`` picks its form by the ``count`` it is given.
 """
 
 from __future__ import annotations
 
 import html
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from bot.playbook import Lang
 
-STRINGS: dict[str, dict[Lang, str]] = {
+PluralForm = Literal["one", "few", "many"]
+
+
+@dataclass(frozen=True)
+class Plural:
+    """The forms of a string by count. English has one and many (``few`` is ``many``);
+    Ukrainian: one for 1, 21, 31…; few for 2–4, 22–24…; many for 0, 5–20, 25–30…"""
+
+    one: str
+    many: str
+    few: str | None = None
+
+    def form(self, count: int, lang: Lang) -> str:
+        chosen = plural_form(count, lang)
+        if chosen == "one":
+            return self.one
+        if chosen == "few" and self.few is not None:
+            return self.few
+        return self.many
+
+
+def plural_form(count: int, lang: Lang) -> PluralForm:
+    """CLDR's cardinal plural rules for whole numbers in English and Ukrainian."""
+    if lang == "uk":
+        last, last_two = count % 10, count % 100
+        if last == 1 and last_two != 11:
+            return "one"
+        if 2 <= last <= 4 and not 12 <= last_two <= 14:
+            return "few"
+        return "many"
+    return "one" if count == 1 else "many"
+
+
+STRINGS: dict[str, dict[Lang, str | Plural]] = {
     # -- lookup ---------------------------------------------------------------
     "welcome": {
         "en": (
@@ -49,43 +84,57 @@ STRINGS: dict[str, dict[Lang, str]] = {
             "/log · /log open · /log round <i>name</i> · /log speaker <i>name</i>\n"
             "/show 12 · /find <i>words</i> · /summary · /export · /board\n"
             "/round start <i>name</i> · /round end · /round\n"
-            "/who Lavrov — the card, with this chat's flags by that speaker\n\n"
-            "<b>Who may do what</b>\n"
-            "Anyone in an enrolled chat may flag, verify and assign. Changing the verdict "
-            "on someone else's flag, /unflag of someone else's flag, /export, /purge and "
-            "/watch are for chat admins. /enable and /disable are for bot admins and chat "
-            "admins; /reload for bot admins.\n\n"
+            "/who Lavrov — the card, with this chat's flags by that speaker\n"
+            "/settings · /settings timezone Europe/Kyiv — this chat's settings\n\n"
             "/lang — English / українська"
         ),
         "uk": (
-            "<b>Довідка</b>\n"
+            "<b>Пошук у порадникові</b>\n"
             "/principles — десять принципів · /principle 3\n"
             "/terms — кремлівські терміни-пастки · /term першопричини\n"
             "/tactics — відомі тактики · /tactic ультиматум\n"
             "/claims — неправдиві заяви та спростування · /claim закон забороняє\n"
-            "/search <i>слова</i> — пошук по всьому\n"
+            "/search <i>слова</i> — пошук у всьому порадникові\n"
             "/who — люди за столом переговорів · /who Лавров\n"
             "/timeline — переговори в хронологічному порядку · /timeline 2022 · "
             "/timeline Стамбул\n"
             "В особистому чаті просто пишіть: <i>первопричины</i>, <i>добра воля</i>, "
             "<i>8</i>.\n"
-            "Інлайн, у будь-якому чаті: <code>@{bot} першопричини</code>\n\n"
+            "В інлайн-режимі, у будь-якому чаті: <code>@{bot} першопричини</code>\n\n"
             "<b>Позначені заяви</b> (у підключених групах)\n"
-            "/flag <i>заява</i> · /flag Лавров: <i>заява</i> · відповідь на повідомлення "
-            "командою /flag\n"
-            "/verify 12 false <i>примітка</i> · /assign 12 @analyst · /unflag 12 "
+            "/flag <i>заява</i> · /flag Лавров: <i>заява</i> · або дайте відповідь на "
+            "повідомлення командою /flag\n"
+            "/verify 12 неправда <i>примітка</i> · /assign 12 @analyst · /unflag 12 "
             "<i>причина</i>\n"
             "/log · /log open · /log round <i>назва</i> · /log speaker <i>імʼя</i>\n"
             "/show 12 · /find <i>слова</i> · /summary · /export · /board\n"
             "/round start <i>назва</i> · /round end · /round\n"
-            "/who Лавров — картка з позначками цього чату, де говорить ця особа\n\n"
-            "<b>Хто що може</b>\n"
-            "Будь-хто в підключеному чаті може позначати, перевіряти й призначати. Змінити "
-            "вердикт чужої позначки, відкликати чужу позначку, /export, /purge та /watch — "
-            "для адміністраторів чату. /enable і /disable — для адміністраторів бота та "
-            "чату; /reload — для адміністраторів бота.\n\n"
+            "/who Лавров — картка з позначками цього чату, де говорить ця особа\n"
+            "/settings · /settings timezone Europe/Kyiv — налаштування цього чату\n\n"
             "/lang — English / українська"
         ),
+    },
+    # /help's "Who may do what", one line per access.Role, each listing the commands
+    # access.COMMAND_ROLES gives that role.
+    "roles_title": {"en": "Who may do what", "uk": "Хто що може"},
+    "role_member": {
+        "en": "Anyone in an enrolled chat: {commands}, and a verdict on their own flag.",
+        "uk": "Будь-хто в підключеному чаті: {commands}, а також вердикт своєї позначки.",
+    },
+    "role_flagger": {
+        "en": "On a flag, the person who flagged it or a chat admin: {commands}. Whoever "
+        "they assign it to may give its verdict too; no one else can assign it.",
+        "uk": "Для позначки — її автор або адміністратор чату: {commands}. Вердикт може "
+        "дати й той, кому вони її призначили; більше ніхто призначити її не може.",
+    },
+    "role_chat_admin": {
+        "en": "Chat admins (anonymous ones too): {commands}, and all of the above on any flag.",
+        "uk": "Адміністратори чату (зокрема анонімні): {commands}, а також усе, що вище, "
+        "для будь-якої позначки.",
+    },
+    "role_bot_admin": {
+        "en": "Bot admins (ADMIN_IDS): {commands}, and everything chat admins can do.",
+        "uk": "Адміністратори бота (ADMIN_IDS): {commands} і все, що можуть адміністратори чату.",
     },
     "kind_principle": {"en": "Principle", "uk": "Принцип"},
     "kind_person": {"en": "Who's who", "uk": "Хто є хто"},
@@ -110,7 +159,10 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "side_russia": {"en": "Russia", "uk": "Росія"},
     "side_ukraine": {"en": "Ukraine", "uk": "Україна"},
     "side_united-states": {"en": "United States", "uk": "США"},
-    "side_turkey": {"en": "Turkey, host and mediator", "uk": "Туреччина, господиня й посередниця"},
+    "side_turkey": {
+        "en": "Turkey, host and mediator",
+        "uk": "Туреччина, країна-господарка й посередниця",
+    },
     "side_independent": {
         "en": "No government: an analyst or former official",
         "uk": "Без уряду: аналітик чи колишній посадовець",
@@ -122,7 +174,7 @@ STRINGS: dict[str, dict[Lang, str]] = {
     },
     "who_flags": {
         "en": "🚩 <b>This chat's flags by {name}: {total}</b>",
-        "uk": "🚩 <b>Позначки цього чату — {name}: {total}</b>",
+        "uk": "🚩 <b>Позначки цього чату, де говорить {name}: {total}</b>",
     },
     "who_flags_none": {
         "en": "🚩 No flags by {name} in this chat yet.",
@@ -187,10 +239,18 @@ STRINGS: dict[str, dict[Lang, str]] = {
         "en": "Try other words, or browse the lists:",
         "uk": "Спробуйте інші слова або перегляньте списки:",
     },
-    "search_results": {"en": "Results for “{query}”:", "uk": "Результати для «{query}»:"},
+    "search_results": {"en": "Results for “{query}”:", "uk": "Знайдено за запитом «{query}»:"},
     "principle_range": {
-        "en": "There are {count} principles: try /principle 1 to /principle {count}.",
-        "uk": "Принципів {count}: спробуйте від /principle 1 до /principle {count}.",
+        "en": Plural(
+            one="There is {count} principle: try /principle 1.",
+            many="There are {count} principles: try /principle 1 to /principle {count}.",
+        ),
+        "uk": Plural(
+            one="У порадникові {count} принцип: спробуйте /principle 1.",
+            few="У порадникові {count} принципи: спробуйте від /principle 1 до /principle {count}.",
+            many="У порадникові {count} принципів: спробуйте від /principle 1 до "
+            "/principle {count}.",
+        ),
     },
     "button_principles": {"en": "Principles", "uk": "Принципи"},
     "button_terms": {"en": "Terms", "uk": "Терміни"},
@@ -201,11 +261,15 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "lang_set": {"en": "I'll answer in English.", "uk": "Відповідатиму українською."},
     "lang_unknown": {
         "en": "I speak English (en) and Ukrainian (uk): /lang en or /lang uk.",
-        "uk": "Я розмовляю англійською (en) та українською (uk): /lang en або /lang uk.",
+        "uk": "Я відповідаю англійською (en) та українською (uk): /lang en або /lang uk.",
     },
-    "stale_button": {
-        "en": "That entry is no longer in the playbook.",
-        "uk": "Цього запису вже немає в порадникові.",
+    "entry_gone": {
+        "en": "That entry is no longer in the playbook. /search finds what is.",
+        "uk": "Цього запису вже немає в порадникові. Пошукайте потрібне через /search.",
+    },
+    "button_outdated": {
+        "en": "This button is out of date. Send the command again for fresh buttons.",
+        "uk": "Ця кнопка застаріла. Надішліть команду ще раз, щоб отримати нові кнопки.",
     },
     "error_generic": {
         "en": "Sorry, something went wrong on my side. Please try again.",
@@ -233,7 +297,7 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "cmd_tactic": {"en": "Look up a tactic", "uk": "Знайти тактику"},
     "cmd_claims": {"en": "Known false claims", "uk": "Відомі неправдиві заяви"},
     "cmd_claim": {"en": "Look up a claim", "uk": "Знайти заяву"},
-    "cmd_search": {"en": "Search everything", "uk": "Пошук по всьому"},
+    "cmd_search": {"en": "Search everything", "uk": "Пошук у всьому порадникові"},
     "cmd_who": {
         "en": "Who is who: /who Lavrov",
         "uk": "Хто є хто: /who Лавров",
@@ -244,24 +308,37 @@ STRINGS: dict[str, dict[Lang, str]] = {
     },
     "cmd_lang": {"en": "English / українська", "uk": "English / українська"},
     "cmd_flag": {"en": "Flag a statement heard at the table", "uk": "Позначити почуту заяву"},
-    "cmd_verify": {"en": "Give a verdict: /verify 12 false", "uk": "Вердикт: /verify 12 false"},
+    "cmd_verify": {"en": "Give a verdict: /verify 12 false", "uk": "Вердикт: /verify 12 неправда"},
     "cmd_log": {"en": "The chat's flagged statements", "uk": "Позначені заяви чату"},
     "cmd_show": {"en": "One flag with its history", "uk": "Одна позначка з історією"},
     "cmd_find": {"en": "Search the flags", "uk": "Пошук у позначках"},
     "cmd_round": {"en": "Start, end or show the round", "uk": "Раунд: почати, завершити, показати"},
     "cmd_summary": {"en": "Brief for the lead", "uk": "Підсумок для керівника"},
     "cmd_export": {"en": "Export the log as files", "uk": "Експорт журналу у файли"},
-    "cmd_board": {"en": "Live board of open flags", "uk": "Живе табло відкритих позначок"},
+    "cmd_board": {"en": "Live board of open flags", "uk": "Табло відкритих позначок"},
     # -- flagged statements ---------------------------------------------------
     "status_open": {"en": "Open", "uk": "Відкрито"},
-    "status_verified": {"en": "Verified", "uk": "Підтверджено"},
+    "status_verified": {"en": "Verified", "uk": "Правда"},
     "status_false": {"en": "False", "uk": "Неправда"},
     "status_misleading": {"en": "Misleading", "uk": "Маніпуляція"},
-    "status_unverifiable": {"en": "Unverifiable", "uk": "Неможливо перевірити"},
+    "status_unverifiable": {"en": "Unverifiable", "uk": "Неперевірне"},
     "flag_private": {
         "en": "The flag log lives in your team's group chat: add me there and use /flag.",
         "uk": "Журнал позначок ведеться в груповому чаті команди: додайте мене туди й "
         "користуйтеся /flag.",
+    },
+    "no_log": {
+        "en": "This chat keeps no flag log. A bot admin can start one with /enable (or list "
+        "its id {chat_id} in ALLOWED_CHATS); then /flag what is said at the table.",
+        "uk": "Цей чат не веде журналу позначок. Адміністратор бота може його почати "
+        "командою /enable (або додати id {chat_id} до ALLOWED_CHATS); тоді позначайте "
+        "почуте за столом командою /flag.",
+    },
+    "no_log_button": {
+        "en": "This chat no longer keeps a flag log. A bot admin can turn it on again with "
+        "/enable.",
+        "uk": "Цей чат більше не веде журналу позначок. Адміністратор бота може знову "
+        "ввімкнути його командою /enable.",
     },
     "not_enrolled": {
         "en": "This chat has no flag log, so nothing was stored. A bot admin can enrol it "
@@ -280,28 +357,33 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "flag_matches": {"en": "Matches the playbook:", "uk": "Збіг із порадником:"},
     "flag_round": {"en": "Round", "uk": "Раунд"},
     "flag_speaker": {"en": "Speaker", "uk": "Хто сказав"},
-    "flag_by": {"en": "Flagged by", "uk": "Позначив(ла)"},
+    "flag_by": {"en": "Flagged by", "uk": "Хто позначив"},
     "flag_status": {"en": "Status", "uk": "Статус"},
     "flag_assignee": {"en": "Assigned to", "uk": "Перевіряє"},
     "flag_note": {"en": "Note", "uk": "Примітка"},
-    "flag_link": {"en": "Original message", "uk": "Оригінальне повідомлення"},
+    "flag_link": {"en": "Original message", "uk": "Оригінал повідомлення"},
     "flag_retracted": {"en": "Retracted", "uk": "Відкликано"},
     "flag_history": {"en": "History", "uk": "Історія"},
     "number_missing": {
         "en": "Which flag? Give its number, e.g. {example}.",
-        "uk": "Яка позначка? Вкажіть її номер, напр. {example}.",
+        "uk": "Яка позначка? Вкажіть її номер, наприклад {example}.",
     },
     "number_invalid": {
         "en": "“{value}” is not a flag number. Numbers are whole and start at 1, e.g. {example}.",
-        "uk": "«{value}» — не номер позначки. Номери цілі й починаються з 1, напр. {example}.",
+        "uk": "«{value}» — не номер позначки. Номери цілі й починаються з 1, наприклад {example}.",
     },
     "flag_not_found": {
-        "en": "There is no flag #{number} in this chat.",
-        "uk": "У цьому чаті немає позначки #{number}.",
+        "en": "There is no flag #{number} in this chat. /log lists the ones there are.",
+        "uk": "У цьому чаті немає позначки #{number}. Наявні позначки — у /log.",
+    },
+    "status_missing": {
+        "en": "Which verdict for #{number}? One of: {choices}, e.g. /verify {number} false.",
+        "uk": "Який вердикт для #{number}? Можливі: {choices}, наприклад /verify {number} "
+        "неправда.",
     },
     "status_invalid": {
         "en": "“{value}” is not a verdict. Use one of: {choices}.",
-        "uk": "«{value}» — не вердикт. Можливі: {choices}.",
+        "uk": "«{value}» — не вердикт. Можливі вердикти: {choices}.",
     },
     "flagged_many": {
         "en": "🚩 <b>#{first}–#{last} flagged</b>",
@@ -315,38 +397,51 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "verdicts_many": {"en": "⚖️ <b>Verdicts</b>", "uk": "⚖️ <b>Вердикти</b>"},
     "verdict_line": {
         "en": "#{number} → <b>{status}</b> ({by}), flagged by {flagger}",
-        "uk": "#{number} → <b>{status}</b> ({by}), позначив(ла) {flagger}",
+        "uk": "#{number} → <b>{status}</b> ({by}), автор позначки — {flagger}",
     },
     "verdict_set": {
         "en": "#{number} is now <b>{status}</b> (by {by}).",
-        "uk": "#{number} тепер <b>{status}</b> (встановив(ла) {by}).",
+        "uk": "Статус #{number}: <b>{status}</b> ({by}).",
     },
     "verdict_notify": {
         "en": "{flagger}, your flag #{number} is now <b>{status}</b> (by {by}).",
         "uk": "{flagger}, вашу позначку #{number} оцінено: <b>{status}</b> ({by}).",
     },
     "not_allowed_verdict": {
-        "en": "Only the person who flagged #{number}, its assignee or a chat admin can change "
-        "its verdict.",
-        "uk": "Змінити вердикт #{number} може лише той, хто позначив, призначений аналітик "
-        "або адміністратор чату.",
+        "en": "Only the person who flagged #{number}, a chat admin, or whoever one of them "
+        "assigned it to can change its verdict. Ask one of them to give it, or to assign it "
+        "to you: /assign {number} @your_username.",
+        "uk": "Змінити вердикт #{number} може лише автор позначки, адміністратор чату або "
+        "той, кому хтось із них її призначив. Попросіть когось із них дати вердикт або "
+        "призначити позначку вам: /assign {number} @ваш_нік.",
     },
-    "assign_usage": {"en": "Usage: /assign 12 @analyst", "uk": "Як: /assign 12 @analyst"},
+    "not_allowed_assign": {
+        "en": "Only the person who flagged #{number} or a chat admin can assign it: an "
+        "assignment lets the assignee give the verdict. Ask one of them.",
+        "uk": "Призначити #{number} може лише автор позначки або адміністратор чату: "
+        "призначений може дати вердикт. Попросіть когось із них.",
+    },
+    "assign_usage": {
+        "en": "Usage: /assign 12 @analyst",
+        "uk": "Як користуватися: /assign 12 @analyst",
+    },
     "assigned": {
         "en": "#{number} assigned to {assignee}.",
-        "uk": "#{number} призначено: {assignee}.",
+        "uk": "#{number} перевіряє {assignee}.",
     },
     "unflag_usage": {
         "en": "Usage: /unflag 12 reason for retracting",
-        "uk": "Як: /unflag 12 причина відкликання",
+        "uk": "Як користуватися: /unflag 12 причина відкликання",
     },
     "unflagged": {
         "en": "#{number} retracted. It stays in the log, marked as retracted.",
         "uk": "#{number} відкликано. Позначка лишається в журналі з міткою «відкликано».",
     },
     "not_allowed_unflag": {
-        "en": "Only the person who flagged #{number} or a chat admin can retract it.",
-        "uk": "Відкликати #{number} може лише той, хто позначив, або адміністратор чату.",
+        "en": "Only the person who flagged #{number} or a chat admin can retract it. Ask "
+        "one of them.",
+        "uk": "Відкликати #{number} може лише автор позначки або адміністратор чату. "
+        "Попросіть когось із них.",
     },
     "already_retracted": {
         "en": "#{number} is already retracted.",
@@ -360,31 +455,40 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "round_current": {"en": "Current round: “{name}”.", "uk": "Поточний раунд: «{name}»."},
     "round_none": {
         "en": "No round is open. Start one with /round start &lt;name&gt;.",
-        "uk": "Жоден раунд не відкрито. Почніть: /round start &lt;назва&gt;.",
+        "uk": "Відкритого раунду немає. Почніть його: /round start &lt;назва&gt;.",
     },
     "round_usage": {
         "en": "Usage: /round start &lt;name&gt; · /round end · /round",
-        "uk": "Як: /round start &lt;назва&gt; · /round end · /round",
+        "uk": "Як користуватися: /round start &lt;назва&gt; · /round end · /round",
     },
     "round_unknown": {
-        "en": "There is no round “{name}” in this chat.",
-        "uk": "У цьому чаті немає раунду «{name}».",
+        "en": "There is no round “{name}” in this chat. Check the name: /log shows each "
+        "flag's round.",
+        "uk": "У цьому чаті немає раунду «{name}». Перевірте назву: /log показує раунд "
+        "кожної позначки.",
     },
     "log_title": {"en": "Flag log", "uk": "Журнал позначок"},
     "log_empty": {
         "en": "Nothing flagged here yet. /flag a statement to start the log.",
         "uk": "Тут ще нічого не позначено. Почніть журнал командою /flag.",
     },
-    "log_none_match": {"en": "No flags match.", "uk": "Жодна позначка не підходить."},
+    "log_none_match": {
+        "en": "No flags match. /log shows them all.",
+        "uk": "Таких позначок немає. Усі позначки — у /log.",
+    },
     "log_page": {"en": "{first}–{last} of {total}", "uk": "{first}–{last} з {total}"},
     "log_usage": {
         "en": "Usage: /log · /log open · /log round &lt;name&gt; · /log speaker &lt;name&gt;",
-        "uk": "Як: /log · /log open · /log round &lt;назва&gt; · /log speaker &lt;імʼя&gt;",
+        "uk": "Як користуватися: /log · /log open · /log round &lt;назва&gt; · "
+        "/log speaker &lt;імʼя&gt;",
     },
-    "find_usage": {"en": "Usage: /find &lt;words&gt;", "uk": "Як: /find &lt;слова&gt;"},
+    "find_usage": {
+        "en": "Usage: /find &lt;words&gt;",
+        "uk": "Як користуватися: /find &lt;слова&gt;",
+    },
     "find_none": {
-        "en": "No flag mentions “{query}”.",
-        "uk": "Жодна позначка не містить «{query}».",
+        "en": "No flag mentions “{query}”. Try other words, or /log for every flag.",
+        "uk": "Жодна позначка не містить «{query}». Спробуйте інші слова або /log.",
     },
     "summary_title": {"en": "Summary", "uk": "Підсумок"},
     "summary_open": {"en": "Still open", "uk": "Ще відкриті"},
@@ -392,18 +496,41 @@ STRINGS: dict[str, dict[Lang, str]] = {
         "en": "Most matched in the playbook",
         "uk": "Найчастіші збіги з порадником",
     },
-    "summary_total": {"en": "{total} flagged", "uk": "Позначено: {total}"},
+    "summary_total": {
+        "en": Plural(one="{count} flag", many="{count} flags"),
+        "uk": Plural(one="{count} позначка", few="{count} позначки", many="{count} позначок"),
+    },
+    "export_empty": {
+        "en": "There is nothing to export yet: this chat's log is empty. /flag a statement first.",
+        "uk": "Експортувати поки нічого: журнал цього чату порожній. Спершу позначте заяву "
+        "командою /flag.",
+    },
+    "export_empty_round": {
+        "en": "Round “{name}” has no flags, so there is nothing to export. /export alone "
+        "exports the whole log.",
+        "uk": "У раунді «{name}» немає позначок, тож експортувати нічого. /export без назви "
+        "експортує весь журнал.",
+    },
     "export_done": {
-        "en": "Export of {count} flag(s): CSV for a spreadsheet, Markdown for reading.",
-        "uk": "Експорт {count} позначок: CSV для таблиці, Markdown для читання.",
+        "en": Plural(
+            one="Export of {count} flag: CSV for a spreadsheet, Markdown for reading.",
+            many="Export of {count} flags: CSV for a spreadsheet, Markdown for reading.",
+        ),
+        "uk": Plural(
+            one="Експорт {count} позначки: CSV для таблиці, Markdown для читання.",
+            few="Експорт {count} позначок: CSV для таблиці, Markdown для читання.",
+            many="Експорт {count} позначок: CSV для таблиці, Markdown для читання.",
+        ),
     },
     "admins_only": {
-        "en": "Sorry, only chat admins can do that here.",
-        "uk": "Вибачте, тут це можуть лише адміністратори чату.",
+        "en": "Sorry, only chat admins can do that here. Ask one of them.",
+        "uk": "Вибачте, тут це можуть лише адміністратори чату. Попросіть когось із них.",
     },
     "bot_admins_only": {
-        "en": "Sorry, only the bot's admins can do that (their ids are in ADMIN_IDS).",
-        "uk": "Вибачте, це можуть лише адміністратори бота (їхні id — в ADMIN_IDS).",
+        "en": "Sorry, only the bot's admins can do that (their ids are in ADMIN_IDS). Ask "
+        "one of them.",
+        "uk": "Вибачте, це можуть лише адміністратори бота (їхні id — в ADMIN_IDS). "
+        "Попросіть когось із них.",
     },
     "enabled": {
         "en": "This chat now keeps a flag log. Anyone here can /flag a statement. Only this "
@@ -412,29 +539,91 @@ STRINGS: dict[str, dict[Lang, str]] = {
         "/flag. Журнал бачить лише цей чат.",
     },
     "disabled": {
-        "en": "Flag logging is off in this chat. Nothing was deleted; /enable turns it back on.",
-        "uk": "Журнал позначок у цьому чаті вимкнено. Нічого не видалено; /enable вмикає знову.",
+        "en": "Flag logging is off in this chat. Nothing was deleted; a bot admin can turn "
+        "it back on with /enable.",
+        "uk": "Журнал позначок у цьому чаті вимкнено. Нічого не видалено; адміністратор бота "
+        "може знову ввімкнути його командою /enable.",
+    },
+    "disable_configured": {
+        "en": "This chat's log is switched on in the bot's settings (ALLOWED_CHATS), so "
+        "/disable cannot turn it off. A bot admin can remove its id {chat_id} from there.",
+        "uk": "Журнал цього чату ввімкнено в налаштуваннях бота (ALLOWED_CHATS), тож "
+        "/disable не може його вимкнути. Адміністратор бота може прибрати звідти id "
+        "{chat_id}.",
     },
     "group_only": {
-        "en": "That works in a group chat.",
-        "uk": "Це працює в груповому чаті.",
+        "en": "That works in a group chat: add me to your team's group and send it there.",
+        "uk": "Це працює в груповому чаті: додайте мене до групи команди й надішліть там.",
     },
     "purge_confirm": {
-        "en": "Delete this chat's whole flag log ({total} flags, with history and rounds)? This "
-        "cannot be undone.",
-        "uk": "Видалити весь журнал позначок цього чату ({total} позначок з історією та "
-        "раундами)? Це незворотно.",
+        "en": Plural(
+            one="Delete this chat's whole flag log ({count} flag, with history and rounds)? "
+            "This cannot be undone.",
+            many="Delete this chat's whole flag log ({count} flags, with history and rounds)? "
+            "This cannot be undone.",
+        ),
+        "uk": Plural(
+            one="Видалити весь журнал позначок цього чату ({count} позначка з історією та "
+            "раундами)? Це незворотно.",
+            few="Видалити весь журнал позначок цього чату ({count} позначки з історією та "
+            "раундами)? Це незворотно.",
+            many="Видалити весь журнал позначок цього чату ({count} позначок з історією та "
+            "раундами)? Це незворотно.",
+        ),
     },
     "purge_yes": {"en": "Delete the log", "uk": "Видалити журнал"},
     "purge_no": {"en": "Keep it", "uk": "Залишити"},
     "purged": {
-        "en": "Deleted {count} flags from this chat's log.",
-        "uk": "Видалено позначок: {count}.",
+        "en": Plural(
+            one="Deleted {count} flag from this chat's log.",
+            many="Deleted {count} flags from this chat's log.",
+        ),
+        "uk": Plural(
+            one="З журналу цього чату видалено {count} позначку.",
+            few="З журналу цього чату видалено {count} позначки.",
+            many="З журналу цього чату видалено {count} позначок.",
+        ),
     },
     "purge_cancelled": {"en": "Nothing was deleted.", "uk": "Нічого не видалено."},
-    "board_title": {"en": "Open flags (live)", "uk": "Відкриті позначки (наживо)"},
+    "board_title": {"en": "Open flags (live)", "uk": "Табло відкритих позначок"},
     "board_empty": {"en": "No open flags.", "uk": "Відкритих позначок немає."},
-    "board_more": {"en": "…and {count} more: /log open", "uk": "…і ще {count}: /log open"},
+    "board_more": {
+        "en": Plural(one="…and {count} more: /log open", many="…and {count} more: /log open"),
+        "uk": Plural(
+            one="…і ще {count} позначка: /log open",
+            few="…і ще {count} позначки: /log open",
+            many="…і ще {count} позначок: /log open",
+        ),
+    },
+    # What /reload says it loaded, one count each.
+    "count_principles": {
+        "en": Plural(one="{count} principle", many="{count} principles"),
+        "uk": Plural(one="{count} принцип", few="{count} принципи", many="{count} принципів"),
+    },
+    "count_terms": {
+        "en": Plural(one="{count} term", many="{count} terms"),
+        "uk": Plural(one="{count} термін", few="{count} терміни", many="{count} термінів"),
+    },
+    "count_tactics": {
+        "en": Plural(one="{count} tactic", many="{count} tactics"),
+        "uk": Plural(one="{count} тактика", few="{count} тактики", many="{count} тактик"),
+    },
+    "count_claims": {
+        "en": Plural(one="{count} claim", many="{count} claims"),
+        "uk": Plural(one="{count} заява", few="{count} заяви", many="{count} заяв"),
+    },
+    "count_people": {
+        "en": Plural(one="{count} person", many="{count} people"),
+        "uk": Plural(one="{count} особа", few="{count} особи", many="{count} осіб"),
+    },
+    "count_events": {
+        "en": Plural(one="{count} event", many="{count} events"),
+        "uk": Plural(one="{count} подія", few="{count} події", many="{count} подій"),
+    },
+    "count_sources": {
+        "en": Plural(one="{count} source", many="{count} sources"),
+        "uk": Plural(one="{count} джерело", few="{count} джерела", many="{count} джерел"),
+    },
     "watch_on": {
         "en": "Term watch is on: when someone here uses a loaded term or a known claim, I'll "
         "name it once (at most every 10 minutes per entry).",
@@ -448,27 +637,72 @@ STRINGS: dict[str, dict[Lang, str]] = {
         "uk": "⚠️ Але я поки не бачу звичайних повідомлень у групах: у @BotFather оберіть "
         "/setprivacy → Disable для цього бота, потім видаліть мене з групи й додайте знову.",
     },
-    "watch_usage": {"en": "Usage: /watch on · /watch off", "uk": "Як: /watch on · /watch off"},
-    "watch_heard": {"en": "{icon} Heard: <b>{title}</b>", "uk": "{icon} Почуто: <b>{title}</b>"},
-    "reloaded": {"en": "Content reloaded: {counts}.", "uk": "Зміст перезавантажено: {counts}."},
-    "reload_failed": {
-        "en": "The new content is invalid, so I kept the old one. Problems:",
-        "uk": "Новий зміст містить помилки, тому я залишив попередній. Помилки:",
+    "watch_usage": {
+        "en": "Usage: /watch on · /watch off",
+        "uk": "Як користуватися: /watch on · /watch off",
     },
-    "button_verified": {"en": "✅ Verified", "uk": "✅ Правда"},
-    "button_false": {"en": "❌ False", "uk": "❌ Неправда"},
-    "button_misleading": {"en": "⚠️ Misleading", "uk": "⚠️ Маніпуляція"},
-    "button_unverifiable": {"en": "❔ Unverifiable", "uk": "❔ Не перевірити"},
+    "watch_heard": {"en": "{icon} Heard: <b>{title}</b>", "uk": "{icon} Почуто: <b>{title}</b>"},
+    "reloaded": {
+        "en": "Content reloaded: {counts}.",
+        "uk": "Вміст порадника перезавантажено: {counts}.",
+    },
+    "reload_failed": {
+        "en": "The new content is invalid, so I kept the old one. Fix these and /reload again:",
+        "uk": "Новий вміст порадника містить помилки, тому я залишив попередній. Виправте їх "
+        "і знову надішліть /reload:",
+    },
     "cmd_assign": {
         "en": "Assign a flag: /assign 12 @analyst",
         "uk": "Призначити: /assign 12 @analyst",
     },
     "cmd_unflag": {"en": "Retract a flag: /unflag 12 reason", "uk": "Відкликати позначку"},
     "cmd_watch": {"en": "Name loaded terms as they're used", "uk": "Підказувати терміни-пастки"},
-    "cmd_enable": {"en": "Start this chat's flag log", "uk": "Увімкнути журнал у цьому чаті"},
-    "cmd_disable": {"en": "Stop logging (keeps the log)", "uk": "Вимкнути журнал (без видалення)"},
-    "cmd_purge": {"en": "Delete this chat's log", "uk": "Видалити журнал чату"},
-    "cmd_reload": {"en": "Re-read the content", "uk": "Перечитати зміст"},
+    "cmd_settings": {
+        "en": "This chat's settings; time zone",
+        "uk": "Налаштування чату; часовий пояс",
+    },
+    # -- /settings ------------------------------------------------------------
+    "settings_title": {"en": "Settings of this chat", "uk": "Налаштування цього чату"},
+    "settings_log_on": {"en": "Flag log: on", "uk": "Журнал позначок: увімкнено"},
+    "settings_log_off": {
+        "en": "Flag log: off (a bot admin can turn it on with /enable)",
+        "uk": "Журнал позначок: вимкнено (адміністратор бота може ввімкнути його командою /enable)",
+    },
+    "settings_zone": {
+        "en": "Time zone: {zone} (now {now})",
+        "uk": "Часовий пояс: {zone} (зараз {now})",
+    },
+    "settings_watch_on": {"en": "Term watch: on", "uk": "Стеження за термінами: увімкнено"},
+    "settings_watch_off": {"en": "Term watch: off", "uk": "Стеження за термінами: вимкнено"},
+    "settings_lang": {
+        "en": "Your language: English (/lang changes it)",
+        "uk": "Ваша мова: українська (змінити — /lang)",
+    },
+    "settings_hint": {
+        "en": "Chat admins set the time zone: /settings timezone Europe/Kyiv",
+        "uk": "Часовий пояс встановлюють адміністратори чату: /settings timezone Europe/Kyiv",
+    },
+    "settings_usage": {
+        "en": "Usage: /settings · /settings timezone Europe/Kyiv",
+        "uk": "Як користуватися: /settings · /settings timezone Europe/Kyiv",
+    },
+    "timezone_invalid": {
+        "en": "“{value}” is not a time zone I know. Use an IANA name such as Europe/Kyiv, "
+        "Europe/Berlin or America/New_York (or UTC).",
+        "uk": "«{value}» — невідомий часовий пояс. Вкажіть назву з бази IANA, наприклад "
+        "Europe/Kyiv, Europe/Berlin чи America/New_York (або UTC).",
+    },
+    "timezone_set": {
+        "en": "Times in this chat are now shown in {zone}; it is {now} there.",
+        "uk": "Тепер час у цьому чаті показано за поясом {zone}; там зараз {now}.",
+    },
+    # A flag's history, as /show lists it.
+    "event_created": {"en": "flagged", "uk": "позначено"},
+    "event_status": {"en": "verdict", "uk": "вердикт"},
+    "event_assign": {"en": "assigned", "uk": "призначено"},
+    "event_note": {"en": "note", "uk": "примітка"},
+    "event_edit": {"en": "text edited", "uk": "текст змінено"},
+    "event_retract": {"en": "retracted", "uk": "відкликано"},
     # -- the board as a Mini App (bot.web) ------------------------------------
     "app_button": {"en": "📋 Open the analysts' board", "uk": "📋 Відкрити дошку аналітиків"},
     "app_choose_chat": {
@@ -491,8 +725,10 @@ class Html(str):
 
 
 def t(lang: Lang, key: str, **values: Any) -> str:
-    """The string ``key`` in ``lang``, with ``values`` HTML-escaped and filled in."""
-    template = STRINGS[key][lang]
+    """The string ``key`` in ``lang``, with ``values`` HTML-escaped and filled in; for a
+    :class:`Plural`, in the form its ``count`` takes."""
+    found = STRINGS[key][lang]
+    template = found.form(int(values["count"]), lang) if isinstance(found, Plural) else found
     if not values:
         return template
     escaped = {

@@ -38,7 +38,6 @@ CARD_BUDGET = 3800
 EXPAND_OVER = 280
 LIST_PAGE = 10
 
-_TAG = re.compile(r"<[^>]*>")
 
 KIND_ICON: dict[Kind, str] = {
     "principle": "🧭",
@@ -49,7 +48,7 @@ KIND_ICON: dict[Kind, str] = {
     "event": "📅",
 }
 
-_MONTHS: dict[Lang, tuple[str, ...]] = {
+MONTHS: dict[Lang, tuple[str, ...]] = {
     "en": (
         "January", "February", "March", "April", "May", "June", "July", "August",
         "September", "October", "November", "December",
@@ -60,7 +59,7 @@ _MONTHS: dict[Lang, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 # "29 березня": a day takes the month in the genitive.
-_MONTHS_OF_UK = (
+MONTHS_OF_UK = (
     "січня", "лютого", "березня", "квітня", "травня", "червня", "липня", "серпня",
     "вересня", "жовтня", "листопада", "грудня",
 )  # fmt: skip
@@ -73,11 +72,11 @@ def date_text(date: str, lang: Lang) -> str:
         return f"{parts[0]} рік" if lang == "uk" else parts[0]
     month = int(parts[1]) - 1
     if len(parts) == 2:
-        return f"{_MONTHS[lang][month]} {parts[0]}" + (" року" if lang == "uk" else "")
+        return f"{MONTHS[lang][month]} {parts[0]}" + (" року" if lang == "uk" else "")
     day = int(parts[2])
     if lang == "uk":
-        return f"{day} {_MONTHS_OF_UK[month]} {parts[0]} року"
-    return f"{day} {_MONTHS[lang][month]} {parts[0]}"
+        return f"{day} {MONTHS_OF_UK[month]} {parts[0]} року"
+    return f"{day} {MONTHS[lang][month]} {parts[0]}"
 
 
 def short_date(date: str) -> str:

@@ -6,7 +6,7 @@ Pure functions, like ``render``; every piece of user text is escaped here.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -24,27 +24,37 @@ from bot.render import (
     title_of,
     visible_length,
 )
-from bot.store import Flag, FlagEvent, Page, Summary
+from bot.store import VERDICTS, Flag, FlagEvent, Page, Status, Summary
 
-STATUS_ICON = {
-    "open": "🟡",
-    "verified": "✅",
-    "false": "❌",
-    "misleading": "⚠️",
-    "unverifiable": "❔",
+STATUS_ICON: dict[str, str] = {
+    Status.OPEN: "🟡",
+    Status.VERIFIED: "✅",
+    Status.FALSE: "❌",
+    Status.MISLEADING: "⚠️",
+    Status.UNVERIFIABLE: "❔",
 }
 RETRACTED_ICON = "↩️"
-VERDICTS = ("verified", "false", "misleading", "unverifiable")
 
 
-def when(moment: datetime) -> str:
-    return moment.strftime("%d %b %H:%M UTC")
+def when(moment: datetime, lang: Lang, where: tzinfo = UTC) -> str:
+    """ "01 Dec 23:53 EET", "1 грудня 23:53 EET": in the chat's zone, named, and in the
+    reader's language whatever the machine's locale."""
+    shown = moment.astimezone(where)
+    month, zone = shown.month - 1, shown.tzname() or "UTC"
+    if lang == "uk":
+        return f"{shown.day} {render.MONTHS_OF_UK[month]} {shown:%H:%M} {zone}"
+    return f"{shown.day:02d} {render.MONTHS[lang][month][:3]} {shown:%H:%M} {zone}"
+
+
+def status_word(status: str, lang: Lang) -> str:
+    """The status with its icon: the same on buttons, in replies and in summaries."""
+    return f"{STATUS_ICON.get(status, '•')} {t(lang, f'status_{status}')}"
 
 
 def status_label(flag: Flag, lang: Lang) -> str:
     if flag.retracted_at is not None:
         return f"{RETRACTED_ICON} {t(lang, 'flag_retracted')}"
-    return f"{STATUS_ICON.get(flag.status, '•')} {t(lang, f'status_{flag.status}')}"
+    return status_word(flag.status, lang)
 
 
 def mention(user_id: int, name: str) -> str:
@@ -66,8 +76,8 @@ def matched_entries(flag: Flag, playbook: Playbook) -> list[AnyEntry]:
 def verdict_keyboard_rows(number: int, lang: Lang) -> list[list[InlineKeyboardButton]]:
     verdicts = [
         InlineKeyboardButton(
-            t(lang, f"button_{status}"),
-            callback_data=callbacks.flag_action("v", number, status),
+            status_word(status, lang),
+            callback_data=callbacks.verdict(number, status),
         )
         for status in VERDICTS
     ]
@@ -139,7 +149,7 @@ def merged_confirmation(
 
 def pick_keyboard(numbers: Sequence[int]) -> InlineKeyboardMarkup:
     buttons = [
-        InlineKeyboardButton(f"#{number}", callback_data=callbacks.flag_action("p", number))
+        InlineKeyboardButton(f"#{number}", callback_data=callbacks.pick(number))
         for number in numbers
     ]
     return InlineKeyboardMarkup(
@@ -151,7 +161,7 @@ def picked_keyboard(number: int, numbers: Sequence[int], lang: Lang) -> InlineKe
     """A merged confirmation's buttons once #number was tapped: its verdicts, and back."""
     back = InlineKeyboardButton(
         t(lang, "button_back_to_list"),
-        callback_data=callbacks.flag_action("b", number, callbacks.pack_numbers(numbers)),
+        callback_data=callbacks.back_to_picks(number, numbers),
     )
     rows = list(verdict_keyboard_rows(number, lang))
     return InlineKeyboardMarkup([*rows, [back]])
@@ -162,7 +172,7 @@ def merged_notices(notices: Sequence[tuple[Flag, str, str]], lang: Lang) -> Rend
     lines = [t(lang, "verdicts_many")]
     for flag, status, by in notices:
         flagger = Html(mention(flag.flagged_by_id, flag.flagged_by_name))
-        label = f"{STATUS_ICON.get(status, '•')} {t(lang, f'status_{status}')}"
+        label = status_word(status, lang)
         lines.append(
             t(lang, "verdict_line", number=flag.number, status=label, by=by, flagger=flagger)
         )
@@ -175,8 +185,9 @@ def _round_line(flag: Flag, lang: Lang) -> str:
     return f"<b>{esc(t(lang, 'flag_round'))}:</b> {esc(shorten(flag.round_name, 60))}"
 
 
-def line(flag: Flag, lang: Lang, text_limit: int = 140) -> str:
-    """One flag in a list: number, status, speaker and the start of the statement."""
+def line(flag: Flag, lang: Lang, text_limit: int = 140, where: tzinfo | None = None) -> str:
+    """One flag in a list: number, status, speaker and the start of the statement; with
+    ``where``, when it was flagged in that zone."""
     icon = RETRACTED_ICON if flag.retracted_at is not None else STATUS_ICON.get(flag.status, "•")
     speaker = flag.speaker or flag.source_author
     who = f"<b>{esc(shorten(speaker, 40))}:</b> " if speaker else ""
@@ -184,10 +195,17 @@ def line(flag: Flag, lang: Lang, text_limit: int = 140) -> str:
     if flag.retracted_at is not None:
         text = f"<s>{text}</s>"
     round_part = f" · <i>{esc(shorten(flag.round_name, 30))}</i>" if flag.round_name else ""
-    return f"{icon} <b>#{flag.number}</b> {who}{text}{round_part}"
+    time_part = f" · <i>{esc(when(flag.created_at, lang, where))}</i>" if where else ""
+    return f"{icon} <b>#{flag.number}</b> {who}{text}{round_part}{time_part}"
 
 
-def record(flag: Flag, history: Sequence[FlagEvent], playbook: Playbook, lang: Lang) -> Rendered:
+def record(
+    flag: Flag,
+    history: Sequence[FlagEvent],
+    playbook: Playbook,
+    lang: Lang,
+    where: tzinfo = UTC,
+) -> Rendered:
     """/show: the full record of one flag, with its history, fitted to one message."""
     head = [
         f"🚩 <b>#{flag.number}</b> · {esc(status_label(flag, lang))}",
@@ -196,7 +214,7 @@ def record(flag: Flag, history: Sequence[FlagEvent], playbook: Playbook, lang: L
     details = [
         _speaker_line(flag, lang),
         f"<b>{esc(t(lang, 'flag_by'))}:</b> {esc(shorten(flag.flagged_by_name, 64))}, "
-        f"{when(flag.created_at)}",
+        f"{when(flag.created_at, lang, where)}",
         _round_line(flag, lang),
     ]
     if flag.assignee:
@@ -215,18 +233,25 @@ def record(flag: Flag, history: Sequence[FlagEvent], playbook: Playbook, lang: L
             f"<b>{esc(t(lang, 'flag_matches'))}</b> "
             + ", ".join(esc(e.title(lang)) for e in entries)
         )
-    events = [_event_line(event) for event in history]
+    events = [_event_line(event, lang, where) for event in history]
     text = _fit("\n".join(head + [d for d in details if d]), events, lang)
     return Rendered(text, verdict_keyboard(flag, lang, entries))
 
 
-def _event_line(event: FlagEvent) -> str:
-    change = event.action
-    if event.new_value:
-        change += f" → {event.new_value}"
+_EVENTS = frozenset({"created", "status", "assign", "note", "edit", "retract"})
+
+
+def _event_line(event: FlagEvent, lang: Lang, where: tzinfo) -> str:
+    """One change in the reader's language; a status by its word, not the stored code."""
+    change = t(lang, f"event_{event.action}") if event.action in _EVENTS else event.action
+    value = event.new_value
+    if value and event.action in ("created", "status") and value in STATUS_ICON:
+        value = t(lang, f"status_{value}")
+    if value and event.action not in ("created", "retract", "note"):
+        change += f" → {value}"
     who = f" ({event.by_name})" if event.by_name else ""
     note = f": {event.note}" if event.note else ""
-    return f"{when(event.at)} {change}{who}{note}"
+    return f"{when(event.at, lang, where)} {change}{who}{note}"
 
 
 def _fit(body: str, events: Sequence[str], lang: Lang) -> str:
@@ -247,7 +272,9 @@ def _fit(body: str, events: Sequence[str], lang: Lang) -> str:
     return f"{body}\n\n<b>{label}</b>\n<blockquote expandable>{history}</blockquote>"
 
 
-def log_page(page: Page, lang: Lang, filter_code: str, heading: str = "") -> Rendered:
+def log_page(
+    page: Page, lang: Lang, filter_code: str, heading: str = "", where: tzinfo = UTC
+) -> Rendered:
     """A page of the log, newest first, with Prev/Next buttons that keep the filter."""
     title = f"🗂 <b>{esc(t(lang, 'log_title'))}</b>"
     if heading:
@@ -258,7 +285,7 @@ def log_page(page: Page, lang: Lang, filter_code: str, heading: str = "") -> Ren
         )
     first, last = page.offset + 1, page.offset + len(page.items)
     lines = [title, t(lang, "log_page", first=first, last=last, total=page.total), ""]
-    lines += [line(flag, lang) for flag in page.items]
+    lines += [line(flag, lang, where=where) for flag in page.items]
     nav = []
     if page.offset > 0:
         previous = max(0, page.offset - page.limit)
@@ -285,22 +312,22 @@ def _clip(text: str) -> str:
     return "\n".join(lines)
 
 
-def search_results(query: str, flags: Sequence[Flag], lang: Lang) -> Rendered:
+def search_results(query: str, flags: Sequence[Flag], lang: Lang, where: tzinfo = UTC) -> Rendered:
     if not flags:
         return Rendered(t(lang, "find_none", query=shorten(query, 100)))
-    lines = [f"🔎 <b>{esc(shorten(query, 100))}</b>", ""] + [line(flag, lang) for flag in flags]
+    lines = [f"🔎 <b>{esc(shorten(query, 100))}</b>", ""]
+    lines += [line(flag, lang, where=where) for flag in flags]
     return Rendered(_clip("\n".join(lines)))
 
 
-def summary(data: Summary, playbook: Playbook, lang: Lang) -> Rendered:
+def summary(data: Summary, playbook: Playbook, lang: Lang, where: tzinfo = UTC) -> Rendered:
     """/summary: ready to brief the lead for the statement after the round."""
     title = f"📋 <b>{esc(t(lang, 'summary_title'))}</b>"
     if data.round_name:
         title += f" · {esc(shorten(data.round_name, 60))}"
-    lines = [title, esc(t(lang, "summary_total", total=data.total))]
+    lines = [title, esc(t(lang, "summary_total", count=data.total))]
     counts = [
-        f"{STATUS_ICON[status]} {esc(t(lang, f'status_{status}'))}: {data.by_status.get(status, 0)}"
-        for status in STATUS_ICON
+        f"{esc(status_word(status, lang))}: {data.by_status.get(status, 0)}" for status in Status
     ]
     if data.retracted:
         counts.append(f"{RETRACTED_ICON} {esc(t(lang, 'flag_retracted'))}: {data.retracted}")
@@ -315,16 +342,16 @@ def summary(data: Summary, playbook: Playbook, lang: Lang) -> Rendered:
             lines.append(f"• {esc(name)} × {count}")
     if data.open_flags:
         lines.append(f"\n<b>{esc(t(lang, 'summary_open'))}</b>")
-        lines += [line(flag, lang, 100) for flag in data.open_flags]
+        lines += [line(flag, lang, 100, where) for flag in data.open_flags]
     return Rendered(_clip("\n".join(lines)))
 
 
-def board(open_flags: Sequence[Flag], total_open: int, lang: Lang) -> Rendered:
+def board(open_flags: Sequence[Flag], total_open: int, lang: Lang, where: tzinfo = UTC) -> Rendered:
     """The live board: one message, edited as flags arrive and get verdicts."""
     lines = [f"📌 <b>{esc(t(lang, 'board_title'))}</b>", ""]
     if not open_flags:
         lines.append(esc(t(lang, "board_empty")))
-    lines += [line(flag, lang, 90) for flag in open_flags]
+    lines += [line(flag, lang, 90, where) for flag in open_flags]
     if total_open > len(open_flags):
         lines.append(esc(t(lang, "board_more", count=total_open - len(open_flags))))
     return Rendered(_clip("\n".join(lines)))

@@ -41,7 +41,7 @@ def person_with_flags(
         block = t(lang, "who_flags_none", name=name)
     else:
         shown = [
-            f"{render_log.STATUS_ICON.get(status, '•')} {esc(t(lang, f'status_{status}'))} {n}"
+            f"{esc(render_log.status_word(status, lang))} {n}"
             for status, n in counts.items()
             if n and status != "retracted"
         ]

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Final
 from telegram import Bot, Message, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
-from bot import render_log
+from bot import render_log, timezones
 from bot.flood import FloodControl
 from bot.i18n import Html, t
 from bot.playbook import Lang, as_lang
@@ -44,6 +44,7 @@ from bot.store.outbox import OutboxItem
 from bot.web import links
 
 if TYPE_CHECKING:
+    from bot.config import Settings
     from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,10 @@ class Sender:
     @property
     def store(self) -> Store:
         return self._services.require_store()
+
+    @property
+    def settings(self) -> Settings:
+        return self._services.settings
 
     async def start(self, bot: Bot) -> None:
         """Resume what a previous run left undelivered."""
@@ -369,7 +374,10 @@ class _Lane:
         if not notices:
             return
         first_flag = notices[0][1]
-        lang = self.sender.language(first_flag.announce_lang)
+        # A notice is for the flagger: in the language they chose since (/lang), else
+        # the one they flagged in.
+        chosen = await self.sender.store.get_language(first_flag.flagged_by_id)
+        lang = self.sender.language(chosen or first_flag.announce_lang)
         if len(notices) == 1:
             item, flag = notices[0]
             rendered = Rendered(_notice_text(flag, item, lang))
@@ -399,14 +407,13 @@ class _Lane:
         if board is None:
             await store.outbox.delivered(items)
             return
-        page = await store.list_flags(
-            self.chat_id, status="open", include_retracted=False, limit=BOARD_ROWS
-        )
+        page = await store.open_flags(self.chat_id, limit=BOARD_ROWS)
+        where = timezones.zone(await store.get_timezone(self.chat_id))
         lang = self.sender.language(board.lang)
         # An edit without the keyboard would drop the board's link button.
-        link = links.board_link(self.sender._services.settings, self._bot().username, self.chat_id)
+        link = links.board_link(self.sender.settings, self._bot().username, self.chat_id)
         rendered = links.with_board_button(
-            render_log.board(page.items, page.total, lang), link, lang
+            render_log.board(page.items, page.total, lang, where), link, lang
         )
         self._last_board = time.monotonic()
         outcome, result = await self._call(

@@ -20,13 +20,14 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.flood import TELEGRAM
 from bot.services import Library
+from tests.support.cast import ADMIN_ID
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.telegram_rules import html_error, text_length_error
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 
-ADMIN_ID = 9001
+
 GROUP_ID = -1001234567890
 
 

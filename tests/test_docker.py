@@ -358,7 +358,7 @@ async def test_a_team_runs_the_bot_in_docker_across_a_restart(
     assert again["visible_text"].startswith("🚩 #2 flagged")
     mark = api.mark()
     done = await say(api, GROUP, olena, "/export")
-    assert done["visible_text"].startswith("Export of 2 flag(s)")
+    assert done["visible_text"].startswith("Export of 2 flags:")
     await api.wait_for("sendDocument", timeout=WAIT, count=2, since=mark)
     documents = {doc["filename"].rsplit(".", 1)[1]: doc for doc in api.documents}
     rows = list(csv.DictReader(io.StringIO(documents["csv"]["content"].decode("utf-8-sig"))))

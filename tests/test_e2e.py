@@ -255,11 +255,11 @@ async def test_group_enrolment_flags_verdict_log_pages_and_export(
 
     # /export: chat admins only (Telegram is asked who administers the chat).
     refused = await say(api, GROUP, taras, "/export")
-    assert refused["visible_text"] == "Sorry, only chat admins can do that here."
+    assert refused["visible_text"] == "Sorry, only chat admins can do that here. Ask one of them."
     api.set_chat_member(GROUP, olena["id"], "administrator")
     mark = api.mark()
     done = await say(api, GROUP, olena, "/export")
-    assert done["visible_text"].startswith("Export of 23 flag(s)")
+    assert done["visible_text"].startswith("Export of 23 flags:")
     sent = await api.wait_for("sendDocument", timeout=WAIT, count=2, since=mark)
     assert all(call.ok for call in sent)
     documents = {doc["filename"].rsplit(".", 1)[1]: doc for doc in api.documents}
@@ -322,7 +322,7 @@ async def test_restart_keeps_the_log_and_processes_updates_sent_while_down(
     text = shown["visible_text"]
     assert text.startswith("🚩 #1 · ❌ False")
     assert "the talks failed because of Kyiv" in text and "Lavrov" in text
-    assert "status → false (Taras): contradicts the record" in text
+    assert "verdict → False (Taras): contradicts the record" in text
     assert second["visible_text"].startswith("🚩 #2 flagged")  # numbering continues
     card = await api.wait_for_reply(42, since=mark, timeout=WAIT)
     root_causes = library.playbook.get("term", "root-causes")

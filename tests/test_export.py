@@ -65,6 +65,7 @@ def make_flag(number: int = 1, **changes: object) -> Flag:
         confirmation_message_id=None,
         status="open",
         assignee=None,
+        assignee_may_judge=False,
         note=None,
         matches=("term:root-causes",),
         retracted_at=None,
@@ -212,7 +213,7 @@ def test_markdown_report() -> None:
     assert "## #3 · Retracted (was open)" in lines
     assert "- Retracted: 2025-03-04 06:00 UTC — oops" in lines
     assert "- Link: <https://t.me/c/1234567890/501>" in lines
-    assert r"  - 2025-03-04 06:00 status: open → false (Bob): see \*source\*" in lines
+    assert r"  - 2025-03-04 06:00 UTC status: open → false (Bob): see \*source\*" in lines
 
 
 @given(st.text())

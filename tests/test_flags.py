@@ -7,37 +7,17 @@ from typing import Any
 
 import pytest
 
-from bot.callbacks import flag_action, log_page
+from bot.callbacks import log_page, verdict
 from bot.config import Settings
-from tests.conftest import ADMIN_ID, Bot, make_settings, start_bot, stop_bot
+from tests.conftest import Bot, make_settings, start_bot, stop_bot
+from tests.support.cast import FLAGGER, GROUP, OTHER_GROUP, cast
+from tests.support.cast import callback_data as buttons
 from tests.support.fake_bot_api import FakeBotAPI
-
-GROUP = -1001000000001
-OTHER_GROUP = -1001000000002
-FLAGGER = 201
-ANALYST = 202
-BYSTANDER = 203
-CHAT_ADMIN = 204
-
-
-def buttons(message: dict[str, Any]) -> list[str]:
-    markup = message.get("reply_markup") or {}
-    return [b.get("callback_data", "") for row in markup.get("inline_keyboard", []) for b in row]
 
 
 @pytest.fixture
 def people(bot: Bot) -> dict[str, dict[str, Any]]:
-    api = bot.api
-    api.chat(GROUP, "supergroup", "Delegation")
-    api.chat(OTHER_GROUP, "supergroup", "Another team")
-    api.set_chat_member(GROUP, CHAT_ADMIN, "administrator")
-    return {
-        "flagger": api.user(FLAGGER, "Taras", "taras"),
-        "analyst": api.user(ANALYST, "Iryna", "iryna_analyst"),
-        "bystander": api.user(BYSTANDER, "Petro", "petro"),
-        "chat_admin": api.user(CHAT_ADMIN, "Oksana", "oksana"),
-        "bot_admin": api.user(ADMIN_ID, "Admin", "admin"),
-    }
+    return cast(bot.api)
 
 
 @pytest.fixture
@@ -79,7 +59,7 @@ async def test_flag_with_speaker_is_numbered_matched_and_confirmed(
     assert "Lavrov" in reply["text"]
     assert "Elimination of root causes" in reply["text"]
     data = buttons(reply)
-    assert flag_action("v", 1, "false") in data
+    assert verdict(1, "false") in data
     assert "o:t:root-causes" in data
     [stored] = await flags_in(bot, GROUP)
     assert stored.speaker == "Lavrov"
@@ -130,7 +110,7 @@ async def test_flag_in_private_chat_points_to_the_group(bot: Bot, people: dict[s
         ("/verify -3 false", "is not a flag number"),
         ("/verify 99999999999999999999 false", "is not a flag number"),
         ("/verify abc false", "is not a flag number"),
-        ("/verify 1", "is not a verdict"),
+        ("/verify 1", "Which verdict for #1? One of: open, verified, false"),
         ("/verify 1 maybe", "is not a verdict"),
         ("/verify 7 false", "no flag #7"),
     ],
@@ -155,7 +135,7 @@ async def test_verdicts_need_the_flagger_the_assignee_or_an_admin(
     [refusal] = await bot.say(GROUP, people["bystander"], "/verify 1 false")
     assert "Only the person who flagged #1" in refusal["text"]
 
-    [assigned] = await bot.say(GROUP, people["bystander"], "/assign 1 @iryna_analyst")
+    [assigned] = await bot.say(GROUP, people["flagger"], "/assign 1 @iryna_analyst")
     assert "assigned to @iryna_analyst" in assigned["text"]
     [verdict] = await bot.say(
         GROUP, people["analyst"], "/verify 1 misleading only talks with Putin"
@@ -181,7 +161,7 @@ async def test_verdict_buttons_work_for_the_flagger_and_refuse_others(
     [confirmation] = await bot.say(
         GROUP, people["flagger"], "/flag no preconditions except goodwill"
     )
-    data = flag_action("v", 1, "unverifiable")
+    data = verdict(1, "unverifiable")
     assert await bot.press(GROUP, people["bystander"], confirmation["message_id"], data) == []
     refusal = await bot.api.wait_for("answerCallbackQuery")
     assert "Only the person" in refusal.params["text"]
@@ -202,7 +182,7 @@ async def test_a_button_pressed_in_another_chat_cannot_touch_this_chats_flag(
         OTHER_GROUP,
         people["flagger"],
         other["message_id"],
-        flag_action("v", 1, "false"),
+        verdict(1, "false"),
         require_button=False,
     )
     assert await bot.feed(forged) == []
@@ -297,7 +277,7 @@ async def test_summary_briefs_the_lead(enrolled: Bot, people: dict[str, Any]) ->
     await bot.say(GROUP, people["flagger"], "/verify 3 verified")
     [summary] = await bot.say(GROUP, people["bystander"], "/summary Round 1")
     text = summary["text"]
-    assert "3 flagged" in text
+    assert "\n3 flags\n" in text
     assert "Verified: 1" in text and "Open: 2" in text
     assert "Elimination of root causes × 2" in text
 
@@ -310,7 +290,7 @@ async def test_export_sends_csv_and_markdown_to_admins_only(
     [refusal] = await bot.say(GROUP, people["bystander"], "/export")
     assert "only chat admins" in refusal["text"]
     sent = await bot.say(GROUP, people["chat_admin"], "/export")
-    assert "Export of 1 flag(s)" in sent[0]["text"]
+    assert "Export of 1 flag:" in sent[0]["text"]
     documents = bot.api.documents
     names = [document["filename"] for document in documents]
     assert names[0].endswith(".csv") and names[1].endswith(".md")
@@ -373,8 +353,8 @@ async def test_purge_asks_first_and_only_admins_can_confirm(
     [refused] = await bot.say(GROUP, people["bystander"], "/purge")
     assert "only chat admins" in refused["text"]
     [question] = await bot.say(GROUP, people["chat_admin"], "/purge")
-    assert "1 flags" in question["text"]
-    yes = flag_action("purge", 1, "yes")
+    assert "(1 flag," in question["text"]
+    yes = "purge:yes"
     assert await bot.press(GROUP, people["bystander"], question["message_id"], yes) == []
     assert len(await flags_in(bot, GROUP)) == 1
     [done] = await bot.press(GROUP, people["chat_admin"], question["message_id"], yes)
@@ -382,6 +362,27 @@ async def test_purge_asks_first_and_only_admins_can_confirm(
     assert await flags_in(bot, GROUP) == []
     [after] = await bot.say(GROUP, people["flagger"], "/flag two")
     assert "#2 flagged" in after["text"], "numbers are never reused"
+
+
+async def test_a_purge_question_sent_before_the_button_format_changed_still_works(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    """Its buttons borrowed a flag action with a made-up number: "f:purge:1:yes"."""
+    bot = enrolled
+    await bot.say(GROUP, people["flagger"], "/flag one")
+    [question] = await bot.say(GROUP, people["chat_admin"], "/purge")
+    assert buttons(question) == ["purge:yes", "purge:no"]
+    old = bot.api.press_button(
+        GROUP, people["chat_admin"], question["message_id"], "f:purge:1:no", require_button=False
+    )
+    [kept] = await bot.feed(old)
+    assert "Nothing was deleted" in kept["text"]
+    old = bot.api.press_button(
+        GROUP, people["chat_admin"], question["message_id"], "f:purge:1:yes", require_button=False
+    )
+    [done] = await bot.feed(old)
+    assert "Deleted 1" in done["text"]
+    assert await flags_in(bot, GROUP) == []
 
 
 async def test_hostile_text_is_flagged_and_shown_safely(

@@ -7,19 +7,11 @@ from pathlib import Path
 
 from bot.callbacks import open_entry
 from tests.conftest import Bot, make_settings, start_bot, stop_bot
+from tests.support.cast import buttons
 from tests.support.fake_bot_api import FakeBotAPI
 
 ALICE = 101
 OLENA = 102
-
-
-def buttons(message: dict) -> list[tuple[str, str]]:
-    markup = message.get("reply_markup") or {}
-    return [
-        (button["text"], button.get("callback_data", ""))
-        for row in markup.get("inline_keyboard", [])
-        for button in row
-    ]
 
 
 async def test_start_welcomes_and_offers_every_list(bot: Bot) -> None:
@@ -127,7 +119,7 @@ async def test_language_switch_is_remembered_across_restarts(
 
     second = await start_bot(api, settings, library)
     [reply] = await second.say(ALICE, alice, "/help")
-    assert "Довідка" in reply["text"]
+    assert "Пошук у порадникові" in reply["text"]
     [reply] = await second.say(ALICE, alice, "/lang")
     assert [data for _, data in buttons(reply)] == ["lang:en", "lang:uk"]
     [done] = await second.press(ALICE, alice, reply["message_id"], "lang:en")

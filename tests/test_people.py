@@ -2,25 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from tests.conftest import ADMIN_ID, Bot
+from tests.support.cast import buttons
 
 GROUP = -1001000000071
 ALICE = 301
 OLENA = 302
 TARAS = 303
-
-
-def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
-    markup = message.get("reply_markup") or {}
-    return [
-        (b["text"], b.get("callback_data", ""))
-        for row in markup.get("inline_keyboard", [])
-        for b in row
-    ]
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bot import render
 from bot.callbacks import MAX_BYTES, open_entry, parse
-from bot.i18n import STRINGS, t
+from bot.i18n import STRINGS, Plural, t
 from bot.playbook import KINDS, LANGUAGES, Lang
 from bot.render import Rendered
 from bot.services import Library
@@ -88,7 +88,16 @@ def library_for_hypothesis(library: Library) -> Library:
 def test_every_interface_string_is_valid_telegram_html(lang: Lang) -> None:
     for key, texts in STRINGS.items():
         assert set(texts) == set(LANGUAGES), key
-        filled = string.Formatter().parse(texts[lang])
-        values = {name: "<&>" for _, name, _, _ in filled if name}
-        text = t(lang, key, **values)
-        assert html_error(text) is None, (key, html_error(text))
+        found = texts[lang]
+        forms = (
+            [found.one, found.few or found.many, found.many]
+            if isinstance(found, Plural)
+            else [found]
+        )
+        for count, form in zip((1, 2, 5), forms, strict=False):
+            filled = string.Formatter().parse(form)
+            values: dict[str, object] = {name: "<&>" for _, name, _, _ in filled if name}
+            if isinstance(found, Plural):
+                values["count"] = count
+            text = t(lang, key, **values)
+            assert html_error(text) is None, (key, html_error(text))

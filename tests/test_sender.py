@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from telegram import Update
 
-from bot.callbacks import flag_action, pack_numbers
+from bot.callbacks import back_to_picks, pick, verdict
 from tests.conftest import ADMIN_ID, Bot
 
 GROUP = -1001000000501
@@ -47,13 +47,13 @@ async def test_a_burst_is_confirmed_merged_with_a_button_per_flag(
     assert all(f"<b>#{n}</b>" in last["text"] for n in numbers)
 
     # Tapping a number opens that flag's verdict buttons in place; back brings them back.
-    [opened] = await bot.press(GROUP, team["600"], last["message_id"], flag_action("p", numbers[0]))
+    [opened] = await bot.press(GROUP, team["600"], last["message_id"], pick(numbers[0]))
     datas = [b["callback_data"] for row in opened["reply_markup"]["inline_keyboard"] for b in row]
-    assert flag_action("v", numbers[0], "false") in datas
-    back = flag_action("b", numbers[0], pack_numbers(numbers))
+    assert verdict(numbers[0], "false") in datas
+    back = back_to_picks(numbers[0], numbers)
     assert back in datas
-    verdict = flag_action("v", numbers[0], "false")
-    await bot.press(GROUP, team["admin"], last["message_id"], verdict)
+    pressed = verdict(numbers[0], "false")
+    await bot.press(GROUP, team["admin"], last["message_id"], pressed)
     store = bot.application.bot_data["services"].require_store()
     judged = await store.get_flag(GROUP, numbers[0])
     assert judged is not None and judged.status == "false"

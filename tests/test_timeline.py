@@ -9,18 +9,10 @@ import pytest
 
 from bot.callbacks import timeline_page
 from tests.conftest import Bot
+from tests.support.cast import buttons
 
 ALICE = 401
 OLENA = 402
-
-
-def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
-    markup = message.get("reply_markup") or {}
-    return [
-        (b["text"], b.get("callback_data", ""))
-        for row in markup.get("inline_keyboard", [])
-        for b in row
-    ]
 
 
 YEAR = re.compile(r"<b>[^<]*?\b((?:19|20)\d\d)\b")

@@ -8,18 +8,14 @@ from typing import Any
 import pytest
 
 from tests.conftest import Bot, make_settings, start_bot, stop_bot
+from tests.support.cast import CHAT_ADMIN, GROUP, cast
 from tests.support.fake_bot_api import FakeBotAPI
-
-GROUP = -1002000000001
-ADMIN = 301
-MEMBER = 302
 
 
 @pytest.fixture
 def people(bot: Bot) -> dict[str, dict[str, Any]]:
-    bot.api.chat(GROUP, "supergroup", "Delegation")
-    bot.api.set_chat_member(GROUP, ADMIN, "administrator")
-    return {"admin": bot.api.user(ADMIN, "Oksana"), "member": bot.api.user(MEMBER, "Petro")}
+    everyone = cast(bot.api)
+    return {"admin": everyone["chat_admin"], "member": everyone["bystander"]}
 
 
 async def test_watch_is_off_until_an_admin_turns_it_on(bot: Bot, people: dict[str, Any]) -> None:
@@ -58,7 +54,7 @@ async def test_watch_on_without_the_privacy_warning_when_the_bot_can_read(
     api.bot_user["can_read_all_group_messages"] = True
     running = await start_bot(api, make_settings(api, tmp_path), library)
     api.chat(GROUP, "supergroup", "Delegation")
-    api.set_chat_member(GROUP, ADMIN, "creator")
-    [on] = await running.say(GROUP, api.user(ADMIN, "Oksana"), "/watch on")
+    api.set_chat_member(GROUP, CHAT_ADMIN, "creator")
+    [on] = await running.say(GROUP, api.user(CHAT_ADMIN, "Oksana"), "/watch on")
     assert "/setprivacy" not in on["text"]
     await stop_bot(running)

@@ -287,7 +287,7 @@ async def test_the_flagger_and_the_assignee_may_judge_as_in_the_chat(board: Boar
         f"/api/flags/{first}/verdict", {"status": "verified"}
     )
     assert answer.status == 200
-    assigned = await board.visitor("bystander").post(
+    assigned = await board.visitor("flagger").post(
         f"/api/flags/{second}/assignee", {"assignee": "@iryna_analyst"}
     )
     assert assigned.status == 200
@@ -298,6 +298,19 @@ async def test_the_flagger_and_the_assignee_may_judge_as_in_the_chat(board: Boar
     assert answer.status == 200
     await board.bot.quiet()
     assert "#2 assigned to @iryna_analyst." in [m["text"] for m in board.bot.api.replies_to(GROUP)]
+
+
+async def test_a_member_cannot_assign_a_flag_to_themselves_to_judge_it(board: Board) -> None:
+    number = await board.flag("flagger", "a claim the bystander would like to settle")
+    bystander = board.visitor("bystander")
+    refused = await bystander.post(f"/api/flags/{number}/assignee", {"assignee": "@petro"})
+    assert refused.status == 403
+    assert "only the flagger or a chat admin may assign" in refused.body["message"]
+    record = (await bystander.get(f"/api/flags/{number}")).body
+    assert record["flag"]["assignee"] is None and record["can_judge"] is False
+    refused = await bystander.post(f"/api/flags/{number}/verdict", {"status": "false"})
+    assert refused.status == 403
+    assert (await board.store.get_flag(GROUP, number)).status == "open"
 
 
 async def test_notes_and_evidence_links_are_kept_in_the_flags_history(board: Board) -> None:

@@ -2,119 +2,97 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import ChatMember, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.ext import (
-    Application,
-    CallbackQueryHandler,
-    ChatMemberHandler,
-    CommandHandler,
-    filters,
-)
+from telegram.ext import CallbackQueryHandler, ChatMemberHandler
 
-from bot import access, callbacks, services
-from bot.handlers.common import Context, language, reply, show, stale_button
-from bot.handlers.flags import actor, group_log
+from bot import access, callbacks
+from bot.access import Role
+from bot.context import AnyApplication
+from bot.handlers import guards
+from bot.handlers.common import (
+    Context,
+    actor,
+    add_commands,
+    language,
+    pressed,
+    reply,
+    show_in_place,
+)
+from bot.handlers.guards import Here, in_group
 from bot.i18n import t
 from bot.render import Rendered, esc, shorten
 
 
-async def _in_group(update: Update, context: Context) -> bool:
-    chat = update.effective_chat
-    if chat is None or chat.type == ChatType.PRIVATE:
-        await reply(update, context, Rendered(t(await language(update, context), "group_only")))
-        return False
-    return True
-
-
-async def enable(update: Update, context: Context) -> None:
+@in_group("enable", log=False)
+async def enable(update: Update, context: Context, here: Here) -> None:
     """Only a bot admin enrols a chat: the log is sensitive, so they decide where one exists."""
-    lang = await language(update, context)
-    if not await _in_group(update, context):
-        return
-    user = update.effective_user
-    if not access.is_bot_admin(context, user.id if user else None):
-        await reply(update, context, Rendered(t(lang, "bot_admins_only")))
-        return
     chat = update.effective_chat
     assert chat is not None
-    await services.get(context).require_store().enroll(chat.id, chat.title, actor(update).id)
-    await reply(update, context, Rendered(t(lang, "enabled")))
+    await context.store.enroll(here.chat_id, chat.title, actor(update).id)
+    await reply(update, context, Rendered(t(here.lang, "enabled")))
 
 
-async def disable(update: Update, context: Context) -> None:
-    lang = await language(update, context)
-    if not await _in_group(update, context):
+@in_group("disable", log=False)
+async def disable(update: Update, context: Context, here: Here) -> None:
+    if here.chat_id in context.settings.allowed_chats:
+        # Enrolled by configuration: the store's switch would change nothing.
+        text = t(here.lang, "disable_configured", chat_id=here.chat_id)
+        await reply(update, context, Rendered(text))
         return
-    if not await access.is_chat_admin(update, context):
-        await reply(update, context, Rendered(t(lang, "admins_only")))
-        return
-    chat = update.effective_chat
-    assert chat is not None
-    await services.get(context).require_store().disable(chat.id, actor(update).id)
-    await reply(update, context, Rendered(t(lang, "disabled")))
+    await context.store.disable(here.chat_id, actor(update).id)
+    await reply(update, context, Rendered(t(here.lang, "disabled")))
 
 
-async def purge(update: Update, context: Context) -> None:
-    scope = await group_log(update, context)
-    if scope is None:
-        return
-    chat_id, lang = scope
-    if not await access.is_chat_admin(update, context):
-        await reply(update, context, Rendered(t(lang, "admins_only")))
-        return
-    page = await services.get(context).require_store().list_flags(chat_id, limit=0)
+@in_group("purge")
+async def purge(update: Update, context: Context, here: Here) -> None:
+    page = await context.store.list_flags(here.chat_id, limit=0)
+    lang = here.lang
     keyboard = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(
-                    t(lang, "purge_yes"), callback_data=callbacks.flag_action("purge", 1, "yes")
-                ),
-                InlineKeyboardButton(
-                    t(lang, "purge_no"), callback_data=callbacks.flag_action("purge", 1, "no")
-                ),
+                InlineKeyboardButton(t(lang, "purge_yes"), callback_data=callbacks.purge(True)),
+                InlineKeyboardButton(t(lang, "purge_no"), callback_data=callbacks.purge(False)),
             ]
         ]
     )
-    await reply(update, context, Rendered(t(lang, "purge_confirm", total=page.total), keyboard))
+    await reply(update, context, Rendered(t(lang, "purge_confirm", count=page.total), keyboard))
 
 
 async def purge_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    parsed = callbacks.parse(query.data if query else None)
-    if query is None or not isinstance(parsed, callbacks.FlagAction):
-        await stale_button(update, context)
+    found = await pressed(update, context, callbacks.Purge)
+    if found is None:
         return
+    query, parsed = found
     lang = await language(update, context)
     chat = update.effective_chat
     # Whoever presses must be an admin of the chat the button is in, checked now.
     if (
         chat is None
         or chat.type == ChatType.PRIVATE
-        or not await access.is_chat_admin(update, context)
+        or not await guards.has_role(update, context, Role.CHAT_ADMIN)
     ):
         await query.answer(t(lang, "admins_only"), show_alert=True)
         return
     await query.answer()
-    if parsed.arg != "yes":
-        await show(update, context, Rendered(t(lang, "purge_cancelled")))
+    if not parsed.confirmed:
+        await show_in_place(update, context, Rendered(t(lang, "purge_cancelled")))
         return
-    count = await services.get(context).require_store().purge_chat(chat.id)
-    await show(update, context, Rendered(t(lang, "purged", count=count)))
+    count = await context.store.purge_chat(chat.id)
+    await show_in_place(update, context, Rendered(t(lang, "purged", count=count)))
 
 
 async def reload_content(update: Update, context: Context) -> None:
+    """Works in any chat, a private one too: COMMAND_ROLES says bot admins only."""
     lang = await language(update, context)
-    user = update.effective_user
-    if not access.is_bot_admin(context, user.id if user else None):
-        await reply(update, context, Rendered(t(lang, "bot_admins_only")))
+    if await guards.refuse_role(update, context, lang, access.COMMAND_ROLES["reload"]):
         return
-    svc = services.get(context)
+    svc = context.services
     problem = svc.reload()
     if problem is None:
-        counts = ", ".join(f"{n} {kind}" for kind, n in svc.library.playbook.counts().items())
+        counts = ", ".join(
+            t(lang, f"count_{kind}", count=n) for kind, n in svc.library.playbook.counts().items()
+        )
         await reply(update, context, Rendered(t(lang, "reloaded", counts=counts)))
         return
     details = "\n".join(str(p) for p in problem.problems[:20])
@@ -131,7 +109,7 @@ async def membership(update: Update, context: Context) -> None:
     change = update.my_chat_member
     if change is None:
         return
-    sender = services.get(context).require_sender()
+    sender = context.sender
     chat_id = change.chat.id
     if change.new_chat_member.status in (ChatMember.LEFT, ChatMember.BANNED):
         sender.gone(chat_id, f"the bot's status is now {change.new_chat_member.status}")
@@ -140,15 +118,12 @@ async def membership(update: Update, context: Context) -> None:
         sender.back(chat_id)
 
 
-NEW = filters.UpdateType.MESSAGE
-
-
-def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(application: AnyApplication) -> None:
     application.add_handler(
         ChatMemberHandler(membership, ChatMemberHandler.MY_CHAT_MEMBER), group=3
     )
-    application.add_handler(CommandHandler("enable", enable, filters=NEW))
-    application.add_handler(CommandHandler("disable", disable, filters=NEW))
-    application.add_handler(CommandHandler("purge", purge, filters=NEW))
-    application.add_handler(CommandHandler("reload", reload_content, filters=NEW))
-    application.add_handler(CallbackQueryHandler(purge_button, pattern=r"^f:purge:"))
+    add_commands(
+        application,
+        {"enable": enable, "disable": disable, "purge": purge, "reload": reload_content},
+    )
+    application.add_handler(CallbackQueryHandler(purge_button, pattern=callbacks.Purge.matches))

@@ -1,17 +1,19 @@
-"""Helpers every handler module shares: the user's language and safe replies."""
+"""Helpers every handler module shares: who acted, their language, safe replies."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from telegram import Message, Update, User
+from telegram import CallbackQuery, Message, Update, User
 from telegram.constants import ChatType
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
+from telegram.ext import CommandHandler, filters
 
-from bot import services
+from bot.callbacks import Payload
+from bot.context import AnyApplication, BotContext
 from bot.i18n import t
 from bot.playbook import Lang, as_lang
 from bot.render import Rendered
@@ -19,8 +21,30 @@ from bot.sender import Job, Priority, reply_job
 
 log = logging.getLogger(__name__)
 
-Context = ContextTypes.DEFAULT_TYPE
+Context = BotContext
+P = TypeVar("P", bound=Payload)
+Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 _LANG_KEY = "lang"
+# Commands answer new messages only: an edited command is not a second command.
+NEW_MESSAGES = filters.UpdateType.MESSAGE
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: int
+    name: str
+    username: str | None = None
+
+
+def actor(update: Update) -> Actor:
+    """Who acted: a user, or the chat itself for anonymous admins and channels."""
+    message = update.effective_message
+    if message is not None and message.sender_chat is not None and update.callback_query is None:
+        return Actor(message.sender_chat.id, message.sender_chat.title or "anonymous")
+    user = update.effective_user
+    if user is None:
+        return Actor(0, "unknown")
+    return Actor(user.id, user.full_name, user.username)
 
 
 def telegram_language(user: User | None, default: Lang) -> Lang:
@@ -36,14 +60,13 @@ def telegram_language(user: User | None, default: Lang) -> Lang:
 async def language(update: Update, context: Context) -> Lang:
     """The user's chosen language (/lang), else their Telegram language."""
     user = update.effective_user
-    svc = services.get(context)
     if user is None:
-        return svc.settings.default_language
+        return context.settings.default_language
     cached = as_lang(context.user_data.get(_LANG_KEY)) if context.user_data is not None else None
     if cached is not None:
         return cached
-    chosen = as_lang(await svc.require_store().get_language(user.id))
-    lang = chosen or telegram_language(user, svc.settings.default_language)
+    chosen = as_lang(await context.store.get_language(user.id))
+    lang = chosen or telegram_language(user, context.settings.default_language)
     if context.user_data is not None:
         context.user_data[_LANG_KEY] = lang
     return lang
@@ -53,7 +76,7 @@ async def remember_language(update: Update, context: Context, lang: Lang) -> Non
     user = update.effective_user
     if user is None:
         return
-    await services.get(context).require_store().set_language(user.id, lang)
+    await context.store.set_language(user.id, lang)
     if context.user_data is not None:
         context.user_data[_LANG_KEY] = lang
 
@@ -81,10 +104,10 @@ async def reply(
         return
     job = reply_job(message, rendered, **kwargs)
     job.on_sent = on_sent
-    services.get(context).require_sender().submit(message.chat.id, job)
+    context.sender.submit(message.chat.id, job)
 
 
-async def show(update: Update, context: Context, rendered: Rendered) -> None:
+async def show_in_place(update: Update, context: Context, rendered: Rendered) -> None:
     """Replace the message a button was pressed on; fall back to a new message."""
     query = update.callback_query
     if query is None or query.message is None:
@@ -100,15 +123,34 @@ async def show(update: Update, context: Context, rendered: Rendered) -> None:
                 raise
             return await chat.send_message(rendered.text, reply_markup=rendered.keyboard)
 
-    services.get(context).require_sender().submit(chat.id, Job(Priority.REPLY, edit))
+    context.sender.submit(chat.id, Job(Priority.REPLY, edit))
+
+
+async def pressed(
+    update: Update, context: Context, kind: type[P]
+) -> tuple[CallbackQuery, P] | None:
+    """The button pressed and what it says as ``kind``; an old, forged or malformed one
+    is answered (so the client stops waiting) and gives None."""
+    query = update.callback_query
+    parsed = kind.parse(query.data or "") if query is not None else None
+    if query is None or parsed is None:
+        await stale_button(update, context)
+        return None
+    return query, parsed
+
+
+def add_commands(application: AnyApplication, commands: Mapping[str, Handler]) -> None:
+    """One CommandHandler a command, for new messages only."""
+    for name, callback in commands.items():
+        application.add_handler(CommandHandler(name, callback, filters=NEW_MESSAGES))
 
 
 async def stale_button(update: Update, context: Context) -> None:
     """Answer a button whose data this bot cannot act on (old, forged or malformed), so
-    the user's client stops waiting and says why."""
+    the user's client stops waiting and says what to do instead."""
     query = update.callback_query
     if query is not None:
-        await query.answer(t(await language(update, context), "stale_button"), show_alert=True)
+        await query.answer(t(await language(update, context), "button_outdated"), show_alert=True)
 
 
 def command_text(message: Message | None) -> str:

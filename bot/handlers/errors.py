@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from telegram import Update
 from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, TelegramError
-from telegram.ext import Application
 
-from bot import services
+from bot.context import AnyApplication
 from bot.handlers.common import Context, telegram_language
 from bot.i18n import t
 from bot.render import Rendered
@@ -57,7 +55,7 @@ async def on_error(update: object, context: Context) -> None:
     log.error("handler failed (%s)", update_ids(update), exc_info=error)
     if not isinstance(update, Update) or isinstance(error, Forbidden):
         return
-    default = services.get(context).settings.default_language
+    default = context.settings.default_language
     lang = telegram_language(update.effective_user, default)
     text = t(lang, "error_generic")
     try:
@@ -69,12 +67,10 @@ async def on_error(update: object, context: Context) -> None:
                 pass  # the button was answered before the failure: say it in the chat
         message = update.effective_message
         if message is not None:
-            services.get(context).require_sender().submit(
-                message.chat.id, reply_job(message, Rendered(text))
-            )
+            context.sender.submit(message.chat.id, reply_job(message, Rendered(text)))
     except TelegramError:
         log.warning("could not tell the user about the failure (%s)", update_ids(update))
 
 
-def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(application: AnyApplication) -> None:
     application.add_error_handler(on_error)

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler
 
-from bot import access, callbacks, export, render_log, services
-from bot.handlers.common import Context, command_text, language, reply, show, stale_button
-from bot.handlers.flags import actor, group_log
+from bot import callbacks, export, render_log
+from bot.context import AnyApplication
+from bot.handlers import guards
+from bot.handlers.common import (
+    Context,
+    actor,
+    add_commands,
+    command_text,
+    pressed,
+    reply,
+    show_in_place,
+)
+from bot.handlers.guards import Here, in_group
 from bot.i18n import t
 from bot.playbook import Lang
 from bot.render import Rendered, shorten
@@ -24,17 +34,20 @@ LOG_PAGE = 10
 _SPEAKER_BYTES = 40
 
 
-async def round_command(update: Update, context: Context) -> None:
-    scope = await group_log(update, context)
-    if scope is None:
-        return
-    chat_id, lang = scope
-    store = services.get(context).require_store()
+def _subcommand(update: Update) -> tuple[str, str]:
+    """ "/round start Istanbul 3" → ("start", "Istanbul 3"); ("", "") for the bare command."""
     words = command_text(update.effective_message).split(maxsplit=1)
     action = words[0].casefold() if words else ""
+    return action, words[1].strip() if len(words) > 1 else ""
+
+
+@in_group("round")
+async def round_command(update: Update, context: Context, here: Here) -> None:
+    chat_id, lang, store = here.chat_id, here.lang, context.store
+    action, argument = _subcommand(update)
     who = actor(update)
-    if action == "start" and len(words) > 1:
-        started = await store.start_round(chat_id, shorten(words[1], 80), who.id)
+    if action == "start" and argument:
+        started = await store.start_round(chat_id, shorten(argument, 80), who.id)
         await reply(update, context, Rendered(t(lang, "round_started", name=started.name)))
     elif action == "end":
         ended = await store.end_round(chat_id, who.id)
@@ -59,10 +72,7 @@ async def _page(
     if filter_code == "":
         return await store.list_flags(chat_id, limit=LOG_PAGE, offset=offset), ""
     if filter_code == "o":
-        page = await store.list_flags(
-            chat_id, status="open", include_retracted=False, limit=LOG_PAGE, offset=offset
-        )
-        return page, "open"
+        return await store.open_flags(chat_id, limit=LOG_PAGE, offset=offset), "open"
     if filter_code.startswith("r") and filter_code[1:].isdecimal():
         round_id = int(filter_code[1:])
         found = next((r for r in await store.rounds(chat_id) if r.id == round_id), None)
@@ -77,15 +87,10 @@ async def _page(
     return None
 
 
-async def log_command(update: Update, context: Context) -> None:
-    scope = await group_log(update, context)
-    if scope is None:
-        return
-    chat_id, lang = scope
-    store = services.get(context).require_store()
-    words = command_text(update.effective_message).split(maxsplit=1)
-    action = words[0].casefold() if words else ""
-    argument = words[1].strip() if len(words) > 1 else ""
+@in_group("log")
+async def log_command(update: Update, context: Context, here: Here) -> None:
+    chat_id, lang, store = here.chat_id, here.lang, context.store
+    action, argument = _subcommand(update)
     if not action:
         code = ""
     elif action == "open":
@@ -117,85 +122,84 @@ async def _send_page(
 ) -> None:
     result = await _page(store, chat_id, code, offset)
     if result is None:
-        await show(update, context, Rendered(t(lang, "log_none_match")))
+        await show_in_place(update, context, Rendered(t(lang, "log_none_match")))
         return
     page, heading = result
-    link = links.board_link(services.get(context).settings, context.bot.username, chat_id)
-    rendered = render_log.log_page(page, lang, code, heading)
-    await show(update, context, links.with_board_button(rendered, link, lang))
+    where = await guards.chat_zone(context, chat_id)
+    link = links.board_link(context.settings, context.bot.username, chat_id)
+    rendered = render_log.log_page(page, lang, code, heading, where)
+    await show_in_place(update, context, links.with_board_button(rendered, link, lang))
 
 
 async def log_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    parsed = callbacks.parse(query.data if query else None)
-    if query is None or not isinstance(parsed, callbacks.LogPage):
-        await stale_button(update, context)
+    found = await pressed(update, context, callbacks.LogPage)
+    if found is None:
         return
-    lang = await language(update, context)
-    chat = update.effective_chat
+    query, parsed = found
     # The page is of the chat the button is in; the payload names only an offset.
-    if chat is None or not await access.is_enrolled(update, context):
-        await query.answer(t(lang, "stale_button"), show_alert=True)
+    here = await guards.button_here(update, context)
+    if here is None:
         return
     await query.answer()
-    store = services.get(context).require_store()
-    await _send_page(update, context, store, chat.id, lang, parsed.filter_code, parsed.offset)
+    await _send_page(
+        update, context, context.store, here.chat_id, here.lang, parsed.filter_code, parsed.offset
+    )
 
 
-async def find(update: Update, context: Context) -> None:
-    scope = await group_log(update, context)
-    if scope is None:
-        return
-    chat_id, lang = scope
+@in_group("find")
+async def find(update: Update, context: Context, here: Here) -> None:
+    chat_id, lang = here.chat_id, here.lang
     query = command_text(update.effective_message)
     if not query:
         await reply(update, context, Rendered(t(lang, "find_usage")))
         return
-    found = await services.get(context).require_store().search(chat_id, query, limit=15)
-    await reply(update, context, render_log.search_results(query, found, lang))
+    found = await context.store.search(chat_id, query, limit=15)
+    where = await guards.chat_zone(context, chat_id)
+    await reply(update, context, render_log.search_results(query, found, lang, where))
 
 
-async def _round_argument(
-    update: Update, context: Context, store: Store, chat_id: int, lang: Lang
-) -> tuple[bool, str | None]:
-    """The round named after the command, if any; (False, _) when it names none."""
+@dataclass(frozen=True)
+class _Rounds:
+    """What /summary and /export cover: one round (by its stored name), or all."""
+
+    round_name: str | None
+
+
+async def _rounds(update: Update, context: Context, here: Here) -> _Rounds | None:
+    """The round named after the command, if any; None once told it names none."""
     name = command_text(update.effective_message)
     if not name:
-        return True, None
-    found = await store.find_round(chat_id, name)
+        return _Rounds(None)
+    found = await context.store.find_round(here.chat_id, name)
     if found is None:
-        await reply(update, context, Rendered(t(lang, "round_unknown", name=shorten(name, 80))))
-        return False, None
-    return True, found.name
+        text = t(here.lang, "round_unknown", name=shorten(name, 80))
+        await reply(update, context, Rendered(text))
+        return None
+    return _Rounds(found.name)
 
 
-async def summary(update: Update, context: Context) -> None:
-    scope = await group_log(update, context)
-    if scope is None:
-        return
-    chat_id, lang = scope
-    svc = services.get(context)
-    store = svc.require_store()
-    ok, round_name = await _round_argument(update, context, store, chat_id, lang)
-    if not ok:
-        return
-    data = await store.summary(chat_id, round_name)
-    await reply(update, context, render_log.summary(data, svc.library.playbook, lang))
+@in_group("summary")
+async def summary(update: Update, context: Context, here: Here) -> None:
+    rounds = await _rounds(update, context, here)
+    if rounds is not None:
+        data = await context.store.summary(here.chat_id, rounds.round_name)
+        where = await guards.chat_zone(context, here.chat_id)
+        rendered = render_log.summary(data, context.library.playbook, here.lang, where)
+        await reply(update, context, rendered)
 
 
-async def export_command(update: Update, context: Context) -> None:
-    scope = await group_log(update, context)
-    if scope is None:
+@in_group("export")
+async def export_command(update: Update, context: Context, here: Here) -> None:
+    rounds = await _rounds(update, context, here)
+    if rounds is None:
         return
-    chat_id, lang = scope
-    if not await access.is_chat_admin(update, context):
-        await reply(update, context, Rendered(t(lang, "admins_only")))
-        return
-    store = services.get(context).require_store()
-    ok, round_name = await _round_argument(update, context, store, chat_id, lang)
-    if not ok:
-        return
+    chat_id, lang, round_name, store = here.chat_id, here.lang, rounds.round_name, context.store
     flags = await store.export_flags(chat_id, round_name)
+    if not flags:
+        # Two empty files would only say the same less clearly.
+        key = "export_empty_round" if round_name else "export_empty"
+        await reply(update, context, Rendered(t(lang, key, name=round_name or "")))
+        return
     histories = await store.history_for(chat_id, [f.number for f in flags])
     chat = update.effective_chat
     title = (chat.title if chat is not None else None) or str(chat_id)
@@ -204,10 +208,13 @@ async def export_command(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    csv_file = export.to_csv(flags, histories)
-    markdown = export.to_markdown(flags, histories, chat_title=title, round_name=round_name)
+    where = await guards.chat_zone(context, chat_id)
+    csv_file = export.to_csv(flags, histories, where)
+    markdown = export.to_markdown(
+        flags, histories, chat_title=title, round_name=round_name, where=where
+    )
     await reply(update, context, Rendered(t(lang, "export_done", count=len(flags))))
-    outgoing = services.get(context).require_sender()
+    outgoing = context.sender
     for content, filename in ((csv_file, f"{base}.csv"), (markdown, f"{base}.md")):
         outgoing.submit(
             chat_id,
@@ -223,16 +230,15 @@ def _slug(name: str) -> str:
     return "-".join(part for part in kept.split("-") if part)[:40] or "round"
 
 
-NEW = filters.UpdateType.MESSAGE
-
-
-def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    for name, callback in (
-        ("round", round_command),
-        ("log", log_command),
-        ("find", find),
-        ("summary", summary),
-        ("export", export_command),
-    ):
-        application.add_handler(CommandHandler(name, callback, filters=NEW))
-    application.add_handler(CallbackQueryHandler(log_button, pattern=r"^log:"))
+def register(application: AnyApplication) -> None:
+    add_commands(
+        application,
+        {
+            "round": round_command,
+            "log": log_command,
+            "find": find,
+            "summary": summary,
+            "export": export_command,
+        },
+    )
+    application.add_handler(CallbackQueryHandler(log_button, pattern=callbacks.LogPage.matches))

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
-from typing import Any
 
 from telegram import (
     InlineKeyboardMarkup,
@@ -23,15 +21,27 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot import access, callbacks, render_log, sender, services
-from bot.handlers.common import Context, command_text, language, reply, stale_button
+from bot import access, callbacks, render_log, sender
+from bot.context import AnyApplication
+from bot.handlers import guards
+from bot.handlers.common import (
+    Actor,
+    Context,
+    actor,
+    add_commands,
+    command_text,
+    pressed,
+    reply,
+    stale_button,
+)
+from bot.handlers.guards import Here, in_group
 from bot.i18n import t
-from bot.playbook import Lang
+from bot.playbook import LANGUAGES, Lang
 from bot.render import Rendered, shorten
 from bot.sender import Job, Priority
-from bot.store import STATUSES, Flag, FlagNotFound
+from bot.store import Flag, FlagNotFound, Status
 from bot.web import links
 
 log = logging.getLogger(__name__)
@@ -39,45 +49,25 @@ log = logging.getLogger(__name__)
 # "/flag Lavrov: ..." names the speaker: a short name before a colon, not a URL.
 _SPEAKER = re.compile(r"^(?P<speaker>[^\n:/]{1,48}?)\s*:\s+(?P<text>\S.*)$", re.DOTALL)
 MAX_SPEAKER_WORDS = 5
-# Flag numbers are small; anything beyond this is a typo, not a flag.
-MAX_NUMBER = 10**9
 
-_STATUS_WORDS: dict[str, str] = {
-    **{status: status for status in STATUSES},
-    "true": "verified",
-    "ok": "verified",
-    "confirmed": "verified",
-    "lie": "false",
-    "fake": "false",
-    "unverified": "unverifiable",
-    "unknown": "unverifiable",
-    "reopen": "open",
-    "правда": "verified",
-    "підтверджено": "verified",
-    "неправда": "false",
-    "брехня": "false",
-    "маніпуляція": "misleading",
-    "неперевірне": "unverifiable",
-    "відкрито": "open",
+# What people type for a verdict besides each status's own word in either language.
+_SYNONYMS: dict[str, Status] = {
+    "true": Status.VERIFIED,
+    "ok": Status.VERIFIED,
+    "confirmed": Status.VERIFIED,
+    "lie": Status.FALSE,
+    "fake": Status.FALSE,
+    "unverified": Status.UNVERIFIABLE,
+    "unknown": Status.UNVERIFIABLE,
+    "reopen": Status.OPEN,
+    "підтверджено": Status.VERIFIED,
+    "брехня": Status.FALSE,
 }
-
-
-@dataclass(frozen=True)
-class Actor:
-    id: int
-    name: str
-    username: str | None = None
-
-
-def actor(update: Update) -> Actor:
-    """Who acted: a user, or the chat itself for anonymous admins and channels."""
-    message = update.effective_message
-    if message is not None and message.sender_chat is not None and update.callback_query is None:
-        return Actor(message.sender_chat.id, message.sender_chat.title or "anonymous")
-    user = update.effective_user
-    if user is None:
-        return Actor(0, "unknown")
-    return Actor(user.id, user.full_name, user.username)
+_STATUS_WORDS: dict[str, Status] = {
+    **_SYNONYMS,
+    **{status.value: status for status in Status},
+    **{t(lang, f"status_{status}").casefold(): status for status in Status for lang in LANGUAGES},
+}
 
 
 def split_speaker(text: str) -> tuple[str | None, str]:
@@ -91,33 +81,8 @@ def split_speaker(text: str) -> tuple[str | None, str]:
     return speaker, match["text"].strip()
 
 
-def parse_number(word: str | None) -> int | None:
-    if word is None:
-        return None
-    cleaned = word.lstrip("#")
-    if not cleaned.isdecimal() or len(cleaned) > 12:
-        return None
-    number = int(cleaned)
-    return number if 0 < number <= MAX_NUMBER else None
-
-
-def parse_status(word: str) -> str | None:
+def parse_status(word: str) -> Status | None:
     return _STATUS_WORDS.get(word.casefold())
-
-
-async def group_log(update: Update, context: Context) -> tuple[int, Lang] | None:
-    """The chat id when this chat keeps a log; otherwise say why not and return None."""
-    lang = await language(update, context)
-    chat = update.effective_chat
-    if chat is None:
-        return None
-    if chat.type == ChatType.PRIVATE:
-        await reply(update, context, Rendered(t(lang, "flag_private")))
-        return None
-    if not await access.is_enrolled(update, context):
-        await reply(update, context, Rendered(t(lang, "not_enrolled", chat_id=chat.id)))
-        return None
-    return chat.id, lang
 
 
 def _source(message: Message) -> Message | None:
@@ -146,25 +111,22 @@ def _author(message: Message) -> str | None:
     return None
 
 
-async def flag(update: Update, context: Context) -> None:
+@in_group("flag")
+async def flag(update: Update, context: Context, here: Here) -> None:
     message = update.effective_message
     if message is None:
         return
-    scope = await group_log(update, context)
-    if scope is None:
-        return
-    chat_id, lang = scope
-    svc = services.get(context)
-    store = svc.require_store()
+    chat_id, lang = here.chat_id, here.lang
+    store = context.store
     who = actor(update)
-    done = await store.flag_from_command(
+    existing = await store.flag_from_command(
         message.chat.id, message.message_id, flagged_by_id=who.id, message_date=message.date
     )
-    if done is not None:
+    if existing is not None:
         # Telegram sends an update again if the bot stopped before acknowledging it
         # (bot.polling): the flag exists, and its confirmation, if it never went out,
         # is still in the outbox.
-        svc.require_sender().kick(chat_id)
+        context.sender.kick(chat_id)
         return
     typed = command_text(message)
     source = _source(message)
@@ -181,7 +143,7 @@ async def flag(update: Update, context: Context) -> None:
     if not text:
         await reply(update, context, Rendered(t(lang, "flag_usage")))
         return
-    matches = svc.library.index.mentions(text, kinds=("term", "claim"))
+    matches = context.library.index.mentions(text, kinds=("term", "claim"))
     record = await store.add_flag(
         chat_id,
         text=text,
@@ -201,92 +163,81 @@ async def flag(update: Update, context: Context) -> None:
     )
     # Committed with its confirmation (and board refresh) queued in the outbox: the
     # sender says "#N flagged" when the group's budget has room.
-    svc.require_sender().kick(record.chat_id)
-
-
-def _may_judge(flag: Flag, who: Actor) -> bool:
-    """The flagger and the assignee may give a verdict without being admins."""
-    if who.id == flag.flagged_by_id:
-        return True
-    if flag.assignee and who.username:
-        return flag.assignee.lstrip("@").casefold() == who.username.casefold()
-    return False
+    context.sender.kick(record.chat_id)
 
 
 async def _judge(
-    update: Update, context: Context, chat_id: int, lang: Lang, number: int, status: str, note: str
+    update: Update, context: Context, here: Here, number: int, status: Status, note: str
 ) -> str | None:
     """Record a verdict if allowed; returns the refusal to show, or None when done."""
-    svc = services.get(context)
-    store = svc.require_store()
-    existing = await store.get_flag(chat_id, number)
+    store = context.store
+    existing = await store.get_flag(here.chat_id, number)
     if existing is None:
-        return t(lang, "flag_not_found", number=number)
+        return t(here.lang, "flag_not_found", number=number)
     who = actor(update)
-    if not _may_judge(existing, who) and not await access.is_chat_admin(update, context):
-        return t(lang, "not_allowed_verdict", number=number)
-    await store.set_status(
-        chat_id, number, status, note=note or None, by_id=who.id, by_name=who.name, announce=True
+    allowed = access.is_flagger(existing, who.id) or access.is_judging_assignee(
+        existing, who.username
     )
-    svc.require_sender().kick(chat_id)
+    if not allowed and not await access.is_chat_admin(update, context):
+        return t(here.lang, "not_allowed_verdict", number=number)
+    await store.set_status(
+        here.chat_id,
+        number,
+        status,
+        note=note or None,
+        by_id=who.id,
+        by_name=who.name,
+        announce=True,
+    )
+    context.sender.kick(here.chat_id)
     return None
 
 
-async def verify(update: Update, context: Context) -> None:
-    scope = await group_log(update, context)
-    if scope is None:
-        return
-    chat_id, lang = scope
+def verdict_choices(lang: Lang) -> str:
+    """The verdicts /verify takes, in the reader's language: each status's own word."""
+    return ", ".join(t(lang, f"status_{status}").casefold() for status in Status)
+
+
+@in_group("verify")
+async def verify(update: Update, context: Context, here: Here) -> None:
+    lang = here.lang
     words = command_text(update.effective_message).split(maxsplit=2)
-    example = "/verify 12 false"
-    if not words:
-        await reply(update, context, Rendered(t(lang, "number_missing", example=example)))
-        return
-    number = parse_number(words[0])
+    number = await guards.flag_number(update, context, lang, words, "/verify 12 false")
     if number is None:
-        await reply(
-            update,
-            context,
-            Rendered(t(lang, "number_invalid", value=shorten(words[0], 20), example=example)),
-        )
         return
-    choices = ", ".join(STATUSES)
     if len(words) < 2:
-        await reply(update, context, Rendered(t(lang, "status_invalid", value="", choices=choices)))
+        text = t(lang, "status_missing", number=number, choices=verdict_choices(lang))
+        await reply(update, context, Rendered(text))
         return
     status = parse_status(words[1])
     if status is None:
-        await reply(
-            update,
-            context,
-            Rendered(t(lang, "status_invalid", value=shorten(words[1], 30), choices=choices)),
-        )
+        value = shorten(words[1], 30)
+        text = t(lang, "status_invalid", value=value, choices=verdict_choices(lang))
+        await reply(update, context, Rendered(text))
         return
-    refusal = await _judge(
-        update, context, chat_id, lang, number, status, words[2] if len(words) > 2 else ""
-    )
+    note = words[2] if len(words) > 2 else ""
+    refusal = await _judge(update, context, here, number, status, note)
     if refusal is not None:
         await reply(update, context, Rendered(refusal))
 
 
 async def verdict_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    parsed = callbacks.parse(query.data if query else None)
-    if query is None or not isinstance(parsed, callbacks.FlagAction) or parsed.action != "v":
+    found = await pressed(update, context, callbacks.Verdict)
+    if found is None:
+        return
+    query, parsed = found
+    status = parse_status(parsed.status)
+    if status is None:
         await stale_button(update, context)
         return
-    lang = await language(update, context)
-    status = parse_status(parsed.arg)
-    # The chat is the one the button was pressed in, never one named in the payload.
-    chat = update.effective_chat
-    if status is None or chat is None or not await access.is_enrolled(update, context):
-        await query.answer(t(lang, "stale_button"), show_alert=True)
+    here = await guards.button_here(update, context)
+    if here is None:
         return
-    refusal = await _judge(update, context, chat.id, lang, parsed.number, status, "")
+    refusal = await _judge(update, context, here, parsed.number, status, "")
     if refusal is not None:
         await query.answer(refusal, show_alert=True)
         return
-    await query.answer(f"#{parsed.number}: {t(lang, f'status_{status}')}")
+    await query.answer(f"#{parsed.number}: {t(here.lang, f'status_{status}')}")
 
 
 async def pick_button(update: Update, context: Context) -> None:
@@ -297,27 +248,22 @@ async def pick_button(update: Update, context: Context) -> None:
     if (
         query is None
         or query.message is None
-        or not isinstance(parsed, callbacks.FlagAction)
-        or parsed.action not in ("p", "b")
+        or not isinstance(parsed, callbacks.Pick | callbacks.BackToPicks)
     ):
         await stale_button(update, context)
         return
-    lang = await language(update, context)
-    if not await access.is_enrolled(update, context):
-        await query.answer(t(lang, "stale_button"), show_alert=True)
+    here = await guards.button_here(update, context)
+    if here is None:
         return
-    if parsed.action == "p":
+    lang = here.lang
+    if isinstance(parsed, callbacks.Pick):
         pressed_on = query.message if isinstance(query.message, Message) else None
         shown = _picks(pressed_on.reply_markup if pressed_on else None) or [parsed.number]
         markup = render_log.picked_keyboard(parsed.number, shown, lang)
     else:
-        numbers = callbacks.unpack_numbers(parsed.arg)
-        if not numbers:
-            await query.answer(t(lang, "stale_button"), show_alert=True)
-            return
-        markup = render_log.pick_keyboard(numbers)
+        markup = render_log.pick_keyboard(parsed.numbers)
     await query.answer()
-    services.get(context).require_sender().submit(
+    context.sender.submit(
         query.message.chat.id,
         Job(Priority.REPLY, lambda: query.edit_message_reply_markup(reply_markup=markup)),
     )
@@ -328,26 +274,45 @@ def _picks(markup: InlineKeyboardMarkup | None) -> list[int]:
     numbers = []
     for row in markup.inline_keyboard if markup else ():
         for button in row:
-            parsed = callbacks.parse(
-                button.callback_data if isinstance(button.callback_data, str) else None
-            )
-            if isinstance(parsed, callbacks.FlagAction) and parsed.action == "p":
+            data = button.callback_data
+            parsed = callbacks.Pick.parse(data) if isinstance(data, str) else None
+            if parsed is not None:
                 numbers.append(parsed.number)
     return numbers
 
 
-async def assign(update: Update, context: Context) -> None:
-    scope = await group_log(update, context)
-    if scope is None:
-        return
-    chat_id, lang = scope
-    words = command_text(update.effective_message).split(maxsplit=1)
-    number = parse_number(words[0]) if words else None
-    if number is None or len(words) < 2:
-        await reply(update, context, Rendered(t(lang, "assign_usage")))
-        return
-    store = services.get(context).require_store()
+async def _flag_to_change(
+    update: Update, context: Context, here: Here, words: list[str], usage: str, refusal: str
+) -> tuple[Flag, Actor] | None:
+    """The flag the first word names, when the sender may change it (Role.FLAGGER: its
+    flagger or a chat admin), and who they are; None once told why not."""
+    number = guards.parse_number(words[0]) if words else None
+    if number is None:
+        await reply(update, context, Rendered(t(here.lang, usage)))
+        return None
+    existing = await context.store.get_flag(here.chat_id, number)
+    if existing is None:
+        await reply(update, context, Rendered(t(here.lang, "flag_not_found", number=number)))
+        return None
     who = actor(update)
+    if not access.is_flagger(existing, who.id) and not await access.is_chat_admin(update, context):
+        await reply(update, context, Rendered(t(here.lang, refusal, number=number)))
+        return None
+    return existing, who
+
+
+@in_group("assign")
+async def assign(update: Update, context: Context, here: Here) -> None:
+    chat_id, lang = here.chat_id, here.lang
+    words = command_text(update.effective_message).split(maxsplit=1)
+    # Role.FLAGGER: an assignment gives the right to judge, so not everyone may make one.
+    found = await _flag_to_change(
+        update, context, here, words if len(words) > 1 else [], "assign_usage", "not_allowed_assign"
+    )
+    if found is None:
+        return
+    flagged, who = found
+    number, store = flagged.number, context.store
     assignee = shorten(words[1], 64)
     try:
         await store.assign(chat_id, number, assignee, by_id=who.id, by_name=who.name)
@@ -357,60 +322,42 @@ async def assign(update: Update, context: Context) -> None:
     await reply(update, context, Rendered(t(lang, "assigned", number=number, assignee=assignee)))
 
 
-async def unflag(update: Update, context: Context) -> None:
-    scope = await group_log(update, context)
-    if scope is None:
-        return
-    chat_id, lang = scope
+@in_group("unflag")
+async def unflag(update: Update, context: Context, here: Here) -> None:
+    chat_id, lang = here.chat_id, here.lang
     words = command_text(update.effective_message).split(maxsplit=1)
-    number = parse_number(words[0]) if words else None
-    if number is None:
-        await reply(update, context, Rendered(t(lang, "unflag_usage")))
+    found = await _flag_to_change(
+        update, context, here, words, "unflag_usage", "not_allowed_unflag"
+    )
+    if found is None:
         return
-    store = services.get(context).require_store()
-    existing = await store.get_flag(chat_id, number)
-    if existing is None:
-        await reply(update, context, Rendered(t(lang, "flag_not_found", number=number)))
-        return
+    existing, who = found
+    number, store = existing.number, context.store
     if existing.retracted_at is not None:
         await reply(update, context, Rendered(t(lang, "already_retracted", number=number)))
-        return
-    who = actor(update)
-    if who.id != existing.flagged_by_id and not await access.is_chat_admin(update, context):
-        await reply(update, context, Rendered(t(lang, "not_allowed_unflag", number=number)))
         return
     reason = words[1] if len(words) > 1 else None
     await store.retract(chat_id, number, reason, by_id=who.id, by_name=who.name)
     await reply(update, context, Rendered(t(lang, "unflagged", number=number)))
-    services.get(context).require_sender().kick(chat_id)
+    context.sender.kick(chat_id)
 
 
-async def show(update: Update, context: Context) -> None:
-    scope = await group_log(update, context)
-    if scope is None:
-        return
-    chat_id, lang = scope
+@in_group("show")
+async def show_record(update: Update, context: Context, here: Here) -> None:
+    chat_id, lang = here.chat_id, here.lang
     words = command_text(update.effective_message).split()
-    example = "/show 12"
-    if not words:
-        await reply(update, context, Rendered(t(lang, "number_missing", example=example)))
-        return
-    number = parse_number(words[0])
+    number = await guards.flag_number(update, context, lang, words, "/show 12")
     if number is None:
-        await reply(
-            update,
-            context,
-            Rendered(t(lang, "number_invalid", value=shorten(words[0], 20), example=example)),
-        )
         return
-    svc = services.get(context)
-    store = svc.require_store()
+    store = context.store
     found = await store.get_flag(chat_id, number)
     if found is None:
         await reply(update, context, Rendered(t(lang, "flag_not_found", number=number)))
         return
     history = await store.history(chat_id, number)
-    await reply(update, context, render_log.record(found, history, svc.library.playbook, lang))
+    where = await guards.chat_zone(context, chat_id)
+    rendered = render_log.record(found, history, context.library.playbook, lang, where)
+    await reply(update, context, rendered)
 
 
 async def edited(update: Update, context: Context) -> None:
@@ -418,8 +365,7 @@ async def edited(update: Update, context: Context) -> None:
     message = update.edited_message
     if message is None or message.chat.type == ChatType.PRIVATE:
         return
-    svc = services.get(context)
-    store = svc.require_store()
+    store = context.store
     found = await store.flag_by_message(message.chat.id, message.message_id)
     if found is None:
         return
@@ -433,7 +379,7 @@ async def edited(update: Update, context: Context) -> None:
         return
     who = actor(update)
     await store.edit_text(message.chat.id, found.number, new_text, by_id=who.id, by_name=who.name)
-    svc.require_sender().kick(message.chat.id)
+    context.sender.kick(message.chat.id)
 
 
 async def migrated(update: Update, context: Context) -> None:
@@ -453,56 +399,57 @@ async def migrated(update: Update, context: Context) -> None:
         old_id, new_id = message.migrate_from_chat_id, message.chat.id
     else:
         return
-    svc = services.get(context)
-    store = svc.require_store()
-    was_enrolled = old_id in svc.settings.allowed_chats or await store.is_enrolled(old_id)
+    store = context.store
+    was_enrolled = old_id in context.settings.allowed_chats or await store.is_enrolled(old_id)
     await store.migrate_chat(old_id, new_id)
     if was_enrolled and not await store.is_enrolled(new_id):
         await store.enroll(new_id, message.chat.title, 0)
     log.info("chat %s migrated to %s; its log follows", old_id, new_id)
 
 
-async def board(update: Update, context: Context) -> None:
+@in_group("board")
+async def board(update: Update, context: Context, here: Here) -> None:
     """Post the board; the sender edits it as flags arrive and get verdicts."""
-    scope = await group_log(update, context)
-    if scope is None:
-        return
-    chat_id, lang = scope
+    chat_id, lang = here.chat_id, here.lang
     message = update.effective_message
     thread_id = message.message_thread_id if message and message.is_topic_message else None
-    store = services.get(context).require_store()
-    page = await store.list_flags(
-        chat_id, status="open", include_retracted=False, limit=sender.BOARD_ROWS
-    )
+    store = context.store
+    page = await store.open_flags(chat_id, limit=sender.BOARD_ROWS)
 
     async def remember(posted: Message) -> None:
         await store.set_board(chat_id, posted.message_id, lang=lang, thread_id=thread_id)
 
-    link = links.board_link(services.get(context).settings, context.bot.username, chat_id)
+    rendered = render_log.board(
+        page.items, page.total, lang, await guards.chat_zone(context, chat_id)
+    )
+    link = links.board_link(context.settings, context.bot.username, chat_id)
     await reply(
         update,
         context,
-        links.with_board_button(render_log.board(page.items, page.total, lang), link, lang),
+        links.with_board_button(rendered, link, lang),
         on_sent=remember,
         do_quote=False,
     )
 
 
-NEW = filters.UpdateType.MESSAGE
-
-
-def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    for name, callback in (
-        ("flag", flag),
-        ("verify", verify),
-        ("assign", assign),
-        ("unflag", unflag),
-        ("show", show),
-        ("board", board),
-    ):
-        application.add_handler(CommandHandler(name, callback, filters=NEW))
-    application.add_handler(CallbackQueryHandler(verdict_button, pattern=r"^f:v:"))
-    application.add_handler(CallbackQueryHandler(pick_button, pattern=r"^f:[pb]:"))
+def register(application: AnyApplication) -> None:
+    add_commands(
+        application,
+        {
+            "flag": flag,
+            "verify": verify,
+            "assign": assign,
+            "unflag": unflag,
+            "show": show_record,
+            "board": board,
+        },
+    )
+    application.add_handler(CallbackQueryHandler(verdict_button, pattern=callbacks.Verdict.matches))
+    application.add_handler(
+        CallbackQueryHandler(
+            pick_button, pattern=callbacks.any_of(callbacks.Pick, callbacks.BackToPicks)
+        )
+    )
     application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migrated))
     # Its own group, so edits are seen even when another handler also matches.
     application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, edited), group=2)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import (
     InlineQueryResultArticle,
     InlineQueryResultsButton,
@@ -11,9 +9,10 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.ext import Application, InlineQueryHandler
+from telegram.ext import InlineQueryHandler
 
-from bot import render, services
+from bot import render
+from bot.context import AnyApplication
 from bot.handlers.common import Context, language
 from bot.i18n import t
 from bot.playbook import AnyEntry, Lang, Playbook, Principle
@@ -38,7 +37,7 @@ async def inline_query(update: Update, context: Context) -> None:
     if query is None:
         return
     lang = await language(update, context)
-    library = services.get(context).library
+    library = context.library
     text = query.query.strip()
     if text:
         entries = [hit.entry for hit in library.index.search(text, limit=MAX_RESULTS)]
@@ -55,5 +54,5 @@ async def inline_query(update: Update, context: Context) -> None:
     await query.answer(results, cache_time=30, is_personal=True, button=button)
 
 
-def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(application: AnyApplication) -> None:
     application.add_handler(InlineQueryHandler(inline_query))

@@ -6,22 +6,24 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     filters,
 )
 
-from bot import callbacks, render, services
+from bot import access, callbacks, render
+from bot.access import Role
+from bot.context import AnyApplication
 from bot.handlers.common import (
+    NEW_MESSAGES,
     Context,
     command_text,
     is_private,
     language,
     remember_language,
     reply,
-    show,
+    show_in_place,
     stale_button,
 )
 from bot.i18n import t
@@ -62,7 +64,7 @@ async def start(update: Update, context: Context) -> None:
     kind_name, _, key = payload.partition("-")
     kind = as_kind(kind_name)
     if kind is not None and key:
-        library = services.get(context).library
+        library = context.library
         entry = library.playbook.get(kind, key)
         if entry is not None:
             await reply(update, context, render.card(entry, library.playbook, lang))
@@ -70,18 +72,23 @@ async def start(update: Update, context: Context) -> None:
     await reply(update, context, render.welcome(lang))
 
 
+def help_text(lang: Lang, bot_name: str) -> str:
+    """Every command with examples, then who may do what, from access.COMMAND_ROLES."""
+    roles = [f"<b>{t(lang, 'roles_title')}</b>"]
+    for role in Role:
+        roles.append(t(lang, f"role_{role}", commands=", ".join(access.commands_for(role))))
+    return t(lang, "help").replace("{bot}", bot_name) + "\n\n" + "\n".join(roles)
+
+
 async def help_command(update: Update, context: Context) -> None:
     lang = await language(update, context)
-    bot_name = context.bot.username
-    await reply(update, context, Rendered(t(lang, "help").replace("{bot}", bot_name)))
+    await reply(update, context, Rendered(help_text(lang, context.bot.username)))
 
 
 def _list_command(kind: Kind) -> Any:
     async def handler(update: Update, context: Context) -> None:
         lang = await language(update, context)
-        await reply(
-            update, context, render.entry_list(kind, services.get(context).library.playbook, lang)
-        )
+        await reply(update, context, render.entry_list(kind, context.library.playbook, lang))
 
     return handler
 
@@ -90,7 +97,7 @@ def _lookup_command(kind: Kind) -> Any:
     async def handler(update: Update, context: Context) -> None:
         lang = await language(update, context)
         query = command_text(update.effective_message)
-        library = services.get(context).library
+        library = context.library
         if not query:
             await reply(update, context, render.entry_list(kind, library.playbook, lang))
             return
@@ -105,7 +112,7 @@ async def search_command(update: Update, context: Context) -> None:
     if not query:
         await reply(update, context, render.welcome(lang))
         return
-    await reply(update, context, answer(services.get(context).library, query, lang, None))
+    await reply(update, context, answer(context.library, query, lang, None))
 
 
 async def private_text(update: Update, context: Context) -> None:
@@ -113,7 +120,7 @@ async def private_text(update: Update, context: Context) -> None:
     if message is None or not message.text:
         return
     lang = await language(update, context)
-    await reply(update, context, answer(services.get(context).library, message.text, lang, None))
+    await reply(update, context, answer(context.library, message.text, lang, None))
 
 
 async def language_command(update: Update, context: Context) -> None:
@@ -135,16 +142,16 @@ async def button(update: Update, context: Context) -> None:
         return
     parsed = callbacks.parse(query.data)
     lang = await language(update, context)
-    library = services.get(context).library
+    library = context.library
     if isinstance(parsed, callbacks.SetLanguage) and (chosen := as_lang(parsed.lang)):
         lang = chosen
         await remember_language(update, context, lang)
         await query.answer()
-        await show(update, context, Rendered(t(lang, "lang_set")))
+        await show_in_place(update, context, Rendered(t(lang, "lang_set")))
         return
     if isinstance(parsed, callbacks.ListKind):
         await query.answer()
-        await show(
+        await show_in_place(
             update, context, render.entry_list(parsed.kind, library.playbook, lang, parsed.page)
         )
         return
@@ -152,9 +159,11 @@ async def button(update: Update, context: Context) -> None:
         entry = library.playbook.get(parsed.kind, parsed.key)
         if entry is not None:
             await query.answer()
-            await show(update, context, render.card(entry, library.playbook, lang))
+            await show_in_place(update, context, render.card(entry, library.playbook, lang))
             return
-    await query.answer(t(lang, "stale_button"), show_alert=True)
+        await query.answer(t(lang, "entry_gone"), show_alert=True)
+        return
+    await query.answer(t(lang, "button_outdated"), show_alert=True)
 
 
 async def unknown_command(update: Update, context: Context) -> None:
@@ -170,10 +179,7 @@ async def unknown_command(update: Update, context: Context) -> None:
         await reply(update, context, Rendered(t(lang, "unknown_command")))
 
 
-NEW_MESSAGES = filters.UpdateType.MESSAGE
-
-
-def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(application: AnyApplication) -> None:
     application.add_handler(CommandHandler("start", start, filters=NEW_MESSAGES))
     application.add_handler(CommandHandler("help", help_command, filters=NEW_MESSAGES))
     for plural, kind in _PLURAL.items():
@@ -181,7 +187,8 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         application.add_handler(CommandHandler(kind, _lookup_command(kind), filters=NEW_MESSAGES))
     application.add_handler(CommandHandler("search", search_command, filters=NEW_MESSAGES))
     application.add_handler(CommandHandler("lang", language_command, filters=NEW_MESSAGES))
-    application.add_handler(CallbackQueryHandler(button, pattern=r"^(o|l|lang):"))
+    entries = callbacks.any_of(callbacks.OpenEntry, callbacks.ListKind, callbacks.SetLanguage)
+    application.add_handler(CallbackQueryHandler(button, pattern=entries))
     application.add_handler(
         MessageHandler(
             NEW_MESSAGES & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
@@ -190,7 +197,7 @@ def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     )
 
 
-def register_fallbacks(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register_fallbacks(application: AnyApplication) -> None:
     """Added last, so every real command has had its chance first."""
     application.add_handler(MessageHandler(NEW_MESSAGES & filters.COMMAND, unknown_command))
     # Buttons no other handler claims (malformed or forged data) still get an answer.

@@ -7,10 +7,11 @@ from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import CommandHandler
 
-from bot import access, render, render_people, services
-from bot.handlers.common import Context, command_text, language, reply
+from bot import access, render, render_people
+from bot.context import AnyApplication
+from bot.handlers.common import NEW_MESSAGES, Context, command_text, language, reply
 from bot.i18n import t
 from bot.playbook import Lang, Person
 from bot.render import Rendered
@@ -36,7 +37,7 @@ def find_person(library: Library, query: str) -> tuple[Person | None, list[Any]]
 
 async def _with_flags(update: Update, context: Context, person: Person, lang: Lang) -> Rendered:
     """The card, plus this chat's flags by that speaker when the chat keeps a log."""
-    library = services.get(context).library
+    library = context.library
     chat = update.effective_chat
     if (
         chat is None
@@ -44,7 +45,7 @@ async def _with_flags(update: Update, context: Context, person: Person, lang: La
         or not await access.is_enrolled(update, context)
     ):
         return render.card(person, library.playbook, lang)
-    store = services.get(context).require_store()
+    store = context.store
     names = [
         name
         for name in await store.speaker_names(chat.id)
@@ -64,7 +65,7 @@ async def _with_flags(update: Update, context: Context, person: Person, lang: La
 
 async def who(update: Update, context: Context) -> None:
     lang = await language(update, context)
-    library = services.get(context).library
+    library = context.library
     query = command_text(update.effective_message)
     if not query:
         await reply(update, context, render.entry_list("person", library.playbook, lang))
@@ -85,8 +86,5 @@ async def who(update: Update, context: Context) -> None:
     )
 
 
-NEW_MESSAGES = filters.UpdateType.MESSAGE
-
-
-def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(application: AnyApplication) -> None:
     application.add_handler(CommandHandler("who", who, filters=NEW_MESSAGES))

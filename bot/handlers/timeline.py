@@ -6,10 +6,11 @@ import re
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot import callbacks, render, services
-from bot.handlers.common import Context, command_text, language, reply, show, stale_button
+from bot import callbacks, render
+from bot.context import AnyApplication
+from bot.handlers.common import Context, command_text, language, pressed, reply, show_in_place
 from bot.playbook import Event
 from bot.render import Rendered
 from bot.services import Library
@@ -38,23 +39,24 @@ def answer(library: Library, query: str, lang: Any) -> Rendered:
 async def timeline_command(update: Update, context: Context) -> None:
     lang = await language(update, context)
     query = command_text(update.effective_message)
-    await reply(update, context, answer(services.get(context).library, query, lang))
+    await reply(update, context, answer(context.library, query, lang))
 
 
 async def timeline_button(update: Update, context: Context) -> None:
-    query = update.callback_query
-    parsed = callbacks.parse(query.data if query else None)
-    if query is None or not isinstance(parsed, callbacks.TimelinePage):
-        await stale_button(update, context)
+    found = await pressed(update, context, callbacks.TimelinePage)
+    if found is None:
         return
+    query, parsed = found
     lang = await language(update, context)
     await query.answer()
-    playbook = services.get(context).library.playbook
-    await show(update, context, render.timeline(playbook, lang, parsed.page, parsed.year))
+    playbook = context.library.playbook
+    await show_in_place(update, context, render.timeline(playbook, lang, parsed.page, parsed.year))
 
 
-def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(application: AnyApplication) -> None:
     application.add_handler(
         CommandHandler("timeline", timeline_command, filters=filters.UpdateType.MESSAGE)
     )
-    application.add_handler(CallbackQueryHandler(timeline_button, pattern=r"^tl:"))
+    application.add_handler(
+        CallbackQueryHandler(timeline_button, pattern=callbacks.TimelinePage.matches)
+    )

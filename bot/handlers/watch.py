@@ -7,14 +7,15 @@ the bot never floods a discussion.
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ChatType
-from telegram.ext import Application, CommandHandler, MessageHandler, filters
+from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot import access, render, services
-from bot.handlers.common import Context, command_text, language, reply
+from bot import render
+from bot.context import AnyApplication
+from bot.handlers.common import NEW_MESSAGES, Context, command_text, language, reply
+from bot.handlers.guards import Here, in_group
 from bot.i18n import Html, t
 from bot.render import Rendered
 from bot.sender import Priority, reply_job
@@ -23,20 +24,14 @@ QUIET_SECONDS = 600.0
 _LAST_SAID = "watch_last_said"
 
 
-async def watch_command(update: Update, context: Context) -> None:
-    lang = await language(update, context)
-    chat = update.effective_chat
-    if chat is None or chat.type == ChatType.PRIVATE:
-        await reply(update, context, Rendered(t(lang, "group_only")))
-        return
+@in_group("watch", log=False)
+async def watch_command(update: Update, context: Context, here: Here) -> None:
+    lang = here.lang
     choice = command_text(update.effective_message).casefold()
     if choice not in ("on", "off"):
         await reply(update, context, Rendered(t(lang, "watch_usage")))
         return
-    if not await access.is_chat_admin(update, context):
-        await reply(update, context, Rendered(t(lang, "admins_only")))
-        return
-    await services.get(context).require_store().set_watch(chat.id, choice == "on")
+    await context.store.set_watch(here.chat_id, choice == "on")
     if choice == "off":
         await reply(update, context, Rendered(t(lang, "watch_off")))
         return
@@ -54,10 +49,9 @@ async def watch_message(update: Update, context: Context) -> None:
     text = message.text or message.caption
     if not text:
         return
-    svc = services.get(context)
-    if not await svc.require_store().get_watch(chat.id):
+    if not await context.store.get_watch(chat.id):
         return
-    hits = svc.library.index.mentions(text, kinds=("term", "claim"), limit=2)
+    hits = context.library.index.mentions(text, kinds=("term", "claim"), limit=2)
     if not hits:
         return
     chat_data = context.chat_data if context.chat_data is not None else {}
@@ -76,17 +70,15 @@ async def watch_message(update: Update, context: Context) -> None:
     # The least urgent thing a group hears: dropped when the group has no room.
     job = reply_job(message, Rendered("\n".join(lines), keyboard))
     job.priority = Priority.WATCH
-    svc.require_sender().submit(chat.id, job)
+    context.sender.submit(chat.id, job)
 
 
-def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    application.add_handler(
-        CommandHandler("watch", watch_command, filters=filters.UpdateType.MESSAGE)
-    )
+def register(application: AnyApplication) -> None:
+    application.add_handler(CommandHandler("watch", watch_command, filters=NEW_MESSAGES))
     # Its own group: runs beside whatever else handles the message, never instead of it.
     application.add_handler(
         MessageHandler(
-            filters.UpdateType.MESSAGE
+            NEW_MESSAGES
             & filters.ChatType.GROUPS
             & (filters.TEXT | filters.CAPTION)
             & ~filters.COMMAND,

@@ -12,7 +12,17 @@ from bot.store.backup import backup_database
 from bot.store.database import WAL_BACKSTOP_PAGES, Database
 from bot.store.errors import FlagNotFound, StoreError
 from bot.store.fulltext import fts_expression, register_functions, search_terms
-from bot.store.models import STATUSES, Board, Flag, FlagEvent, Page, Round, Summary
+from bot.store.models import (
+    STATUSES,
+    VERDICTS,
+    Board,
+    Flag,
+    FlagEvent,
+    Page,
+    Round,
+    Status,
+    Summary,
+)
 from bot.store.operations import MAX_FLAG_BATCH, Store
 from bot.store.schema import MIGRATIONS
 
@@ -20,6 +30,7 @@ __all__ = [
     "MAX_FLAG_BATCH",
     "MIGRATIONS",
     "STATUSES",
+    "VERDICTS",
     "WAL_BACKSTOP_PAGES",
     "Board",
     "Database",
@@ -28,6 +39,7 @@ __all__ = [
     "FlagNotFound",
     "Page",
     "Round",
+    "Status",
     "Store",
     "StoreError",
     "Summary",

@@ -7,9 +7,24 @@ import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, Final
 
-STATUSES: Final[tuple[str, ...]] = ("open", "verified", "false", "misleading", "unverifiable")
+
+class Status(StrEnum):
+    """Where a flag stands; the value is what the database, exports and buttons carry."""
+
+    OPEN = "open"
+    VERIFIED = "verified"
+    FALSE = "false"
+    MISLEADING = "misleading"
+    UNVERIFIABLE = "unverifiable"
+
+
+# Every status in order, for what iterates them without the type (bench/ among them).
+STATUSES: Final[tuple[Status, ...]] = tuple(Status)
+# The statuses a verdict can give, in the order the buttons show them.
+VERDICTS: Final[tuple[Status, ...]] = tuple(s for s in Status if s is not Status.OPEN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +69,11 @@ class Flag:
     source_author: str | None
     confirmation_chat_id: int | None
     confirmation_message_id: int | None
-    status: str
+    status: Status
     assignee: str | None
+    # Whether the assignee may give the verdict: only when the flagger or a chat admin
+    # made the assignment (access.Role.FLAGGER).
+    assignee_may_judge: bool
     note: str | None
     matches: tuple[str, ...]
     retracted_at: datetime | None
@@ -94,13 +112,13 @@ class Summary:
     total: int
     retracted: int
     # Retracted flags are counted in ``retracted`` only, not under their status.
-    by_status: Mapping[str, int]
+    by_status: Mapping[Status, int]
     open_flags: tuple[Flag, ...]
     top_matches: tuple[tuple[str, int], ...]
 
     @property
     def open_count(self) -> int:
-        return self.by_status.get("open", 0)
+        return self.by_status.get(Status.OPEN, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +157,7 @@ FLAG_COLUMNS: Final = (
     "confirmation_message_id",
     "status",
     "assignee",
+    "assignee_may_judge",
     "note",
     "matches",
     "retracted_at",
@@ -206,8 +225,9 @@ def flag_of(row: sqlite3.Row) -> Flag:
         source_author=optional_str(row["source_author"]),
         confirmation_chat_id=optional_int(row["confirmation_chat_id"]),
         confirmation_message_id=optional_int(row["confirmation_message_id"]),
-        status=str(row["status"]),
+        status=Status(row["status"]),
         assignee=optional_str(row["assignee"]),
+        assignee_may_judge=bool(row["assignee_may_judge"]),
         note=optional_str(row["note"]),
         matches=tuple(str(ref) for ref in json.loads(row["matches"])),
         retracted_at=_optional_time(row["retracted_at"]),
@@ -244,6 +264,10 @@ def name_key(name: str) -> str:
     return name.strip().casefold()
 
 
-def check_status(status: str) -> None:
-    if status not in STATUSES:
-        raise ValueError(f"unknown status {status!r}; expected one of {', '.join(STATUSES)}")
+def check_status(status: str) -> Status:
+    """``status`` as a Status; ValueError, naming the choices, for anything else."""
+    try:
+        return Status(status)
+    except ValueError:
+        choices = ", ".join(Status)
+        raise ValueError(f"unknown status {status!r}; expected one of {choices}") from None

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final, Self
+from typing import Any, Final, Literal, Self
 
 import aiosqlite
 
@@ -26,12 +26,12 @@ from bot.store.database import Database
 from bot.store.errors import FlagNotFound, StoreError
 from bot.store.fulltext import fts_expression
 from bot.store.models import (
-    STATUSES,
     Board,
     Flag,
     FlagEvent,
     Page,
     Round,
+    Status,
     Summary,
     check_status,
     event_of,
@@ -46,8 +46,11 @@ from bot.store.models import (
 )
 from bot.store.outbox import Outbox, queue_notice
 
+# The chats columns _chat_setting may name: never text from outside the store.
+_ChatSetting = Literal["watch", "timezone"]
+
 _UPDATABLE_COLUMNS: Final = frozenset(
-    {"status", "assignee", "note", "text", "retracted_at", "retract_reason"}
+    {"status", "assignee", "assignee_may_judge", "note", "text", "retracted_at", "retract_reason"}
 )
 
 
@@ -250,18 +253,33 @@ class Store:
         )
         return [int(row["chat_id"]) for row in rows]
 
+    async def _chat_setting(self, chat_id: int, column: _ChatSetting) -> Any:
+        """A chat's setting, or None for a chat the store has no row for."""
+        row = await self.database.read_one(
+            f"SELECT {column} FROM chats WHERE chat_id = ?", (chat_id,)
+        )
+        return None if row is None else row[column]
+
+    async def _set_chat_setting(self, chat_id: int, column: _ChatSetting, value: Any) -> None:
+        # A chat listed in ALLOWED_CHATS may have no row yet.
+        await self.database.write(
+            f"INSERT INTO chats (chat_id, {column}) VALUES (?, ?) "
+            f"ON CONFLICT (chat_id) DO UPDATE SET {column} = excluded.{column}",
+            (chat_id, value),
+        )
+
     async def get_watch(self, chat_id: int) -> bool:
-        row = await self.database.read_one("SELECT watch FROM chats WHERE chat_id = ?", (chat_id,))
-        return row is not None and bool(row["watch"])
+        return bool(await self._chat_setting(chat_id, "watch"))
 
     async def set_watch(self, chat_id: int, on: bool) -> None:
-        await self.database.write(
-            """
-            INSERT INTO chats (chat_id, watch) VALUES (?, ?)
-            ON CONFLICT (chat_id) DO UPDATE SET watch = excluded.watch
-            """,
-            (chat_id, int(on)),
-        )
+        await self._set_chat_setting(chat_id, "watch", int(on))
+
+    async def get_timezone(self, chat_id: int) -> str | None:
+        """The chat's IANA time zone name, or None until one is set (then UTC)."""
+        return optional_str(await self._chat_setting(chat_id, "timezone"))
+
+    async def set_timezone(self, chat_id: int, name: str) -> None:
+        await self._set_chat_setting(chat_id, "timezone", name)
 
     async def get_board(self, chat_id: int) -> Board | None:
         row = await self.database.read_one(
@@ -488,8 +506,9 @@ class Store:
             "source_author": source_author,
             "confirmation_chat_id": None,
             "confirmation_message_id": None,
-            "status": STATUSES[0],
+            "status": Status.OPEN,
             "assignee": None,
+            "assignee_may_judge": False,
             "note": note or None,
             "matches": refs,
             "retracted_at": None,
@@ -680,7 +699,7 @@ class Store:
         self,
         chat_id: int,
         number: int,
-        status: str,
+        status: Status,
         *,
         note: str | None = None,
         by_id: int,
@@ -691,7 +710,7 @@ class Store:
 
         With ``announce`` the notice to the flagger is queued in the same transaction.
         """
-        check_status(status)
+        status = check_status(status)
         note = note or None
         now = now_iso()
         async with self.database.transaction() as db:
@@ -708,14 +727,26 @@ class Store:
         return updated
 
     async def assign(
-        self, chat_id: int, number: int, assignee: str | None, *, by_id: int, by_name: str
+        self,
+        chat_id: int,
+        number: int,
+        assignee: str | None,
+        *,
+        by_id: int,
+        by_name: str,
+        may_judge: bool = True,
     ) -> Flag:
-        """Give the flag to someone to check; an empty assignee unassigns."""
+        """Give the flag to someone to check; an empty assignee unassigns.
+
+        ``may_judge``: the assignee may give the verdict (the handler lets only the
+        flagger or a chat admin assign, so it is true for every assignment it makes).
+        """
         assignee = (assignee or "").strip() or None
+        changes = {"assignee": assignee, "assignee_may_judge": int(may_judge and bool(assignee))}
         now = now_iso()
         async with self.database.transaction() as db:
             flag_id, flag = await self._locked_flag(db, chat_id, number)
-            updated = await self._update_flag(db, flag_id, now, {"assignee": assignee})
+            updated = await self._update_flag(db, flag_id, now, changes)
             await self._record(
                 db, flag_id, now, "assign", flag.assignee, assignee, None, by_id, by_name
             )
@@ -822,7 +853,7 @@ class Store:
         self,
         chat_id: int,
         *,
-        status: str | None = None,
+        status: Status | None = None,
         round_name: str | None = None,
         speaker: str | None = None,
         include_retracted: bool = True,
@@ -834,9 +865,8 @@ class Store:
             raise ValueError("limit and offset must not be negative")
         conditions, parameters = self._scope(chat_id, round_name)
         if status is not None:
-            check_status(status)
             conditions.append("status = ?")
-            parameters.append(status)
+            parameters.append(check_status(status))
         if speaker:
             conditions.append("instr(speaker_key, ?) > 0")
             parameters.append(speaker.casefold())
@@ -854,6 +884,12 @@ class Store:
             )
             items = tuple(flag_of(row) for row in rows)
         return Page(items=items, total=total, offset=offset, limit=limit)
+
+    async def open_flags(self, chat_id: int, *, limit: int = 10, offset: int = 0) -> Page:
+        """The flags still waiting for a verdict, newest first: the board and /log open."""
+        return await self.list_flags(
+            chat_id, status=Status.OPEN, include_retracted=False, limit=limit, offset=offset
+        )
 
     async def search(self, chat_id: int, query: str, *, limit: int = 10) -> list[Flag]:
         """Full-text search of the chat's flags (text, speaker, notes), best first."""
@@ -887,21 +923,21 @@ class Store:
             """,
             parameters,
         )
-        by_status = dict.fromkeys(STATUSES, 0)
+        by_status = dict.fromkeys(Status, 0)
         retracted = total = 0
         for row in counts:
             total += int(row["n"])
             if row["retracted"]:
                 retracted += int(row["n"])
             else:
-                by_status[str(row["status"])] += int(row["n"])
+                by_status[Status(row["status"])] += int(row["n"])
         open_rows = await self.database.read(
             f"""
             SELECT {flag_columns()} FROM flags
-            WHERE {where} AND status = 'open' AND retracted_at IS NULL
+            WHERE {where} AND status = ? AND retracted_at IS NULL
             ORDER BY number LIMIT ?
             """,
-            [*parameters, open_limit],
+            [*parameters, Status.OPEN, open_limit],
         )
         scoped, scoped_parameters = self._scope(chat_id, round_name, alias="f")
         top_rows = await self.database.read(
@@ -1010,7 +1046,7 @@ class Store:
             """,
             (chat_id, keys),
         )
-        counts = dict.fromkeys((*STATUSES, "retracted"), 0)
+        counts = dict.fromkeys((*Status, "retracted"), 0)
         for row in rows:
             counts["retracted" if row["retracted"] else str(row["status"])] += int(row["n"])
         return counts

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from bot.store.errors import StoreError
-from bot.store.models import STATUSES
+from bot.store.models import Status
 
 if TYPE_CHECKING:
     import aiosqlite
 
-_STATUS_LIST = ", ".join(f"'{status}'" for status in STATUSES)
+_STATUS_LIST = ", ".join(f"'{status}'" for status in Status)
 
 # PRAGMA user_version, so changing an old script would fork the schema.
 MIGRATIONS: Final[tuple[str, ...]] = (
@@ -230,6 +230,22 @@ MIGRATIONS: Final[tuple[str, ...]] = (
             SELECT chat_id, 'board', new.updated_at FROM chats
             WHERE chat_id = new.chat_id AND board_message_id IS NOT NULL;
     END;
+    """,
+    # 4: an assignment gives the right to give a verdict only when the flagger or a
+    # chat admin made it. Who was an admin then is not known, so of the assignments
+    # made before this rule only the flagger's own keep that right.
+    """
+    ALTER TABLE flags ADD COLUMN assignee_may_judge INTEGER NOT NULL DEFAULT 0
+        CHECK (assignee_may_judge IN (0, 1));
+    UPDATE flags SET assignee_may_judge = 1
+        WHERE assignee IS NOT NULL
+          AND (SELECT e.by_id FROM flag_events AS e
+               WHERE e.flag_id = flags.id AND e.action = 'assign'
+               ORDER BY e.id DESC LIMIT 1) = flags.flagged_by_id;
+    """,
+    # 5: each chat's time zone (an IANA name) for what people read; NULL is UTC.
+    """
+    ALTER TABLE chats ADD COLUMN timezone TEXT;
     """,
 )
 

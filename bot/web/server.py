@@ -27,14 +27,13 @@ from telegram import Bot, User
 from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot import access, export, services
-from bot.handlers.common import telegram_language
-from bot.handlers.flags import Actor, _may_judge
+from bot import access, export, services, timezones
+from bot.handlers.common import Actor, telegram_language
 from bot.i18n import t
 from bot.playbook import Lang, as_lang
 from bot.render import Rendered, shorten
 from bot.sender import Job, Priority
-from bot.store import STATUSES, Flag, FlagNotFound
+from bot.store import Flag, FlagNotFound, Status
 from bot.web import views
 from bot.web.auth import AuthError, WebAppUser, chat_of_token, check_init_data
 
@@ -178,8 +177,17 @@ class Board:
         return await access.is_admin_of(self.bot, self.svc, caller.chat_id, caller.user.id)
 
     async def may_judge(self, caller: Caller, flag: Flag) -> bool:
-        """The chat's rule for verdicts (handlers.flags), for the board's user."""
-        return _may_judge(flag, caller.actor) or await self.is_admin(caller)
+        """The chat's rule for verdicts (bot.access), for the board's user."""
+        return (
+            access.is_flagger(flag, caller.user.id)
+            or access.is_judging_assignee(flag, caller.user.username)
+            or await self.is_admin(caller)
+        )
+
+    async def may_assign(self, caller: Caller, flag: Flag) -> bool:
+        """As /assign: an assignment gives the right to judge, so only the flagger or a
+        chat admin makes one."""
+        return access.is_flagger(flag, caller.user.id) or await self.is_admin(caller)
 
     async def chat_title(self, chat_id: int) -> str:
         if chat_id in self.titles:
@@ -324,7 +332,7 @@ async def list_flags(request: web.Request) -> web.Response:
     if status == "retracted":
         status, retracted = None, True
     elif status is not None:
-        if status not in STATUSES:
+        if status not in set(Status):
             raise ApiError(400, "bad_status", f"unknown status {shorten(status, 20)!r}")
         retracted = False
     try:
@@ -360,9 +368,10 @@ async def set_verdict(request: web.Request) -> web.Response:
     caller = await board.caller(request)
     number = _number(request)
     data = await _body(request)
-    status = data.get("status")
-    if not isinstance(status, str) or status not in STATUSES:
-        raise ApiError(400, "bad_status", f"status must be one of {', '.join(STATUSES)}")
+    raw_status = data.get("status")
+    if not isinstance(raw_status, str) or raw_status not in set(Status):
+        raise ApiError(400, "bad_status", f"status must be one of {', '.join(Status)}")
+    status = Status(raw_status)
     note = _text_field(data, "note", MAX_NOTE)
     flag = await _flag(board, caller, number)
     if not await board.may_judge(caller, flag):
@@ -418,12 +427,19 @@ async def add_evidence(request: web.Request) -> web.Response:
 
 
 async def set_assignee(request: web.Request) -> web.Response:
-    """As /assign (which any member may use): stored, and said in the group."""
+    """As /assign: by the flagger or a chat admin only, stored, and said in the group."""
     board = _board(request)
     caller = await board.caller(request)
     number = _number(request)
     assignee = shorten(_text_field(await _body(request), "assignee", 200), 64)
     flag = await _flag(board, caller, number)
+    if not await board.may_assign(caller, flag):
+        raise ApiError(
+            403,
+            "not_allowed",
+            f"only the flagger or a chat admin may assign #{number}: an assignment gives "
+            "the right to give its verdict",
+        )
     who = caller.actor
     svc = board.svc
     try:
@@ -466,13 +482,20 @@ async def export_log(request: web.Request) -> web.Response:
             raise ApiError(404, "no_round", f"no round is called {shorten(round_name, 40)!r}")
         round_name = found.name
     flags = await store.export_flags(caller.chat_id, round_name)
+    if not flags:
+        # As /export: an empty file would look like a failed download.
+        key = "export_empty" if round_name is None else "export_empty_round"
+        raise ApiError(404, "empty", t(caller.lang, key, name=round_name or ""))
     histories = await store.history_for(caller.chat_id, [f.number for f in flags])
+    where = timezones.zone(await store.get_timezone(caller.chat_id))
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
     if kind == "csv":
-        body, content_type = export.to_csv(flags, histories), "text/csv"
+        body, content_type = export.to_csv(flags, histories, where), "text/csv"
     else:
         title = await board.chat_title(caller.chat_id)
-        body = export.to_markdown(flags, histories, chat_title=title, round_name=round_name)
+        body = export.to_markdown(
+            flags, histories, chat_title=title, round_name=round_name, where=where
+        )
         content_type = "text/markdown"
     return web.Response(
         body=body,

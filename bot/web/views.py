@@ -15,7 +15,7 @@ from bot.i18n import t
 from bot.playbook import Lang, Playbook
 from bot.render import KIND_ICON, title_of
 from bot.render_log import STATUS_ICON, matched_entries
-from bot.store import STATUSES, Flag, FlagEvent, Page
+from bot.store import Flag, FlagEvent, Page, Status
 
 JSON = dict[str, Any]
 
@@ -108,7 +108,7 @@ def labels_json(lang: Lang) -> JSON:
     return {
         "statuses": [
             {"id": status, "label": t(lang, f"status_{status}"), "icon": STATUS_ICON[status]}
-            for status in STATUSES
+            for status in Status
         ],
         "fields": {key: t(lang, key) for key in _FIELD_LABELS},
     }

@@ -63,8 +63,6 @@ MESSAGE_NOT_MODIFIED = (
     "exactly the same as a current content and reply markup of the message"
 )
 MESSAGE_TO_EDIT_NOT_FOUND = "Bad Request: message to edit not found"
-MESSAGE_TO_DELETE_NOT_FOUND = "Bad Request: message to delete not found"
-MESSAGE_TO_PIN_NOT_FOUND = "Bad Request: message to pin not found"
 MESSAGE_TO_REPLY_NOT_FOUND = "Bad Request: message to be replied not found"
 MESSAGE_CANT_BE_EDITED = "Bad Request: message can't be edited"
 NO_TEXT_TO_EDIT = "Bad Request: there is no text in the message to edit"
@@ -1070,27 +1068,20 @@ class FakeBotAPI:
             "getUpdates": self._get_updates,
             "sendMessage": self._send_message,
             "editMessageText": self._edit_message_text,
-            "editMessageCaption": self._edit_message_caption,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
             "answerCallbackQuery": self._answer_callback_query,
             "answerInlineQuery": self._answer_inline_query,
             "sendDocument": self._send_document,
             "sendChatAction": self._ok,
             "setMyCommands": self._set_my_commands,
-            "getMyCommands": self._get_my_commands,
-            "deleteMyCommands": self._delete_my_commands,
             "setWebhook": self._set_webhook,
             "deleteWebhook": self._delete_webhook,
-            "getWebhookInfo": self._get_webhook_info,
             "getChat": self._get_chat,
             "getChatMember": self._get_chat_member,
             "getChatAdministrators": self._get_chat_administrators,
-            "pinChatMessage": self._pin_chat_message,
-            "deleteMessage": self._delete_message,
             "setChatMenuButton": self._set_chat_menu_button,
             "getChatMenuButton": self._get_chat_menu_button,
             "close": self._ok,
-            "logOut": self._ok,
         }
 
     # -- parameter helpers ---------------------------------------------------------------------
@@ -1241,7 +1232,6 @@ class FakeBotAPI:
             "edit_date": None,
             "versions": [],
             "deleted": False,
-            "pinned": False,
             "document": None,
             "call_index": None,
             "object": None,
@@ -1440,21 +1430,6 @@ class FakeBotAPI:
         )
         return copy.deepcopy(record["object"])
 
-    def _edit_message_caption(self, params: JSONDict, files: dict[str, UploadedFile]) -> Any:
-        parse_mode = params.get("parse_mode")
-        caption = params.get("caption") or ""
-        self._check(rules.caption_error(caption, parse_mode))
-        markup = self._markup_param(params)
-        self._check(rules.callback_data_error(markup))
-        record = self._message_to_edit(params)
-        if record is None:
-            return True
-        parsed = self._parsed(caption, parse_mode, params.get("caption_entities"))
-        self._apply_edit(
-            record, parsed, caption=caption, parse_mode=parse_mode, reply_markup=markup
-        )
-        return copy.deepcopy(record["object"])
-
     def _edit_message_reply_markup(self, params: JSONDict, files: dict[str, UploadedFile]) -> Any:
         markup = self._markup_param(params)
         self._check(rules.callback_data_error(markup))
@@ -1551,15 +1526,6 @@ class FakeBotAPI:
         self._commands[key] = copy.deepcopy(commands)
         return True
 
-    def _get_my_commands(self, params: JSONDict, files: dict[str, UploadedFile]) -> list[JSONDict]:
-        key = _commands_key(params.get("scope"), params.get("language_code", ""))
-        return copy.deepcopy(self._commands.get(key, []))
-
-    def _delete_my_commands(self, params: JSONDict, files: dict[str, UploadedFile]) -> bool:
-        key = _commands_key(params.get("scope"), params.get("language_code", ""))
-        self._commands.pop(key, None)
-        return True
-
     def _set_webhook(self, params: JSONDict, files: dict[str, UploadedFile]) -> bool:
         self._webhook_url = str(params.get("url", ""))
         if params.get("drop_pending_updates"):
@@ -1571,16 +1537,6 @@ class FakeBotAPI:
         if params.get("drop_pending_updates"):
             self._updates = []
         return True
-
-    def _get_webhook_info(self, params: JSONDict, files: dict[str, UploadedFile]) -> JSONDict:
-        info: JSONDict = {
-            "url": self._webhook_url,
-            "has_custom_certificate": False,
-            "pending_update_count": len(self._updates),
-        }
-        if self._allowed_updates is not None:
-            info["allowed_updates"] = list(self._allowed_updates)
-        return info
 
     def _get_chat(self, params: JSONDict, files: dict[str, UploadedFile]) -> JSONDict:
         chat = self._default_chat(self._chat_id_param(params))
@@ -1609,20 +1565,6 @@ class FakeBotAPI:
             for (member_chat, user_id), status in self._member_statuses.items()
             if member_chat == chat_id and status in {"creator", "administrator"}
         ]
-
-    def _pin_chat_message(self, params: JSONDict, files: dict[str, UploadedFile]) -> bool:
-        record = self._find(self._chat_id_param(params), int(params.get("message_id", 0)))
-        if record is None:
-            raise ApiError(400, MESSAGE_TO_PIN_NOT_FOUND)
-        record["pinned"] = True
-        return True
-
-    def _delete_message(self, params: JSONDict, files: dict[str, UploadedFile]) -> bool:
-        record = self._find(self._chat_id_param(params), int(params.get("message_id", 0)))
-        if record is None:
-            raise ApiError(400, MESSAGE_TO_DELETE_NOT_FOUND)
-        record["deleted"] = True
-        return True
 
     def _set_chat_menu_button(self, params: JSONDict, files: dict[str, UploadedFile]) -> bool:
         chat_id = self._chat_id_param(params) if params.get("chat_id") is not None else None

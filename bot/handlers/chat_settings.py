@@ -1,0 +1,68 @@
+"""/settings: what this chat is set to; chat admins set its time zone.
+
+``/settings timezone Europe/Kyiv`` takes IANA names in any case. Times are stored in
+UTC; the zone decides only how records, log lines, the board, summaries and the
+Markdown export show them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot import access, render_log, timezones
+from bot.context import AnyApplication
+from bot.handlers import guards
+from bot.handlers.common import NEW_MESSAGES, Context, command_text, reply
+from bot.handlers.guards import Here, in_group
+from bot.i18n import t
+from bot.render import Rendered, shorten
+
+
+async def _current(update: Update, context: Context, here: Here) -> str:
+    lang, store = here.lang, context.store
+    name = await store.get_timezone(here.chat_id) or timezones.DEFAULT_ZONE
+    now = render_log.when(datetime.now(UTC), lang, timezones.zone(name))
+    enrolled = await access.is_enrolled(update, context)
+    watching = await store.get_watch(here.chat_id)
+    lines = [
+        f"⚙️ <b>{t(lang, 'settings_title')}</b>",
+        t(lang, "settings_log_on" if enrolled else "settings_log_off"),
+        t(lang, "settings_zone", zone=name, now=now),
+        t(lang, "settings_watch_on" if watching else "settings_watch_off"),
+        t(lang, "settings_lang"),
+        "",
+        f"<i>{t(lang, 'settings_hint')}</i>",
+    ]
+    return "\n".join(lines)
+
+
+@in_group("settings", log=False)
+async def settings_command(update: Update, context: Context, here: Here) -> None:
+    lang = here.lang
+    words = command_text(update.effective_message).split()
+    if not words:
+        await reply(update, context, Rendered(await _current(update, context, here)))
+        return
+    if words[0].casefold() != "timezone" or len(words) > 2:
+        await reply(update, context, Rendered(t(lang, "settings_usage")))
+        return
+    if await guards.refuse_role(update, context, lang, access.COMMAND_ROLES["settings timezone"]):
+        return
+    if len(words) < 2:
+        await reply(update, context, Rendered(t(lang, "settings_usage")))
+        return
+    name = timezones.zone_name(words[1])
+    if name is None:
+        text = t(lang, "timezone_invalid", value=shorten(words[1], 40))
+        await reply(update, context, Rendered(text))
+        return
+    await context.store.set_timezone(here.chat_id, name)
+    now = render_log.when(datetime.now(UTC), lang, timezones.zone(name))
+    await reply(update, context, Rendered(t(lang, "timezone_set", zone=name, now=now)))
+
+
+def register(application: AnyApplication) -> None:
+    application.add_handler(CommandHandler("settings", settings_command, filters=NEW_MESSAGES))
