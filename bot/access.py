@@ -77,6 +77,12 @@ def is_judging_assignee(flag: Flag, username: str | None) -> bool:
     return flag.assignee.lstrip("@").casefold() == username.casefold()
 
 
+def may_judge_unless_admin(flag: Flag, user_id: int, username: str | None) -> bool:
+    """A verdict on ``flag`` by its flagger or an assignee they (or an admin) appointed;
+    everyone else needs to be a chat admin, which only Telegram can say."""
+    return is_flagger(flag, user_id) or is_judging_assignee(flag, username)
+
+
 def commands_for(role: Role) -> list[str]:
     return [f"/{name}" for name, needed in COMMAND_ROLES.items() if needed is role]
 

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from telegram.ext import Application, CallbackContext
 
     from bot.sender import Sender
-    from bot.store import Store
+    from bot.store import Flag, Status, Store
 
 KEY = "services"
 
@@ -57,6 +57,17 @@ class Services:
         except ContentError as exc:
             return exc
         return None
+
+    async def give_verdict(
+        self, chat_id: int, number: int, status: Status, note: str, *, by_id: int, by_name: str
+    ) -> Flag:
+        """One path for a verdict, from the chat or the board: stored with its notice
+        queued in the outbox, and the chat's sender woken to say it."""
+        updated = await self.require_store().set_status(
+            chat_id, number, status, note=note or None, by_id=by_id, by_name=by_name, announce=True
+        )
+        self.require_sender().kick(chat_id)
+        return updated
 
     def require_store(self) -> Store:
         if self.store is None:

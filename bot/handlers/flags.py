@@ -175,21 +175,12 @@ async def _judge(
     if existing is None:
         return t(here.lang, "flag_not_found", number=number)
     who = actor(update)
-    allowed = access.is_flagger(existing, who.id) or access.is_judging_assignee(
-        existing, who.username
-    )
+    allowed = access.may_judge_unless_admin(existing, who.id, who.username)
     if not allowed and not await access.is_chat_admin(update, context):
         return t(here.lang, "not_allowed_verdict", number=number)
-    await store.set_status(
-        here.chat_id,
-        number,
-        status,
-        note=note or None,
-        by_id=who.id,
-        by_name=who.name,
-        announce=True,
+    await context.services.give_verdict(
+        here.chat_id, number, status, note, by_id=who.id, by_name=who.name
     )
-    context.sender.kick(here.chat_id)
     return None
 
 

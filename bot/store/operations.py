@@ -872,6 +872,12 @@ class Store:
             parameters.append(speaker.casefold())
         if not include_retracted:
             conditions.append("retracted_at IS NULL")
+        return await self._page(conditions, parameters, limit=limit, offset=offset)
+
+    async def _page(
+        self, conditions: list[str], parameters: list[Any], *, limit: int, offset: int
+    ) -> Page:
+        """One page of the flags matching every condition, newest first, with the total."""
         where = " AND ".join(conditions)
         counted = await self.database.read(f"SELECT count(*) FROM flags WHERE {where}", parameters)
         total = int(counted[0][0])
@@ -1103,18 +1109,7 @@ class Store:
                 return Page(items=(), total=0, offset=offset, limit=limit)
             conditions.append("id IN (SELECT rowid FROM flags_fts WHERE flags_fts MATCH ?)")
             parameters.append(expression)
-        where = " AND ".join(conditions)
-        counted = await self.database.read(f"SELECT count(*) FROM flags WHERE {where}", parameters)
-        total = int(counted[0][0])
-        items: tuple[Flag, ...] = ()
-        if offset < total and limit:
-            rows = await self.database.read(
-                f"SELECT {flag_columns()} FROM flags WHERE {where} "
-                "ORDER BY number DESC LIMIT ? OFFSET ?",
-                [*parameters, limit, offset],
-            )
-            items = tuple(flag_of(row) for row in rows)
-        return Page(items=items, total=total, offset=offset, limit=limit)
+        return await self._page(conditions, parameters, limit=limit, offset=offset)
 
     async def log_version(self, chat_id: int) -> str:
         """Changes whenever any flag of the chat is added, changed or deleted: the

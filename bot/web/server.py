@@ -178,10 +178,9 @@ class Board:
 
     async def may_judge(self, caller: Caller, flag: Flag) -> bool:
         """The chat's rule for verdicts (bot.access), for the board's user."""
-        return (
-            access.is_flagger(flag, caller.user.id)
-            or access.is_judging_assignee(flag, caller.user.username)
-            or await self.is_admin(caller)
+        user = caller.user
+        return access.may_judge_unless_admin(flag, user.id, user.username) or (
+            await self.is_admin(caller)
         )
 
     async def may_assign(self, caller: Caller, flag: Flag) -> bool:
@@ -381,16 +380,9 @@ async def set_verdict(request: web.Request) -> web.Response:
             f"only a chat admin, the flagger or the assignee may give #{number} a verdict",
         )
     who = caller.actor
-    updated = await board.svc.require_store().set_status(
-        caller.chat_id,
-        number,
-        status,
-        note=note or None,
-        by_id=who.id,
-        by_name=who.name,
-        announce=True,
+    updated = await board.svc.give_verdict(
+        caller.chat_id, number, status, note, by_id=who.id, by_name=who.name
     )
-    board.svc.require_sender().kick(caller.chat_id)
     return await _record(board, caller, updated)
 
 
@@ -401,6 +393,10 @@ async def add_note(request: web.Request) -> web.Response:
     note = _text_field(await _body(request), "note", MAX_NOTE)
     if not note:
         raise ApiError(400, "empty", "the note is empty")
+    return await _add_note(board, caller, number, note)
+
+
+async def _add_note(board: Board, caller: Caller, number: int, note: str) -> web.Response:
     await _flag(board, caller, number)
     who = caller.actor
     updated = await board.svc.require_store().add_note(
@@ -418,12 +414,7 @@ async def add_evidence(request: web.Request) -> web.Response:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
         raise ApiError(400, "bad_url", "evidence must be a web link starting with https://")
-    await _flag(board, caller, number)
-    who = caller.actor
-    updated = await board.svc.require_store().add_note(
-        caller.chat_id, number, f"Evidence: {url}", by_id=who.id, by_name=who.name
-    )
-    return await _record(board, caller, updated)
+    return await _add_note(board, caller, number, f"Evidence: {url}")
 
 
 async def set_assignee(request: web.Request) -> web.Response:
