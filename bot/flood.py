@@ -8,8 +8,11 @@ bot in every chat until the wait is over. :class:`FloodControl` replaces it: a 4
 pauses only the chat it concerns, and the sender (``bot.sender``) can ask how long
 until a chat has room, so it merges what piles up meanwhile instead of queueing it.
 
-The margins below keep the bot a little inside Telegram's numbers: a request is
-counted here when it leaves, and by Telegram when it arrives, a few milliseconds on.
+A request is counted here when it leaves and again when its answer is back, and
+Telegram counts it somewhere in between, on arrival. The later of the two times is the
+one kept, so a request held up on the way (a loaded machine, a busy event loop, a slow
+network) never makes room here before it does at Telegram. The margins below keep the
+bot a little inside Telegram's numbers besides.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import asyncio
 import logging
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
@@ -122,10 +125,12 @@ class FloodControl(BaseRateLimiter[int]):
         enabled: bool = True,
         budget: Budget = TELEGRAM,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.enabled = enabled
         self.budget = budget
         self._clock = clock
+        self._sleep = sleep
         self._chats: dict[int, _ChatBudget] = {}
         self._overall: deque[float] = deque()
         self._paused_all_until = 0.0
@@ -180,23 +185,53 @@ class FloodControl(BaseRateLimiter[int]):
         budget.bucket.refill(now, rules.private_burst, rules.private_pace_s)
         return (1 - budget.bucket.tokens) * rules.private_pace_s
 
-    def _take(self, chat_id: int | None) -> None:
-        if not self.enabled:
-            return
+    def _take(self, chat_id: int | None) -> float:
         now = self._clock()
+        if not self.enabled:
+            return now
         self._overall.append(now)
         if chat_id is not None:
             budget = self._budget(chat_id, now)
             budget.bucket.tokens -= 1
             if budget.is_group:
                 budget.sent.append(now)
+        return now
 
-    async def acquire(self, chat_id: int | None) -> None:
-        """Wait until a message to ``chat_id`` fits, and count it."""
+    async def acquire(self, chat_id: int | None) -> float:
+        """Wait until a message to ``chat_id`` fits, and count it; returns when it was.
+
+        Pass what it returns to :meth:`settle` once Telegram has answered.
+        """
         # Time, not an event, frees room: sleep until it is due, then look again.
-        while (wait := self.wait_time(chat_id)) > 0:  # noqa: ASYNC110
-            await asyncio.sleep(wait)
-        self._take(chat_id)
+        while (wait := self.wait_time(chat_id)) > 0:
+            await self._sleep(wait)
+        return self._take(chat_id)
+
+    def settle(self, chat_id: int | None, taken_at: float) -> None:
+        """Telegram has answered a request counted at ``taken_at``: count it as of now.
+
+        Telegram counted it on arrival, at some moment up to now, so room it frees is
+        reckoned from now. Without this, one request held up on the way for longer than
+        the margins lets the next ones overtake it into Telegram's window: a 429.
+        """
+        if not self.enabled:
+            return
+        now = self._clock()
+        _restamp(self._overall, taken_at, now)
+        budget = self._chats.get(chat_id) if chat_id is not None else None
+        if budget is None:
+            return
+        if budget.is_group:
+            _restamp(budget.sent, taken_at, now)
+            capacity = self.budget.group_burst
+            pace = self.budget.group_pace_s
+        else:
+            capacity = self.budget.private_burst
+            pace = self.budget.private_pace_s
+        # As if the token had been spent now: what flowed in meanwhile cannot have
+        # refilled a full bucket past one short of full.
+        budget.bucket.refill(now, capacity, pace)
+        budget.bucket.tokens = min(budget.bucket.tokens, capacity - 1)
 
     def pause(self, chat_id: int | None, seconds: float) -> None:
         """Telegram said wait: only that chat (or, with no chat, everything) waits."""
@@ -227,10 +262,11 @@ class FloodControl(BaseRateLimiter[int]):
         counted = endpoint in COUNTED
         retries = rate_limit_args or RETRIES
         for attempt in range(retries + 1):
+            taken_at: float | None = None
             if counted:
-                await self.acquire(chat_id)
+                taken_at = await self.acquire(chat_id)
             elif (wait := self._paused_all_until - self._clock()) > 0:
-                await asyncio.sleep(wait)
+                await self._sleep(wait)
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
@@ -239,7 +275,20 @@ class FloodControl(BaseRateLimiter[int]):
                 # out the pause without holding a request slot other chats need.
                 if counted or attempt == retries:
                     raise
+            finally:
+                if taken_at is not None:
+                    self.settle(chat_id, taken_at)
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _restamp(sent: deque[float], taken_at: float, now: float) -> None:
+    """Move one request's time in a sliding window from ``taken_at`` to ``now``."""
+    try:
+        sent.remove(taken_at)
+    except ValueError:
+        return  # already out of the window
+    # Every time in the window is past, so the window stays oldest first.
+    sent.append(now)
 
 
 def _chat_of(data: dict[str, Any]) -> int | None:

@@ -308,7 +308,7 @@ class FloodLimits:
 TELEGRAM_LIMITS = FloodLimits()
 
 
-class _FloodMeter:
+class FloodMeter:
     """Counts what the bot sends per chat and overall; says how long until there is room."""
 
     def __init__(self, limits: FloodLimits) -> None:
@@ -617,7 +617,7 @@ class FakeBotAPI:
         self._faults: dict[str, deque[tuple[ApiError, int | None]]] = defaultdict(deque)
         self._stalls: dict[str, deque[tuple[float, int | None]]] = defaultdict(deque)
         self._conflict = False
-        self._flood = _FloodMeter(self._flood_limits) if self._flood_limits else None
+        self._flood = FloodMeter(self._flood_limits) if self._flood_limits else None
         self._floods: list[Call] = []
         self._gone_from: dict[int, str] = {}  # chat id -> why the bot can no longer post there
         self._webhook_url = ""
@@ -702,7 +702,7 @@ class FakeBotAPI:
         )
         with self._lock:
             self._flood_limits = limits
-            self._flood = _FloodMeter(limits)
+            self._flood = FloodMeter(limits)
 
     @property
     def floods(self) -> list[Call]:
