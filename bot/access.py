@@ -1,4 +1,4 @@
-"""Who may do what: bot admins, chat admins (asked from Telegram, cached), members.
+"""Who may do what: bot admins, chat admins (asked from Telegram: bot.members), members.
 
 Rights always come from the update itself (its chat and its sender), never from a
 button's payload, so a forged button cannot act in another chat or as another user.
@@ -7,13 +7,12 @@ button's payload, so a forged button cannot act in another chat or as another us
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Final
 
 from telegram import Bot, Message, Update
-from telegram.constants import ChatMemberStatus, ChatType
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 
 from bot.context import BotContext
@@ -21,9 +20,6 @@ from bot.services import Services
 from bot.store import Flag
 
 log = logging.getLogger(__name__)
-
-ADMIN_CACHE_SECONDS = 300.0
-_ADMIN_STATUSES = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 
 
 class Role(StrEnum):
@@ -119,19 +115,11 @@ async def is_admin_of(bot: Bot, svc: Services, chat_id: int, user_id: int) -> bo
     from: a command in the chat or the board (bot.web)."""
     if user_id in svc.settings.admin_ids:
         return True
-    key = (chat_id, user_id)
-    cached = svc.admin_cache.get(key)
-    now = time.monotonic()
-    if cached is not None and now - cached[0] < ADMIN_CACHE_SECONDS:
-        return cached[1]
     try:
-        member = await bot.get_chat_member(chat_id, user_id)
+        return (await svc.members.of(bot, chat_id, user_id)).is_admin
     except TelegramError as exc:
         log.warning("could not ask Telegram about an admin of chat %s: %s", chat_id, exc)
         return False
-    admin = member.status in _ADMIN_STATUSES
-    svc.admin_cache[key] = (now, admin)
-    return admin
 
 
 async def is_enrolled(update: Update, context: BotContext) -> bool:

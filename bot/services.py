@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.library_cache import LibraryCache
+from bot.members import ChatMembers
 from bot.playbook import ContentError, Playbook, load_playbook
 from bot.search import SearchIndex
 
@@ -47,8 +48,8 @@ class Services:
     library: Library
     store: Store | None = None
     sender: Sender | None = None
-    # Telegram's answer to "is this user an admin of this chat", with when it was asked.
-    admin_cache: dict[tuple[int, int], tuple[float, bool]] = field(default_factory=dict)
+    # Who is a member or an admin of which chat, as Telegram last said.
+    members: ChatMembers = field(default_factory=ChatMembers)
 
     def reload(self) -> ContentError | None:
         """Re-read the content; on any problem keep serving what was loaded before."""

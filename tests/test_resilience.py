@@ -29,11 +29,11 @@ import pytest
 from telegram import Update
 
 from bot import logs
-from bot.access import ADMIN_CACHE_SECONDS
 from bot.callbacks import log_page
 from bot.callbacks import verdict as verdict_button
 from bot.config import Settings
 from bot.i18n import t
+from bot.members import MEMBER_CACHE_S
 from bot.services import Library
 from bot.store import Store, StoreError
 from tests.conftest import ADMIN_ID, CONTENT, ROOT, Bot, make_settings, start_bot, stop_bot
@@ -254,14 +254,13 @@ async def test_chat_admin_status_is_asked_once_and_cached_for_minutes(
     await bot.say(GROUP_B, people["bot_admin"], "/watch on")
     assert len(asked(mark)) == 2
 
-    # Once the cache entry is older than ADMIN_CACHE_SECONDS, Telegram is asked again:
+    # Once Telegram's answer is older than MEMBER_CACHE_S, Telegram is asked again:
     # a demoted admin keeps their rights at most that long.
     api.set_chat_member(GROUP_A, CHAT_ADMIN, "member")
-    cache = bot.application.bot_data["services"].admin_cache
-    assert cache[(GROUP_A, CHAT_ADMIN)][1] is True
     [still] = await bot.say(GROUP_A, admin, "/watch on")
     assert "Term watch is on" in still["text"]
-    cache[(GROUP_A, CHAT_ADMIN)] = (time.monotonic() - ADMIN_CACHE_SECONDS - 1, True)
+    members = bot.application.bot_data["services"].members
+    members.clock = lambda: time.monotonic() + MEMBER_CACHE_S + 1
     [demoted] = await bot.say(GROUP_A, admin, "/watch off")
     assert demoted["text"] == ADMINS_ONLY
     assert len(asked(mark)) == 3

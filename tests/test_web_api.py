@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from bot.members import MEMBER_CACHE_S
 from bot.services import Library
 from bot.web.auth import chat_of_token, chat_token
 from bot.web.server import CONTENT_SECURITY_POLICY
@@ -263,6 +264,32 @@ async def test_a_verdict_from_the_board_is_stored_and_announced_in_the_group(boa
         f"your flag #{number} is now <b>False</b> (by Oksana)" in notice["text"]
         for notice in notices
     ), notices
+
+
+async def test_the_board_and_the_chat_ask_telegram_about_an_admin_once_a_minute(
+    board: Board,
+) -> None:
+    api, people = board.bot.api, board.people
+    number = await board.flag("flagger", "Peskov: Kyiv walked away from the talks")
+    mark = api.mark()
+    admin = board.visitor("chat_admin")
+    assert (await admin.get("/api/flags")).status == 200
+    assert (await admin.get(f"/api/flags/{number}")).body["can_judge"] is True
+    answer = await admin.post(f"/api/flags/{number}/verdict", {"status": "false"})
+    assert answer.status == 200, answer.body
+    sent = await board.bot.say(GROUP, people["chat_admin"], "/watch on")
+    assert any("Term watch is on" in message["text"] for message in sent), sent
+    asked = [call for call in api.calls[mark:] if call.method == "getChatMember"]
+    assert len(asked) == 1, "membership and admin rights come from one answer"
+
+    # Demoted, and a minute on: the board still lets them read, but not judge.
+    api.set_chat_member(GROUP, people["chat_admin"]["id"], "member")
+    members = board.bot.application.bot_data["services"].members
+    members.clock = lambda: time.monotonic() + MEMBER_CACHE_S + 1
+    assert (await admin.get(f"/api/flags/{number}")).body["can_judge"] is False
+    refused = await admin.post(f"/api/flags/{number}/verdict", {"status": "verified"})
+    assert refused.status == 403
+    assert (await board.store.get_flag(GROUP, number)).status == "false"
 
 
 async def test_a_member_cannot_judge_someone_elses_flag_and_nothing_changes(

@@ -24,8 +24,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 from telegram import Bot, User
-from telegram.constants import ChatMemberStatus
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import TelegramError
 
 from bot import access, export, services, timezones
 from bot.handlers.common import Actor, telegram_language
@@ -40,20 +39,12 @@ from bot.web.auth import AuthError, WebAppUser, chat_of_token, check_init_data
 log = logging.getLogger(__name__)
 
 AnyApplication = Any  # telegram.ext.Application[...]; aiohttp only carries it
-# Telegram answers "is a member" slowly enough to matter on every poll; a member who
-# leaves keeps read access this long at most.
-MEMBER_CACHE_S: Final = 60.0
 PAGE_DEFAULT: Final = 50
 PAGE_MAX: Final = 200
 MAX_NOTE: Final = 2000
 MAX_URL: Final = 500
 MAX_BODY: Final = 16 * 1024
 MAX_UPDATE: Final = 1024 * 1024
-_MEMBER_STATUSES: Final = (
-    ChatMemberStatus.OWNER,
-    ChatMemberStatus.ADMINISTRATOR,
-    ChatMemberStatus.MEMBER,
-)
 
 # Telegram's script is the one asset the page may load from elsewhere; everything
 # else is the bot's own, and no inline script or style is allowed at all.
@@ -103,7 +94,6 @@ class Board:
     application: AnyApplication
     # Seconds since the epoch, as in initData's auth_date; replaced in tests.
     clock: Callable[[], float] = time.time
-    members: dict[tuple[int, int], tuple[float, bool]] = field(default_factory=dict)
     titles: dict[int, str] = field(default_factory=dict)
 
     @property
@@ -139,16 +129,8 @@ class Board:
     async def is_member(self, chat_id: int, user_id: int, *, fail_closed: bool = False) -> bool:
         """Whether Telegram counts ``user_id`` in the chat; when Telegram cannot be
         asked, ApiError 503, or False with ``fail_closed``."""
-        key = (chat_id, user_id)
-        cached = self.members.get(key)
-        now = time.monotonic()
-        if cached is not None and now - cached[0] < MEMBER_CACHE_S:
-            return cached[1]
         try:
-            member = await self.bot.get_chat_member(chat_id, user_id)
-        except (BadRequest, Forbidden):
-            # "user not found", or the bot is no longer in the chat: nobody is let in.
-            is_member = False
+            return (await self.svc.members.of(self.bot, chat_id, user_id)).is_member
         except TelegramError as exc:
             log.warning("could not ask Telegram about a member of chat %s: %s", chat_id, exc)
             if fail_closed:
@@ -156,13 +138,6 @@ class Board:
             raise ApiError(
                 503, "telegram_unavailable", "Telegram could not be asked; try again"
             ) from None
-        else:
-            is_member = member.status in _MEMBER_STATUSES or (
-                member.status == ChatMemberStatus.RESTRICTED
-                and bool(getattr(member, "is_member", False))
-            )
-        self.members[key] = (now, is_member)
-        return is_member
 
     async def language(self, user: WebAppUser) -> Lang:
         """As in the chat: the language chosen with /lang, else Telegram's."""
@@ -298,10 +273,37 @@ async def _record(board: Board, caller: Caller, flag: Flag) -> web.Response:
     return web.json_response(body)
 
 
-async def me(request: web.Request) -> web.Response:
+SignedInHandler = Callable[[Board, Caller, web.Request], Awaitable[web.StreamResponse]]
+FlagChange = Callable[[Board, Caller, Flag, dict[str, Any]], Awaitable[web.StreamResponse]]
+
+
+def _signed_in(handler: SignedInHandler) -> Handler:
+    """Only a request Telegram vouches for, from a member of the chat it names, reaches
+    ``handler``; every other gets 401 or 403 (Board.caller) before anything is read."""
+
+    async def checked(request: web.Request) -> web.StreamResponse:
+        board = _board(request)
+        return await handler(board, await board.caller(request), request)
+
+    return checked
+
+
+def _flag_change(handler: FlagChange) -> Handler:
+    """POST /api/flags/{number}/…: a signed-in change to one flag of the caller's chat,
+    with the flag as it is now and the request's JSON body."""
+
+    @_signed_in
+    async def on_flag(board: Board, caller: Caller, request: web.Request) -> web.StreamResponse:
+        number = _number(request)
+        data = await _body(request)
+        return await handler(board, caller, await _flag(board, caller, number), data)
+
+    return on_flag
+
+
+@_signed_in
+async def me(board: Board, caller: Caller, request: web.Request) -> web.Response:
     """Who the page is for: user, chat, role, labels, and the values filters offer."""
-    board = _board(request)
-    caller = await board.caller(request)
     store = board.svc.require_store()
     return web.json_response(
         {
@@ -317,10 +319,9 @@ async def me(request: web.Request) -> web.Response:
     )
 
 
-async def list_flags(request: web.Request) -> web.Response:
+@_signed_in
+async def list_flags(board: Board, caller: Caller, request: web.Request) -> web.Response:
     """The log, newest first, filtered; ``version`` unchanged answers "unchanged"."""
-    board = _board(request)
-    caller = await board.caller(request)
     store = board.svc.require_store()
     version = await store.log_version(caller.chat_id)
     query = request.query
@@ -355,24 +356,22 @@ async def list_flags(request: web.Request) -> web.Response:
     return web.json_response(views.page_json(page, version))
 
 
-async def show_flag(request: web.Request) -> web.Response:
-    board = _board(request)
-    caller = await board.caller(request)
+@_signed_in
+async def show_flag(board: Board, caller: Caller, request: web.Request) -> web.Response:
     return await _record(board, caller, await _flag(board, caller, _number(request)))
 
 
-async def set_verdict(request: web.Request) -> web.Response:
+@_flag_change
+async def set_verdict(
+    board: Board, caller: Caller, flag: Flag, data: dict[str, Any]
+) -> web.Response:
     """As /verify: the same rule, the same store operation, the same notice."""
-    board = _board(request)
-    caller = await board.caller(request)
-    number = _number(request)
-    data = await _body(request)
     raw_status = data.get("status")
     if not isinstance(raw_status, str) or raw_status not in set(Status):
         raise ApiError(400, "bad_status", f"status must be one of {', '.join(Status)}")
     status = Status(raw_status)
     note = _text_field(data, "note", MAX_NOTE)
-    flag = await _flag(board, caller, number)
+    number = flag.number
     if not await board.may_judge(caller, flag):
         raise ApiError(
             403,
@@ -386,44 +385,41 @@ async def set_verdict(request: web.Request) -> web.Response:
     return await _record(board, caller, updated)
 
 
-async def add_note(request: web.Request) -> web.Response:
-    board = _board(request)
-    caller = await board.caller(request)
-    number = _number(request)
-    note = _text_field(await _body(request), "note", MAX_NOTE)
+@_flag_change
+async def add_note(board: Board, caller: Caller, flag: Flag, data: dict[str, Any]) -> web.Response:
+    note = _text_field(data, "note", MAX_NOTE)
     if not note:
         raise ApiError(400, "empty", "the note is empty")
-    return await _add_note(board, caller, number, note)
+    return await _add_note(board, caller, flag, note)
 
 
-async def _add_note(board: Board, caller: Caller, number: int, note: str) -> web.Response:
-    await _flag(board, caller, number)
+async def _add_note(board: Board, caller: Caller, flag: Flag, note: str) -> web.Response:
     who = caller.actor
     updated = await board.svc.require_store().add_note(
-        caller.chat_id, number, note, by_id=who.id, by_name=who.name
+        caller.chat_id, flag.number, note, by_id=who.id, by_name=who.name
     )
     return await _record(board, caller, updated)
 
 
-async def add_evidence(request: web.Request) -> web.Response:
+@_flag_change
+async def add_evidence(
+    board: Board, caller: Caller, flag: Flag, data: dict[str, Any]
+) -> web.Response:
     """A link to the source that settles it, kept as a note so exports carry it."""
-    board = _board(request)
-    caller = await board.caller(request)
-    number = _number(request)
-    url = _text_field(await _body(request), "url", MAX_URL)
+    url = _text_field(data, "url", MAX_URL)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
         raise ApiError(400, "bad_url", "evidence must be a web link starting with https://")
-    return await _add_note(board, caller, number, f"Evidence: {url}")
+    return await _add_note(board, caller, flag, f"Evidence: {url}")
 
 
-async def set_assignee(request: web.Request) -> web.Response:
+@_flag_change
+async def set_assignee(
+    board: Board, caller: Caller, flag: Flag, data: dict[str, Any]
+) -> web.Response:
     """As /assign: by the flagger or a chat admin only, stored, and said in the group."""
-    board = _board(request)
-    caller = await board.caller(request)
-    number = _number(request)
-    assignee = shorten(_text_field(await _body(request), "assignee", 200), 64)
-    flag = await _flag(board, caller, number)
+    assignee = shorten(_text_field(data, "assignee", 200), 64)
+    number = flag.number
     if not await board.may_assign(caller, flag):
         raise ApiError(
             403,
@@ -456,10 +452,9 @@ async def set_assignee(request: web.Request) -> web.Response:
     return await _record(board, caller, updated)
 
 
-async def export_log(request: web.Request) -> web.Response:
+@_signed_in
+async def export_log(board: Board, caller: Caller, request: web.Request) -> web.Response:
     """As /export, for chat admins: CSV or Markdown, of one round or all."""
-    board = _board(request)
-    caller = await board.caller(request)
     if not await board.is_admin(caller):
         raise ApiError(403, "admins_only", "only chat admins may export the log")
     kind = request.query.get("format", "csv")
