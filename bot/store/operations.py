@@ -26,6 +26,7 @@ from bot.store.database import Database
 from bot.store.errors import FlagNotFound, StoreError
 from bot.store.fulltext import fts_expression
 from bot.store.models import (
+    FLAG_COLUMNS,
     Board,
     Flag,
     FlagEvent,
@@ -54,24 +55,27 @@ _UPDATABLE_COLUMNS: Final = frozenset(
 )
 
 
+# What a new flag's INSERT leaves to SQLite (id, number, round) or to later changes.
+_DECIDED_LATER: Final = frozenset(
+    {
+        "id",
+        "number",
+        "updated_at",
+        "round_id",
+        "round_name",
+        "confirmation_chat_id",
+        "confirmation_message_id",
+        "status",
+        "assignee",
+        "assignee_may_judge",
+        "retracted_at",
+        "retract_reason",
+    }
+)
+# The columns a new flag's INSERT sets, chat_id and created_at first (?1 and ?2).
 _NEW_FLAG_FIELDS: Final = (
-    "chat_id",
-    "created_at",
-    "text",
-    "speaker",
+    *(column for column in FLAG_COLUMNS if column not in _DECIDED_LATER),
     "speaker_key",
-    "flagged_by_id",
-    "flagged_by_name",
-    "message_chat_id",
-    "message_id",
-    "message_date",
-    "source_message_id",
-    "thread_id",
-    "announce_lang",
-    "source_link",
-    "source_author",
-    "note",
-    "matches",
 )
 MAX_FLAG_BATCH: Final = 64
 # What SQLite decides for a new flag; the caller already knows everything else.
@@ -468,25 +472,6 @@ class Store:
         if message_date is not None:
             # Telegram dates are whole seconds; so is what is stored.
             message_date = datetime.fromtimestamp(int(message_date.timestamp()), UTC)
-        values = (
-            chat_id,
-            iso(now),
-            text,
-            speaker,
-            None if speaker is None else speaker.casefold(),
-            flagged_by_id,
-            flagged_by_name,
-            message_chat_id,
-            message_id,
-            None if message_date is None else int(message_date.timestamp()),
-            source_message_id,
-            thread_id,
-            announce_lang,
-            source_link,
-            source_author,
-            note or None,
-            json.dumps(refs, ensure_ascii=False),
-        )
         # The row as stored, but for what the INSERT decides: number and round.
         known = {
             "chat_id": chat_id,
@@ -514,6 +499,15 @@ class Store:
             "retracted_at": None,
             "retract_reason": None,
         }
+        # The same, as SQLite keeps it.
+        stored = {
+            **known,
+            "created_at": iso(now),
+            "message_date": None if message_date is None else int(message_date.timestamp()),
+            "matches": json.dumps(refs, ensure_ascii=False),
+            "speaker_key": None if speaker is None else speaker.casefold(),
+        }
+        values = tuple(stored[column] for column in _NEW_FLAG_FIELDS)
         request = _NewFlag(values, known, asyncio.get_running_loop().create_future())
         self._new_flags.append(request)
         if self._flag_writer is None:
