@@ -371,7 +371,9 @@ async def test_a_chat_never_sees_another_chats_flags(store: Store) -> None:
     assert [f.text for f in await store.search(OTHER_CHAT, "grain something")] == []
 
 
-async def test_flag_by_message_and_confirmation(store: Store) -> None:
+async def test_a_flag_is_found_by_its_command_or_the_message_it_replied_to(
+    store: Store,
+) -> None:
     await add(store, message_id=200, source_message_id=150)
     await add(store, message_id=201)
     by_command = await store.flag_by_message(CHAT, 200)
@@ -379,11 +381,6 @@ async def test_flag_by_message_and_confirmation(store: Store) -> None:
     assert by_command is not None and by_source is not None
     assert by_command.number == by_source.number == 1
     assert await store.flag_by_message(CHAT, 999) is None
-    await store.set_confirmation(CHAT, 2, 300)
-    second = await store.get_flag(CHAT, 2)
-    assert second is not None and second.confirmation_message_id == 300
-    with pytest.raises(FlagNotFound):
-        await store.set_confirmation(CHAT, 3, 301)
     # The same source message flagged twice: the newest flag answers.
     await add(store, message_id=202, source_message_id=150)
     newest = await store.flag_by_message(CHAT, 150)

@@ -581,21 +581,6 @@ class Store:
         )
         return None if row is None else flag_of(row)
 
-    async def set_confirmation(
-        self, chat_id: int, number: int, message_id: int, *, message_chat_id: int | None = None
-    ) -> None:
-        """Remember the bot's confirmation message (in ``message_chat_id``, by default
-        the flag's chat): verdicts are announced as replies to it."""
-        rows = await self.database.write(
-            """
-            UPDATE flags SET confirmation_chat_id = ?, confirmation_message_id = ?
-            WHERE chat_id = ? AND number = ? RETURNING id
-            """,
-            (chat_id if message_chat_id is None else message_chat_id, message_id, chat_id, number),
-        )
-        if not rows:
-            raise FlagNotFound(chat_id, number)
-
     async def flag_from_command(
         self,
         message_chat_id: int,
