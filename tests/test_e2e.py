@@ -29,7 +29,15 @@ from typing import Any
 import pytest
 
 from bot.services import Library
-from tests.support.bot_process import CONTENT, BotProcess, RecordingBotAPI, free_port
+from tests.support.bot_process import (
+    CONTENT,
+    BotProcess,
+    BotProcesses,
+    RecordingBotAPI,
+    bot_processes,
+    free_port,
+)
+from tests.support.cast import callback_data
 from tests.support.fake_bot_api import Call
 from tests.support.seen import confirmed_numbers, until
 
@@ -41,8 +49,6 @@ GROUP = -1001234567890  # listed in ALLOWED_CHATS
 OTHER_GROUP = -1009876543210  # enrolled with /enable
 WAIT = 10.0  # seconds for one reply; generous for a loaded CI machine
 
-BotFactory = Callable[..., BotProcess]
-
 
 @pytest.fixture
 def api() -> Iterator[RecordingBotAPI]:
@@ -51,39 +57,13 @@ def api() -> Iterator[RecordingBotAPI]:
 
 
 @pytest.fixture
-def bots(api: RecordingBotAPI, tmp_path: Path) -> Iterator[BotFactory]:
+def bots(api: RecordingBotAPI, tmp_path: Path) -> Iterator[BotProcesses]:
     """Makes bot processes (not started); kills every one of them at the end."""
-    made: list[BotProcess] = []
-
-    def make(name: str = "bot", **settings: str | None) -> BotProcess:
-        values: dict[str, str | None] = {
-            "ADMIN_IDS": str(ADMIN_ID),
-            "ALLOWED_CHATS": str(GROUP),
-        }
-        values.update(settings)
-        bot = BotProcess(api, tmp_path / name, **values)
-        made.append(bot)
-        return bot
-
-    try:
-        yield make
-    finally:
-        for bot in made:
-            bot.kill()
-        for bot in made:
-            print(bot.dump())  # pytest shows this only for a failed test
-    for bot in made:
+    settings = {"ADMIN_IDS": str(ADMIN_ID), "ALLOWED_CHATS": str(GROUP)}
+    with bot_processes(api, tmp_path, **settings) as processes:
+        yield processes
+    for bot in processes.made:
         assert TOKEN_SECRET not in bot.all_output(), "the bot token leaked into the output"
-
-
-def buttons(message: dict[str, Any]) -> list[str]:
-    markup = message.get("reply_markup") or {}
-    return [
-        button["callback_data"]
-        for row in markup.get("inline_keyboard", [])
-        for button in row
-        if "callback_data" in button
-    ]
 
 
 def sent_to(chat_id: int, contains: str = "") -> Callable[[Call], bool]:
@@ -143,7 +123,7 @@ def assert_clean_log(bot: BotProcess) -> None:
 
 
 async def test_private_chat_typo_lookup_related_button_ukrainian_and_inline(
-    api: RecordingBotAPI, bots: BotFactory, library: Library
+    api: RecordingBotAPI, bots: BotProcesses, library: Library
 ) -> None:
     bot = bots().start_ready()
     ann = api.user(42, "Ann", language_code="en")
@@ -155,8 +135,8 @@ async def test_private_chat_typo_lookup_related_button_ukrainian_and_inline(
     assert card["visible_text"].startswith(f"📕 {root_causes.title('en')}\n")
 
     # A related entry's button replaces the card in the same message.
-    related = [data for data in buttons(card) if data.startswith("o:t:")]
-    assert related, buttons(card)
+    related = [data for data in callback_data(card) if data.startswith("o:t:")]
+    assert related, callback_data(card)
     key = related[0].split(":", 2)[2]
     entry = playbook.get("term", key)
     assert entry is not None
@@ -192,7 +172,7 @@ async def test_private_chat_typo_lookup_related_button_ukrainian_and_inline(
 
 
 async def test_group_enrolment_flags_verdict_log_pages_and_export(
-    api: RecordingBotAPI, bots: BotFactory
+    api: RecordingBotAPI, bots: BotProcesses
 ) -> None:
     bot = bots().start_ready()
     taras = api.user(101, "Taras", "taras")
@@ -218,7 +198,7 @@ async def test_group_enrolment_flags_verdict_log_pages_and_export(
     assert confirmation["visible_text"].startswith("🚩 #1 flagged")
     assert "We must eliminate the root causes of the conflict" in confirmation["visible_text"]
     assert "Elimination of root causes" in confirmation["visible_text"]  # the playbook match
-    assert "f:v:1:false" in buttons(confirmation)
+    assert "f:v:1:false" in callback_data(confirmation)
 
     # The flagger gives a verdict with a button; the verdict is posted under the flag.
     mark = api.mark()
@@ -244,14 +224,14 @@ async def test_group_enrolment_flags_verdict_log_pages_and_export(
     page = await say(api, GROUP, olena, "/log")
     assert "1–10 of 23" in page["visible_text"]
     assert "#23" in page["visible_text"] and "#13" not in page["visible_text"]
-    assert buttons(page) == ["log:10:"]
+    assert callback_data(page) == ["log:10:"]
     page = await press(api, GROUP, olena, page["message_id"], "log:10:")
     assert "11–20 of 23" in page["visible_text"]
-    assert buttons(page) == ["log:0:", "log:20:"]
+    assert callback_data(page) == ["log:0:", "log:20:"]
     page = await press(api, GROUP, olena, page["message_id"], "log:20:")
     assert "21–23 of 23" in page["visible_text"]
     assert "❌ #1 " in page["visible_text"]  # the verdict shows in the log
-    assert buttons(page) == ["log:10:"]
+    assert callback_data(page) == ["log:10:"]
 
     # /export: chat admins only (Telegram is asked who administers the chat).
     refused = await say(api, GROUP, taras, "/export")
@@ -296,7 +276,7 @@ async def test_group_enrolment_flags_verdict_log_pages_and_export(
 
 
 async def test_restart_keeps_the_log_and_processes_updates_sent_while_down(
-    api: RecordingBotAPI, bots: BotFactory, library: Library
+    api: RecordingBotAPI, bots: BotProcesses, library: Library
 ) -> None:
     bot = bots().start_ready()
     taras = api.user(101, "Taras", "taras")
@@ -336,7 +316,7 @@ async def test_restart_keeps_the_log_and_processes_updates_sent_while_down(
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 async def test_a_stop_signal_while_idle_exits_0_cleanly(
-    api: RecordingBotAPI, bots: BotFactory, sig: signal.Signals
+    api: RecordingBotAPI, bots: BotProcesses, sig: signal.Signals
 ) -> None:
     bot = bots().start_ready()
     card = await say(api, 42, api.user(42, "Ann"), "/term root cuases")
@@ -355,7 +335,7 @@ async def test_a_stop_signal_while_idle_exits_0_cleanly(
 
 
 async def test_sigterm_lets_the_update_in_progress_finish(
-    api: RecordingBotAPI, bots: BotFactory
+    api: RecordingBotAPI, bots: BotProcesses
 ) -> None:
     bot = bots().start_ready()
     api.stall_next("sendMessage", 1.5)  # Telegram is slow to accept the answer
@@ -400,7 +380,7 @@ async def post_when_listening(port: int, update: dict[str, Any], secret: str) ->
     raise AssertionError(f"the webhook on port {port} never answered")
 
 
-async def test_webhook_mode_checks_the_secret(api: RecordingBotAPI, bots: BotFactory) -> None:
+async def test_webhook_mode_checks_the_secret(api: RecordingBotAPI, bots: BotProcesses) -> None:
     port = free_port()
     bot = bots(
         WEBHOOK_URL=f"http://127.0.0.1:{port}/hook",
@@ -433,7 +413,7 @@ async def test_webhook_mode_checks_the_secret(api: RecordingBotAPI, bots: BotFac
 
 
 async def test_another_poller_with_the_same_token_stops_the_bot_with_exit_3(
-    api: RecordingBotAPI, bots: BotFactory
+    api: RecordingBotAPI, bots: BotProcesses
 ) -> None:
     api.conflict_get_updates(True)  # Telegram: another getUpdates is running
     bot = bots().start()
@@ -447,12 +427,12 @@ async def test_another_poller_with_the_same_token_stops_the_bot_with_exit_3(
 
 
 async def test_the_token_never_reaches_the_log_even_at_debug_level_and_on_failures(
-    api: RecordingBotAPI, bots: BotFactory
+    api: RecordingBotAPI, bots: BotProcesses
 ) -> None:
     bot = bots(LOG_LEVEL="DEBUG").start_ready()
     ann = api.user(42, "Ann")
     card = await say(api, 42, ann, "/term root cuases")
-    related = [data for data in buttons(card) if data.startswith("o:t:")]
+    related = [data for data in callback_data(card) if data.startswith("o:t:")]
     api.fail_next("answerCallbackQuery", 500)  # the handler fails: a traceback is logged
     mark = api.mark()
     api.press_button(42, ann, card["message_id"], related[0])
@@ -478,7 +458,7 @@ async def test_the_token_never_reaches_the_log_even_at_debug_level_and_on_failur
 
 
 async def test_bad_content_stops_the_start_before_any_network(
-    api: RecordingBotAPI, bots: BotFactory, tmp_path: Path
+    api: RecordingBotAPI, bots: BotProcesses, tmp_path: Path
 ) -> None:
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
@@ -495,7 +475,7 @@ async def test_bad_content_stops_the_start_before_any_network(
     assert api.arrivals() == [] and api.calls == []  # not even getMe
 
 
-async def test_missing_token_points_to_botfather(api: RecordingBotAPI, bots: BotFactory) -> None:
+async def test_missing_token_points_to_botfather(api: RecordingBotAPI, bots: BotProcesses) -> None:
     bot = bots(BOT_TOKEN="").start()
     assert bot.wait_exit() == 2
     assert "@BotFather" in bot.stderr()
@@ -506,7 +486,7 @@ async def test_missing_token_points_to_botfather(api: RecordingBotAPI, bots: Bot
     ("name", "value"), [("WEBHOOK_PORT", "abc"), ("WEBHOOK_URL", "http://example.com/hook")]
 )
 async def test_a_malformed_setting_is_one_line_naming_it_and_exit_2(
-    api: RecordingBotAPI, bots: BotFactory, name: str, value: str
+    api: RecordingBotAPI, bots: BotProcesses, name: str, value: str
 ) -> None:
     bot = bots(**{name: value}).start()
     assert bot.wait_exit() == 2
@@ -522,7 +502,7 @@ async def test_a_malformed_setting_is_one_line_naming_it_and_exit_2(
 BURST = 200
 
 
-async def test_sigkill_mid_burst_loses_no_flag(api: RecordingBotAPI, bots: BotFactory) -> None:
+async def test_sigkill_mid_burst_loses_no_flag(api: RecordingBotAPI, bots: BotProcesses) -> None:
     """SIGKILL during a burst of /flag, then restart.
 
     What must hold: every flag the bot confirmed is in the database, numbers stay
@@ -585,7 +565,7 @@ def post_or_none(port: int, update: dict[str, Any], secret: str) -> int | None:
 
 
 async def test_webhook_answers_telegram_only_after_the_update_is_handled(
-    api: RecordingBotAPI, bots: BotFactory
+    api: RecordingBotAPI, bots: BotProcesses
 ) -> None:
     """Telegram never re-sends a webhook update it got 200 for: after a SIGKILL mid-burst,
     every update answered 200 is stored, and the rest, re-sent as Telegram retries them,
@@ -627,7 +607,7 @@ async def test_webhook_answers_telegram_only_after_the_update_is_handled(
 
 
 async def test_a_group_that_becomes_a_supergroup_keeps_its_log_and_new_ids_are_new(
-    api: RecordingBotAPI, bots: BotFactory
+    api: RecordingBotAPI, bots: BotProcesses
 ) -> None:
     """The supergroup numbers its messages from 1 again: a /flag there whose id an old
     flag's command had is a new statement, and an edit there changes no old flag."""

@@ -19,15 +19,13 @@ from typing import Any
 import pytest
 
 from tests.support import seen
-from tests.support.bot_process import BotProcess, RecordingBotAPI
+from tests.support.bot_process import BotProcesses, RecordingBotAPI, bot_processes
 from tests.support.fake_bot_api import Call
 from tests.support.seen import until
 
 TOKEN = "123456:AAHliveSessionToken_x"
 GROUP = -1001234567890
 ADMIN_ID = 9001
-
-BotFactory = Callable[..., BotProcess]
 
 
 @pytest.fixture
@@ -38,21 +36,11 @@ def api() -> Iterator[RecordingBotAPI]:
 
 
 @pytest.fixture
-def bots(api: RecordingBotAPI, tmp_path: Path) -> Iterator[BotFactory]:
-    made: list[BotProcess] = []
-
-    def make(name: str = "bot") -> BotProcess:
-        bot = BotProcess(api, tmp_path / name, ADMIN_IDS=str(ADMIN_ID), ALLOWED_CHATS=str(GROUP))
-        made.append(bot)
-        return bot
-
-    try:
-        yield make
-    finally:
-        for bot in made:
-            bot.kill()
-        for bot in made:
-            print(bot.dump())
+def bots(api: RecordingBotAPI, tmp_path: Path) -> Iterator[BotProcesses]:
+    with bot_processes(
+        api, tmp_path, ADMIN_IDS=str(ADMIN_ID), ALLOWED_CHATS=str(GROUP)
+    ) as processes:
+        yield processes
 
 
 def confirmed_numbers(api: RecordingBotAPI, chat_id: int = GROUP) -> set[int]:
@@ -83,7 +71,7 @@ def group_messages_per_flag(api: RecordingBotAPI, flags: int) -> float:
 
 
 async def test_forty_flags_in_a_second_while_members_look_terms_up(
-    api: RecordingBotAPI, bots: BotFactory
+    api: RecordingBotAPI, bots: BotProcesses
 ) -> None:
     bots().start_ready()
     people = members(api, 20)
@@ -107,7 +95,7 @@ async def test_forty_flags_in_a_second_while_members_look_terms_up(
 
 
 async def test_two_hundred_flags_from_ten_members_and_the_board(
-    api: RecordingBotAPI, bots: BotFactory
+    api: RecordingBotAPI, bots: BotProcesses
 ) -> None:
     bots().start_ready()
     people = members(api, 10)
@@ -139,7 +127,7 @@ async def test_two_hundred_flags_from_ten_members_and_the_board(
 
 
 async def test_sigkill_mid_burst_with_an_undelivered_outbox_loses_nothing(
-    api: RecordingBotAPI, bots: BotFactory
+    api: RecordingBotAPI, bots: BotProcesses
 ) -> None:
     bot = bots().start_ready()
     people = members(api, 10)
@@ -173,7 +161,7 @@ async def test_sigkill_mid_burst_with_an_undelivered_outbox_loses_nothing(
 
 
 async def test_a_429_on_the_group_pauses_only_the_group(
-    api: RecordingBotAPI, bots: BotFactory
+    api: RecordingBotAPI, bots: BotProcesses
 ) -> None:
     bots().start_ready()
     people = members(api, 5)

@@ -312,3 +312,35 @@ class BotProcess:
             return None
         match = re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE)
         return int(match.group(1)) if match else None
+
+
+class BotProcesses:
+    """Makes bot processes (not started), each in its own folder below ``directory``
+    with ``defaults`` under its own settings; remembers them all in ``made``."""
+
+    def __init__(self, api: RecordingBotAPI, directory: Path, **defaults: str | None) -> None:
+        self.api = api
+        self.directory = directory
+        self.defaults = defaults
+        self.made: list[BotProcess] = []
+
+    def __call__(self, name: str = "bot", **settings: str | None) -> BotProcess:
+        bot = BotProcess(self.api, self.directory / name, **{**self.defaults, **settings})
+        self.made.append(bot)
+        return bot
+
+
+@contextmanager
+def bot_processes(
+    api: RecordingBotAPI, directory: Path, **defaults: str | None
+) -> Iterator[BotProcesses]:
+    """Bot processes for one test: at the end every one of them is killed, whatever
+    happened, and its output printed (pytest shows it for a failed test)."""
+    processes = BotProcesses(api, directory, **defaults)
+    try:
+        yield processes
+    finally:
+        for bot in processes.made:
+            bot.kill()
+        for bot in processes.made:
+            print(bot.dump())

@@ -36,8 +36,9 @@ def cast(api: FakeBotAPI) -> dict[str, dict[str, Any]]:
 
 
 def callback_data(message: dict[str, Any]) -> list[str]:
-    """The callback data of every inline button under a message, row by row."""
-    return [data for _, data in buttons(message)]
+    """The callback data of every inline button under a message, row by row (URL
+    buttons have none)."""
+    return [data for _, data in buttons(message) if data]
 
 
 def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
