@@ -192,7 +192,7 @@ async def test_replies_need_their_target(api: FakeBotAPI, bot: Bot) -> None:
         await bot.send_message(GROUP_ID, "re", reply_to_message_id=999)
 
 
-async def test_commands_webhook_menu_and_chat_info(api: FakeBotAPI, bot: Bot) -> None:
+async def test_commands_webhook_and_chat_info(api: FakeBotAPI, bot: Bot) -> None:
     commands = [BotCommand("start", "Start"), BotCommand("find", "Search the playbook")]
     assert await bot.set_my_commands(commands, language_code="de")
     assert api.commands(language_code="de")[1] == {
@@ -204,7 +204,6 @@ async def test_commands_webhook_menu_and_chat_info(api: FakeBotAPI, bot: Bot) ->
 
     assert await bot.set_webhook("https://example.invalid/hook")
     assert await bot.delete_webhook()
-    assert await bot.set_chat_menu_button()
     assert await bot.close()
 
     chat = await bot.get_chat(GROUP_ID)
@@ -219,10 +218,6 @@ async def test_chat_members_are_configurable(api: FakeBotAPI, bot: Bot) -> None:
     assert isinstance(await bot.get_chat_member(GROUP_ID, 2), ChatMemberAdministrator)
     assert isinstance(await bot.get_chat_member(GROUP_ID, 3), ChatMemberMember)
     assert (await bot.get_chat_member(GROUP_ID, 4)).status == "member"
-    admins = await bot.get_chat_administrators(GROUP_ID)
-    assert sorted(a.user.id for a in admins) == [1, 2]
-    with pytest.raises(BadRequest, match=r"(?i)no administrators in the private chat"):
-        await bot.get_chat_administrators(ANN_ID)
 
 
 async def test_inline_queries(api: FakeBotAPI, bot: Bot) -> None:

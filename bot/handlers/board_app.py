@@ -4,12 +4,12 @@ but for the board's link button (handlers.flags, handlers.flag_log)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, filters
+from telegram.ext import CommandHandler, filters
 
-from bot import services
+from bot.context import AnyApplication
 from bot.handlers.common import Context, language, reply
 from bot.i18n import t
 from bot.render import Rendered
@@ -24,7 +24,7 @@ async def choose_chat(update: Update, context: Context) -> None:
     if user is None:
         return
     lang = await language(update, context)
-    svc = services.get(context)
+    svc = context.services
     from bot.web.server import BOARD_DATA  # aiohttp is imported only where the board is on
 
     board: Board = context.application.bot_data[BOARD_DATA]
@@ -40,7 +40,7 @@ async def choose_chat(update: Update, context: Context) -> None:
     await reply(update, context, Rendered(t(lang, "app_choose_chat"), keyboard))
 
 
-def register(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def register(application: AnyApplication) -> None:
     """Registered before handlers.flags, whose /board answers private chats otherwise."""
     private = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE
     application.add_handler(CommandHandler(["board", "log"], choose_chat, filters=private))

@@ -72,7 +72,6 @@ CHAT_NOT_FOUND = "Bad Request: chat not found"
 WRONG_FILE = "Bad Request: wrong file identifier/HTTP URL specified"
 NO_DOCUMENT = "Bad Request: there is no document in the request"
 EMPTY_FILE = "Bad Request: file must be non-empty"
-NO_ADMINS_IN_PRIVATE_CHAT = "Bad Request: there are no administrators in the private chat"
 
 # Update types Telegram leaves out unless allowed_updates names them explicitly.
 OPT_IN_UPDATE_TYPES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
@@ -144,7 +143,6 @@ OBJECT_PARAMS = frozenset(
         "commands",
         "scope",
         "allowed_updates",
-        "menu_button",
         "button",
     }
 )
@@ -613,7 +611,6 @@ class FakeBotAPI:
         self._callback_queries: dict[str, JSONDict] = {}
         self._inline_queries: dict[str, JSONDict] = {}
         self._commands: dict[tuple[str, str], list[JSONDict]] = {}
-        self._menu_buttons: dict[int | None, JSONDict] = {}
         self._faults: dict[str, deque[tuple[ApiError, int | None]]] = defaultdict(deque)
         self._stalls: dict[str, deque[tuple[float, int | None]]] = defaultdict(deque)
         self._conflict = False
@@ -1072,15 +1069,11 @@ class FakeBotAPI:
             "answerCallbackQuery": self._answer_callback_query,
             "answerInlineQuery": self._answer_inline_query,
             "sendDocument": self._send_document,
-            "sendChatAction": self._ok,
             "setMyCommands": self._set_my_commands,
             "setWebhook": self._set_webhook,
             "deleteWebhook": self._delete_webhook,
             "getChat": self._get_chat,
             "getChatMember": self._get_chat_member,
-            "getChatAdministrators": self._get_chat_administrators,
-            "setChatMenuButton": self._set_chat_menu_button,
-            "getChatMenuButton": self._get_chat_menu_button,
             "close": self._ok,
         }
 
@@ -1553,28 +1546,6 @@ class FakeBotAPI:
 
     def _get_chat_member(self, params: JSONDict, files: dict[str, UploadedFile]) -> JSONDict:
         return self._member_object(self._chat_id_param(params), int(params["user_id"]))
-
-    def _get_chat_administrators(
-        self, params: JSONDict, files: dict[str, UploadedFile]
-    ) -> list[JSONDict]:
-        chat_id = self._chat_id_param(params)
-        if chat_id > 0:
-            raise ApiError(400, NO_ADMINS_IN_PRIVATE_CHAT)
-        return [
-            self._member_object(chat_id, user_id)
-            for (member_chat, user_id), status in self._member_statuses.items()
-            if member_chat == chat_id and status in {"creator", "administrator"}
-        ]
-
-    def _set_chat_menu_button(self, params: JSONDict, files: dict[str, UploadedFile]) -> bool:
-        chat_id = self._chat_id_param(params) if params.get("chat_id") is not None else None
-        self._menu_buttons[chat_id] = params.get("menu_button") or {"type": "default"}
-        return True
-
-    def _get_chat_menu_button(self, params: JSONDict, files: dict[str, UploadedFile]) -> JSONDict:
-        chat_id = self._chat_id_param(params) if params.get("chat_id") is not None else None
-        fallback = self._menu_buttons.get(None, {"type": "default"})
-        return copy.deepcopy(self._menu_buttons.get(chat_id, fallback))
 
     # -- simulating Telegram's side ------------------------------------------------------------
 
