@@ -19,7 +19,8 @@ from telegram import Update
 from bot.app import build_application
 from bot.config import Settings
 from bot.flood import TELEGRAM
-from bot.services import Library
+from bot.services import Library, Services, of_application
+from bot.store import Flag, Store
 from tests.support.cast import ADMIN_ID
 from tests.support.fake_bot_api import FakeBotAPI
 from tests.support.telegram_rules import html_error, text_length_error
@@ -66,6 +67,18 @@ class Bot:
     application: Any
     errors: list[logging.LogRecord] = field(default_factory=list)
 
+    @property
+    def services(self) -> Services:
+        return of_application(self.application)
+
+    @property
+    def store(self) -> Store:
+        return self.services.require_store()
+
+    async def flags(self, chat_id: int) -> list[Flag]:
+        """Every flag the chat's log holds, oldest first."""
+        return list(await self.store.export_flags(chat_id))
+
     async def feed(self, update: dict[str, Any]) -> list[dict[str, Any]]:
         """Process one update; return every message the bot sent or edited for it.
 
@@ -95,7 +108,7 @@ class Bot:
 
     async def quiet(self) -> None:
         """Wait until the bot has sent everything it queued."""
-        await self.application.bot_data["services"].require_sender().idle()
+        await self.services.require_sender().idle()
 
     async def say(
         self, chat: Any, user: Any, text: str, reply_to: int | None = None
@@ -171,7 +184,7 @@ def speed_up_flood_clock(bot: Bot, factor: float) -> None:
     Tests of live sessions keep the real clock.
     """
     bot.api.speed_up_time(factor)
-    flood = bot.application.bot_data["services"].require_sender().flood
+    flood = bot.services.require_sender().flood
     flood.budget = TELEGRAM.faster(factor)
 
 

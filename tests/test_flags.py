@@ -27,18 +27,13 @@ async def enrolled(bot: Bot, people: dict[str, dict[str, Any]]) -> Bot:
     return bot
 
 
-async def flags_in(bot: Bot, chat_id: int) -> list[Any]:
-    store = bot.application.bot_data["services"].require_store()
-    return list(await store.export_flags(chat_id))
-
-
 async def test_a_chat_that_is_not_enrolled_stores_nothing_and_says_how(
     bot: Bot, people: dict[str, Any]
 ) -> None:
     [reply] = await bot.say(GROUP, people["flagger"], "/flag Lavrov: the root causes")
     assert "nothing was stored" in reply["text"]
     assert str(GROUP) in reply["text"]
-    assert await flags_in(bot, GROUP) == []
+    assert await bot.flags(GROUP) == []
 
 
 async def test_only_bot_admins_enrol_a_chat(bot: Bot, people: dict[str, Any]) -> None:
@@ -61,7 +56,7 @@ async def test_flag_with_speaker_is_numbered_matched_and_confirmed(
     data = buttons(reply)
     assert verdict(1, "false") in data
     assert "o:t:root-causes" in data
-    [stored] = await flags_in(bot, GROUP)
+    [stored] = await bot.flags(GROUP)
     assert stored.speaker == "Lavrov"
     assert stored.text == "we must first eliminate the root causes"
     assert stored.flagged_by_id == FLAGGER
@@ -83,7 +78,7 @@ async def test_flag_by_reply_records_the_message_author_and_link(
     await bot.feed(said)
     [reply] = await bot.say(GROUP, people["flagger"], "/flag said twice", reply_to=message_id)
     assert "#1 flagged" in reply["text"]
-    [stored] = await flags_in(bot, GROUP)
+    [stored] = await bot.flags(GROUP)
     assert stored.text == "Peskov: people themselves should choose"
     assert stored.source_author == "Iryna"
     assert stored.source_message_id == message_id
@@ -94,7 +89,7 @@ async def test_flag_by_reply_records_the_message_author_and_link(
 async def test_empty_flag_explains_how(enrolled: Bot, people: dict[str, Any]) -> None:
     [reply] = await enrolled.say(GROUP, people["flagger"], "/flag")
     assert "reply to a message with /flag" in reply["text"]
-    assert await flags_in(enrolled, GROUP) == []
+    assert await enrolled.flags(GROUP) == []
 
 
 async def test_flag_in_private_chat_points_to_the_group(bot: Bot, people: dict[str, Any]) -> None:
@@ -121,7 +116,7 @@ async def test_verify_with_bad_input_answers_clearly(
     await enrolled.say(GROUP, people["flagger"], "/flag something was said")
     [reply] = await enrolled.say(GROUP, people["flagger"], command)
     assert expected in reply["text"]
-    [stored] = await flags_in(enrolled, GROUP)
+    [stored] = await enrolled.flags(GROUP)
     assert stored.status == "open"
 
 
@@ -146,9 +141,9 @@ async def test_verdicts_need_the_flagger_the_assignee_or_an_admin(
 
     [admin_verdict] = await bot.say(GROUP, people["chat_admin"], "/verify 1 false")
     assert "False" in admin_verdict["text"]
-    [stored] = await flags_in(bot, GROUP)
+    [stored] = await bot.flags(GROUP)
     assert stored.status == "false"
-    store = bot.application.bot_data["services"].require_store()
+    store = bot.store
     history = await store.history(GROUP, 1)
     assert [event.action for event in history] == ["created", "assign", "status", "status"]
     assert history[2].by_name == "Iryna"
@@ -167,7 +162,7 @@ async def test_verdict_buttons_work_for_the_flagger_and_refuse_others(
     assert "Only the person" in refusal.params["text"]
     [notice] = await bot.press(GROUP, people["flagger"], confirmation["message_id"], data)
     assert "Unverifiable" in notice["text"]
-    [stored] = await flags_in(bot, GROUP)
+    [stored] = await bot.flags(GROUP)
     assert stored.status == "unverifiable"
 
 
@@ -188,7 +183,7 @@ async def test_a_button_pressed_in_another_chat_cannot_touch_this_chats_flag(
     assert await bot.feed(forged) == []
     answer = await bot.api.wait_for("answerCallbackQuery")
     assert "no flag #1" in answer.params["text"]
-    [stored] = await flags_in(bot, GROUP)
+    [stored] = await bot.flags(GROUP)
     assert stored.status == "open"
     [shown] = await bot.say(OTHER_GROUP, people["flagger"], "/show 1")
     assert "no flag #1" in shown["text"]
@@ -207,7 +202,7 @@ async def test_unflag_keeps_the_record_and_is_limited_to_flagger_or_admin(
     assert "already retracted" in again["text"]
     [shown] = await bot.say(GROUP, people["bystander"], "/show 1")
     assert "Retracted" in shown["text"] and "misheard" in shown["text"]
-    [stored] = await flags_in(bot, GROUP)
+    [stored] = await bot.flags(GROUP)
     assert stored.retracted_at is not None and stored.text == "misheard line"
 
 
@@ -323,11 +318,11 @@ async def test_editing_a_flagged_message_is_kept_in_history(
     message_id = said["message"]["message_id"]
     await bot.say(GROUP, people["flagger"], "/flag", reply_to=message_id)
     await bot.feed(bot.api.edit_text(GROUP, people["analyst"], message_id, "they said thirty"))
-    [stored] = await flags_in(bot, GROUP)
+    [stored] = await bot.flags(GROUP)
     assert stored.text == "they said thirty"
-    history = await bot.application.bot_data["services"].require_store().history(GROUP, 1)
+    history = await bot.store.history(GROUP, 1)
     assert history[-1].action == "edit" and history[-1].old_value == "they said twenty"
-    assert len(await flags_in(bot, GROUP)) == 1
+    assert len(await bot.flags(GROUP)) == 1
 
 
 async def test_the_log_follows_a_group_that_becomes_a_supergroup(
@@ -339,7 +334,7 @@ async def test_the_log_follows_a_group_that_becomes_a_supergroup(
     await bot.say(old_group, people["flagger"], "/flag said in the old group")
     for update in bot.api.migrate_chat(old_group, new_group, people["flagger"]):
         await bot.feed(update)
-    [stored] = await flags_in(bot, new_group)
+    [stored] = await bot.flags(new_group)
     assert stored.text == "said in the old group"
     [reply] = await bot.say(new_group, people["flagger"], "/flag said in the new one")
     assert "#2 flagged" in reply["text"]
@@ -356,10 +351,10 @@ async def test_purge_asks_first_and_only_admins_can_confirm(
     assert "(1 flag," in question["text"]
     yes = "purge:yes"
     assert await bot.press(GROUP, people["bystander"], question["message_id"], yes) == []
-    assert len(await flags_in(bot, GROUP)) == 1
+    assert len(await bot.flags(GROUP)) == 1
     [done] = await bot.press(GROUP, people["chat_admin"], question["message_id"], yes)
     assert "Deleted 1" in done["text"]
-    assert await flags_in(bot, GROUP) == []
+    assert await bot.flags(GROUP) == []
     [after] = await bot.say(GROUP, people["flagger"], "/flag two")
     assert "#2 flagged" in after["text"], "numbers are never reused"
 
@@ -382,7 +377,7 @@ async def test_a_purge_question_sent_before_the_button_format_changed_still_work
     )
     [done] = await bot.feed(old)
     assert "Deleted 1" in done["text"]
-    assert await flags_in(bot, GROUP) == []
+    assert await bot.flags(GROUP) == []
 
 
 async def test_hostile_text_is_flagged_and_shown_safely(
@@ -394,7 +389,7 @@ async def test_hostile_text_is_flagged_and_shown_safely(
     assert "#1 flagged" in reply["text"]
     [shown] = await bot.say(GROUP, people["flagger"], "/show 1")
     assert "&lt;script&gt;" in shown["text"]
-    [stored] = await flags_in(bot, GROUP)
+    [stored] = await bot.flags(GROUP)
     assert stored.text == nasty.strip()
 
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import ADMIN_ID, Bot, assert_valid_message, speed_up_flood_clock
 from tests.support.fake_bot_api import command_entities
-from tests.test_resilience import ANONYMOUS_ADMIN_BOT, flags_in, serve_in_process, store_of
+from tests.test_resilience import ANONYMOUS_ADMIN_BOT, serve_in_process
 
 GROUP = -1001000000101
 CHANNEL = -1001000000199
@@ -183,7 +183,7 @@ async def test_a_4096_character_flag_is_confirmed_shortened(
     assert "#1 flagged" in confirmation["text"]
     assert "…" in confirmation["text"], "the quoted statement is shortened"
     assert_valid_message(confirmation["text"])
-    [stored] = await flags_in(bot, GROUP)
+    [stored] = await bot.flags(GROUP)
     assert stored.speaker == "Lavrov"
     assert stored.text == LONG_STATEMENT.split(": ", 1)[1].strip(), "stored whole"
     for command in ("/show 1", "/log", "/find root", "/summary", "/board"):
@@ -231,9 +231,9 @@ async def test_verify_with_a_missing_or_odd_number_answers_clearly(
         [reply] = await bot.say(GROUP, people["member"], command)
         assert expected in reply["text"], command
         assert_valid_message(reply["text"])
-    [stored] = await flags_in(bot, GROUP)
+    [stored] = await bot.flags(GROUP)
     assert stored.status == "open"
-    assert [event.action for event in await store_of(bot).history(GROUP, 1)] == ["created"]
+    assert [event.action for event in await bot.store.history(GROUP, 1)] == ["created"]
 
 
 async def test_commands_addressed_to_another_bot_are_ignored(
@@ -241,7 +241,7 @@ async def test_commands_addressed_to_another_bot_are_ignored(
 ) -> None:
     for text in ("/flag@OtherBot Lavrov: root causes", "/start@OtherBot", "/nonsense@OtherBot"):
         assert await bot.say(GROUP, people["member"], text) == []
-    assert await flags_in(bot, GROUP) == []
+    assert await bot.flags(GROUP) == []
     [mine] = await bot.say(GROUP, people["member"], "/flag@PlaybookTestBot Lavrov: root causes")
     assert "#1 flagged" in mine["text"]
 
@@ -263,7 +263,7 @@ async def test_editing_a_command_does_not_run_it_again(bot: Bot, people: dict[st
     message_id = said["message"]["message_id"]
     # The edit updates flag #1's text (kept in its history); it never makes a flag #2.
     assert await bot.feed(api.edit_text(GROUP, people["member"], message_id, "/flag y")) == []
-    [stored] = await flags_in(bot, GROUP)
+    [stored] = await bot.flags(GROUP)
     assert stored.number == 1 and stored.text == "y"
 
     verify = api.send_text(GROUP, people["member"], "/verify 1 false")
@@ -272,7 +272,7 @@ async def test_editing_a_command_does_not_run_it_again(bot: Bot, people: dict[st
     mark = api.mark()
     edit = api.edit_text(GROUP, people["member"], verify_id, "/verify 1 verified")
     assert await bot.feed(edit) == []
-    [stored] = await flags_in(bot, GROUP)
+    [stored] = await bot.flags(GROUP)
     assert stored.status == "false"
     start = api.send_text(MEMBER, people["member"], "/start")
     await bot.feed(start)
@@ -318,7 +318,7 @@ async def test_a_forwarded_message_is_flagged_with_its_original_author(
     [reply] = await bot.say(GROUP, people["member"], "/flag", reply_to=message_id)
     assert "#1 flagged" in reply["text"]
     assert author in reply["text"]
-    [stored] = await flags_in(bot, GROUP)
+    [stored] = await bot.flags(GROUP)
     assert stored.text == "the root causes must be eliminated"
     assert stored.source_author == author, "the original author, not who forwarded it"
     assert stored.flagged_by_id == MEMBER
@@ -341,7 +341,7 @@ async def test_a_photo_caption_is_flagged_by_reply(bot: Bot, people: dict[str, A
         GROUP, people["member"], "/flag", reply_to=captioned["message"]["message_id"]
     )
     assert "#1 flagged" in reply["text"]
-    [stored] = await flags_in(bot, GROUP)
+    [stored] = await bot.flags(GROUP)
     assert stored.text == "Peskov: <i>no</i> talks & no ceasefire"
     assert stored.source_author == "Iryna"
 
@@ -353,13 +353,13 @@ async def test_a_photo_caption_is_flagged_by_reply(bot: Bot, people: dict[str, A
         GROUP, people["member"], "/flag", reply_to=bare["message"]["message_id"]
     )
     assert "reply to a message with /flag" in usage["text"]
-    assert len(await flags_in(bot, GROUP)) == 1
+    assert len(await bot.flags(GROUP)) == 1
 
 
 async def test_channel_posts_are_ignored_quietly(bot: Bot, people: dict[str, Any]) -> None:
     for text in ("/flag Lavrov: root causes", "/start", "/export", "root causes"):
         assert await bot.feed(bot.api.channel_post(CHANNEL, text)) == []
-    assert await flags_in(bot, CHANNEL) == []
+    assert await bot.flags(CHANNEL) == []
     check_clean(bot)
 
 
@@ -382,7 +382,7 @@ async def test_an_anonymous_admin_can_flag_export_and_purge(
     mark = bot.api.mark()
     [flagged] = await bot.feed(anonymous_admin_says(bot, "/flag Lavrov: root causes"))
     assert "#1 flagged" in flagged["text"]
-    [stored] = await flags_in(bot, GROUP)
+    [stored] = await bot.flags(GROUP)
     assert stored.flagged_by_id == GROUP, "recorded as the chat, never as GroupAnonymousBot"
 
     sent = await bot.feed(anonymous_admin_says(bot, "/export"))
@@ -396,10 +396,10 @@ async def test_an_anonymous_admin_can_flag_export_and_purge(
     # Whoever presses the button is a real account, checked with Telegram.
     yes = "purge:yes"
     assert await bot.press(GROUP, people["member"], question["message_id"], yes) == []
-    assert len(await flags_in(bot, GROUP)) == 1
+    assert len(await bot.flags(GROUP)) == 1
     [done] = await bot.press(GROUP, people["chat_admin"], question["message_id"], yes)
     assert "Deleted 1" in done["text"]
-    assert await flags_in(bot, GROUP) == []
+    assert await bot.flags(GROUP) == []
 
 
 GARBAGE = [
@@ -447,5 +447,5 @@ async def test_garbage_button_data_is_answered_never_an_error(
         await press_forged(bot, chat, people["member"], shown["message_id"], data)
         check_clean(bot)
         assert len(answers_since(bot, mark)) == 1, f"button {data!r} was not answered"
-    [stored] = await flags_in(bot, GROUP)
+    [stored] = await bot.flags(GROUP)
     assert stored.status == "open" and stored.retracted_at is None

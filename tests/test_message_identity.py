@@ -40,10 +40,6 @@ def chatter_until(api: FakeBotAPI, chat_id: int, user: dict[str, Any], target: i
             return
 
 
-async def flags_in(bot: Bot, chat_id: int) -> list[Any]:
-    return list(await bot.application.bot_data["services"].require_store().export_flags(chat_id))
-
-
 async def migrate(bot: Bot, user: dict[str, Any]) -> None:
     for update in bot.api.migrate_chat(OLD_GROUP, NEW_GROUP, user):
         await bot.feed(update)
@@ -78,7 +74,7 @@ async def test_a_new_flag_whose_id_an_old_one_had_is_stored_and_confirmed(
     [reply] = await bot.feed(second)
 
     assert "#2 flagged" in reply["text"]
-    stored = await flags_in(bot, NEW_GROUP)
+    stored = await bot.flags(NEW_GROUP)
     assert [(f.number, f.text, f.message_chat_id) for f in stored] == [
         (1, "the root causes", OLD_GROUP),
         (2, "something else", NEW_GROUP),
@@ -97,9 +93,9 @@ async def test_editing_a_new_message_with_an_old_id_changes_no_old_flag(
     edit = bot.api.edit_text(NEW_GROUP, people["iryna"], source_id, "lunch at two")
     assert await bot.feed(edit) == []
 
-    [old] = await flags_in(bot, NEW_GROUP)
+    [old] = await bot.flags(NEW_GROUP)
     assert old.text == "Lavrov: the root causes"
-    history = await bot.application.bot_data["services"].require_store().history(NEW_GROUP, 1)
+    history = await bot.store.history(NEW_GROUP, 1)
     assert [event.action for event in history] == ["created"]
 
 
@@ -115,7 +111,7 @@ async def test_a_reply_flag_to_a_new_message_logs_that_message(
     [reply] = await bot.say(NEW_GROUP, people["taras"], "/flag", reply_to=source_id)
 
     assert "#2 flagged" in reply["text"]
-    old, new = await flags_in(bot, NEW_GROUP)
+    old, new = await bot.flags(NEW_GROUP)
     assert old.text == "Lavrov: the root causes"
     assert (new.text, new.source_message_id, new.message_chat_id) == (
         "Peskov: the West wants war",
@@ -124,7 +120,7 @@ async def test_a_reply_flag_to_a_new_message_logs_that_message(
     )
     # An edit of the new message follows the new flag only.
     await bot.feed(bot.api.edit_text(NEW_GROUP, people["iryna"], source_id, "Peskov: war"))
-    old, new = await flags_in(bot, NEW_GROUP)
+    old, new = await bot.flags(NEW_GROUP)
     assert (old.text, new.text) == ("Lavrov: the root causes", "Peskov: war")
 
 
@@ -144,7 +140,7 @@ async def test_a_redelivered_flag_after_a_restart_is_recognised_once(
     # Telegram sends the update again: the bot stopped before acknowledging it.
     second = await start_bot(api, settings, library)
     assert await second.feed(update) == [], "confirmed already: nothing more to say"
-    assert [f.text for f in await flags_in(second, NEW_GROUP)] == [
+    assert [f.text for f in await second.flags(NEW_GROUP)] == [
         "said before the move",
         "said after the move",
     ]

@@ -73,7 +73,7 @@ async def test_one_chats_burst_is_numbered_in_the_order_it_was_sent(
         api.send_text(GROUP, people[k % 5], f"/flag burst statement {k:02d}") for k in range(40)
     ]
     await handle_through_the_queue(bot, updates)
-    store = bot.application.bot_data["services"].require_store()
+    store = bot.store
     stored = await store.export_flags(GROUP)
     assert [flag.number for flag in stored] == list(range(1, 41))
     assert [flag.text for flag in stored] == [f"burst statement {k:02d}" for k in range(40)]

@@ -173,7 +173,7 @@ async def test_sighup_reloads_content_and_keeps_the_old_when_invalid(
     api: FakeBotAPI, tmp_path: Path, content: Path, library: Library
 ) -> None:
     running = await start_bot(api, make_settings(api, tmp_path, content_dir=content), library)
-    services = running.application.bot_data["services"]
+    services = running.services
     try:
         write_extra(content, GOOD_TERM)
         os.kill(os.getpid(), signal.SIGHUP)

@@ -107,15 +107,6 @@ async def running(
         await stop_bot(started)
 
 
-def store_of(bot: Bot) -> Store:
-    store: Store = bot.application.bot_data["services"].require_store()
-    return store
-
-
-async def flags_in(bot: Bot, chat_id: int) -> list[Any]:
-    return list(await store_of(bot).export_flags(chat_id))
-
-
 async def process(bot: Bot, update: dict[str, Any]) -> None:
     """Feed an update without Bot.feed's check that every sendMessage succeeded."""
     await bot.application.process_update(Update.de_json(update, bot.application.bot))
@@ -185,24 +176,24 @@ async def test_every_command_and_button_acts_on_the_chat_it_was_sent_in(
     shown_page = api.message(GROUP_B, b_flag["message_id"])
     assert shown_page is not None
     assert "bravo" in shown_page["text"] and "alpha" not in shown_page["text"]
-    [b_stored] = await flags_in(bot, GROUP_B)
+    [b_stored] = await bot.flags(GROUP_B)
     assert b_stored.status == "false", "B's own #1 got the verdict"
-    assert [f.status for f in await flags_in(bot, GROUP_A)] == ["open"] * 3
+    assert [f.status for f in await bot.flags(GROUP_A)] == ["open"] * 3
 
     forged = api.press_button(
         GROUP_B, people["chat_admin"], b_flag["message_id"], "f:purge:1:yes", require_button=False
     )
     [done] = await bot.feed(forged)
     assert "Deleted 1" in done["text"]
-    assert await flags_in(bot, GROUP_B) == []
-    assert len(await flags_in(bot, GROUP_A)) == 3, "A's log is untouched"
+    assert await bot.flags(GROUP_B) == []
+    assert len(await bot.flags(GROUP_A)) == 3, "A's log is untouched"
 
 
 async def test_non_admins_are_refused_politely_and_nothing_changes(
     two_teams: Bot, people: dict[str, Any]
 ) -> None:
     bot, api = two_teams, two_teams.api
-    store = store_of(bot)
+    store = bot.store
     [confirmation] = await bot.say(GROUP_A, people["flagger"], "/flag Lavrov: root causes")
     bystander = people["bystander"]
     for command in ("/export", "/purge", "/watch on", "/disable"):
@@ -221,7 +212,7 @@ async def test_non_admins_are_refused_politely_and_nothing_changes(
     assert api.documents == []
     assert await store.is_enrolled(GROUP_A)
     assert await store.get_watch(GROUP_A) is False
-    [stored] = await flags_in(bot, GROUP_A)
+    [stored] = await bot.flags(GROUP_A)
     assert (stored.status, stored.retracted_at) == ("open", None)
     assert [event.action for event in await store.history(GROUP_A, 1)] == ["created"]
 
@@ -259,12 +250,12 @@ async def test_chat_admin_status_is_asked_once_and_cached_for_minutes(
     api.set_chat_member(GROUP_A, CHAT_ADMIN, "member")
     [still] = await bot.say(GROUP_A, admin, "/watch on")
     assert "Term watch is on" in still["text"]
-    members = bot.application.bot_data["services"].members
+    members = bot.services.members
     members.clock = lambda: time.monotonic() + MEMBER_CACHE_S + 1
     [demoted] = await bot.say(GROUP_A, admin, "/watch off")
     assert demoted["text"] == ADMINS_ONLY
     assert len(asked(mark)) == 3
-    assert await store_of(bot).get_watch(GROUP_A) is True
+    assert await bot.store.get_watch(GROUP_A) is True
 
 
 async def test_anonymous_admins_are_recognised_without_asking_telegram(
@@ -288,7 +279,7 @@ async def test_anonymous_admins_are_recognised_without_asking_telegram(
         [reply] = await bot.feed(update)
         assert expected in reply["text"]
     assert sent_since(api, mark, "getChatMember") == []
-    assert await store_of(bot).is_enrolled(GROUP_A) is False
+    assert await bot.store.is_enrolled(GROUP_A) is False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -312,7 +303,7 @@ async def test_a_429_is_retried_and_the_flag_is_stored_once(bot: Bot) -> None:
     first, second = sent_since(api, mark)
     assert first.status == 429 and second.ok
     assert "#1 flagged" in second.params["text"]
-    [stored] = await flags_in(bot, GROUP)
+    [stored] = await bot.flags(GROUP)
     assert stored.confirmation_message_id == second.result["message_id"]
 
 
@@ -330,13 +321,13 @@ async def test_a_500_on_the_confirmation_loses_no_flag_and_logs_ids_not_text(
         update = api.send_text(GROUP, taras, f"/flag {statement}")
         mark = api.mark()
         await process(bot, update)
-        [stored] = await flags_in(bot, GROUP)
+        [stored] = await bot.flags(GROUP)
         assert stored.text == "the unmistakable statement 7f3a9c"
         await bot.quiet()
         failed, retried = sent_since(api, mark)
         assert failed.status == 500
         assert retried.ok and "#1 flagged" in retried.params["text"]
-        [stored] = await flags_in(bot, GROUP)
+        [stored] = await bot.flags(GROUP)
         assert stored.confirmation_message_id == retried.result["message_id"]
 
         [next_reply] = await bot.say(GROUP, taras, "/show 1")
@@ -367,7 +358,7 @@ async def test_a_flag_delivered_again_after_a_crash_is_not_logged_twice(
         api.fail_next("sendMessage", 500, times=1000)
         unconfirmed = api.send_text(GROUP, taras, "/flag the second statement")
         await process(bot, unconfirmed)
-        await bot.application.bot_data["services"].require_sender().stop(grace_s=0)
+        await bot.services.require_sender().stop(grace_s=0)
         api.clear_faults()
 
     # After the restart the outbox still has the confirmation; the update comes again.
@@ -379,7 +370,7 @@ async def test_a_flag_delivered_again_after_a_crash_is_not_logged_twice(
         assert again["reply_parameters"]["message_id"] == unconfirmed["message"]["message_id"]
         assert await bot.feed(unconfirmed) == [], "recognised: not logged, not confirmed again"
 
-        stored = await flags_in(bot, GROUP)
+        stored = await bot.flags(GROUP)
         assert [(f.number, f.text) for f in stored] == [
             (1, "the first statement"),
             (2, "the second statement"),
@@ -403,7 +394,7 @@ async def test_a_stalled_send_times_out_and_is_tried_again_with_the_flag_kept(
         api.stall_next("sendMessage", 2.5)
         mark = api.mark()
         await process(bot, api.send_text(GROUP, taras, "/flag Lavrov: root causes"))
-        [stored] = await flags_in(bot, GROUP)
+        [stored] = await bot.flags(GROUP)
         assert stored.text == "root causes", "committed before anything was sent"
         await bot.quiet()
         confirmations = [c.params["text"] for c in sent_since(api, mark) if c.ok]
@@ -544,7 +535,7 @@ async def test_a_hundred_chats_flagging_at_once_get_gapless_numbers(
             "confirmation through PTB; Telegram answering instantly)"
         )
         for index, chat in enumerate(chats):
-            stored = await flags_in(bot, chat)
+            stored = await bot.flags(chat)
             assert [flag.number for flag in stored] == list(range(1, FLAGS_PER_CHAT + 1))
             assert sorted(flag.text for flag in stored) == sorted(
                 f"statement {n}" for n in range(1, FLAGS_PER_CHAT + 1)
@@ -770,7 +761,7 @@ async def test_reload_by_a_bot_admin_reports_counts(bot: Bot) -> None:
 
 
 async def test_reload_by_anyone_else_is_refused(bot: Bot) -> None:
-    services = bot.application.bot_data["services"]
+    services = bot.services
     before = services.library
     stranger = bot.api.user(FLAGGER, "Taras")
     [reply] = await bot.say(FLAGGER, stranger, "/reload")
@@ -796,6 +787,6 @@ async def test_reload_of_broken_content_names_file_and_line_and_keeps_the_old(
         assert f"{terms}:6: terms.0.colour: unknown field" in reply["text"]
         [card] = await bot.say(ADMIN_ID, admin, "/term root causes")
         assert "Elimination of root causes" in card["text"], "still serving the old content"
-        assert bot.application.bot_data["services"].library is library
+        assert bot.services.library is library
     assert api.rejections == []
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []

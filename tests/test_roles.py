@@ -137,7 +137,7 @@ async def test_an_assignment_that_gave_no_right_to_judge_still_gives_none(
 ) -> None:
     """Made before only the flagger or an admin could assign (the schema keeps those
     assignments without the right, unless the flagger made them)."""
-    store = bot.application.bot_data["services"].require_store()
+    store = bot.store
     await store.assign(GROUP, 1, "@petro", by_id=203, by_name="Petro", may_judge=False)
     [refusal] = await bot.say(GROUP, people["bystander"], "/verify 1 false")
     assert "Only the person who flagged #1" in refusal["text"]

@@ -54,7 +54,7 @@ async def test_a_burst_is_confirmed_merged_with_a_button_per_flag(
     assert back in datas
     pressed = verdict(numbers[0], "false")
     await bot.press(GROUP, team["admin"], last["message_id"], pressed)
-    store = bot.application.bot_data["services"].require_store()
+    store = bot.store
     judged = await store.get_flag(GROUP, numbers[0])
     assert judged is not None and judged.status == "false"
     [closed] = await bot.press(GROUP, team["600"], last["message_id"], back)
@@ -98,7 +98,7 @@ async def test_the_board_survives_being_deleted_and_unchanged_edits(
         if call.method == "sendMessage" and "Open flags" in call.params["text"]
     ]
     assert "second" in reposted["text"]
-    store = bot.application.bot_data["services"].require_store()
+    store = bot.store
     kept = await store.get_board(GROUP)
     assert kept is not None and kept.message_id == reposted["message_id"]
     await bot.say(GROUP, team["600"], "/flag third")
@@ -115,7 +115,7 @@ async def test_a_bot_removed_from_the_group_drops_its_queue_and_keeps_the_log(
     for update in updates:
         await bot.application.process_update(Update.de_json(update, bot.application.bot))
     await bot.quiet()
-    store = bot.application.bot_data["services"].require_store()
+    store = bot.store
     assert len(await store.export_flags(GROUP)) == 8, "the log is kept"
     assert await store.outbox.pending(GROUP) == []
     refusals = [r for r in bot.api.rejections if r.status == 403]
@@ -129,7 +129,7 @@ async def test_the_bots_removal_update_stops_sending_there(bot: Bot, team: dict[
     removal = bot.api.remove_bot(GROUP, team["admin"])
     await bot.feed(removal)
     assert await bot.feed(bot.api.send_text(GROUP, team["600"], "/flag after removal")) == []
-    store = bot.application.bot_data["services"].require_store()
+    store = bot.store
     assert [f.text for f in await store.export_flags(GROUP)] == ["after removal"]
     assert bot.api.rejections == []
 
@@ -166,7 +166,7 @@ async def test_a_command_is_answered_before_the_confirmations_waiting_for_room(
 async def test_term_watch_cards_are_dropped_first_when_the_group_is_at_its_limit(
     bot: Bot, team: dict[str, Any]
 ) -> None:
-    svc = bot.application.bot_data["services"]
+    svc = bot.services
     await svc.require_store().set_watch(GROUP, True)
     [card] = await bot.say(GROUP, team["600"], "they keep saying root causes")
     assert "Elimination of root causes" in card["text"], "with room, the watch speaks"

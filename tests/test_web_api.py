@@ -284,7 +284,7 @@ async def test_the_board_and_the_chat_ask_telegram_about_an_admin_once_a_minute(
 
     # Demoted, and a minute on: the board still lets them read, but not judge.
     api.set_chat_member(GROUP, people["chat_admin"]["id"], "member")
-    members = board.bot.application.bot_data["services"].members
+    members = board.bot.services.members
     members.clock = lambda: time.monotonic() + MEMBER_CACHE_S + 1
     assert (await admin.get(f"/api/flags/{number}")).body["can_judge"] is False
     refused = await admin.post(f"/api/flags/{number}/verdict", {"status": "verified"})

@@ -40,7 +40,7 @@ class Board:
 
     @property
     def store(self) -> Any:
-        return self.bot.application.bot_data["services"].require_store()
+        return self.bot.store
 
     async def flag(self, who: str, text: str) -> int:
         await self.bot.say(GROUP, self.people[who], f"/flag {text}")
