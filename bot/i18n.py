@@ -386,8 +386,8 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
         "uk": "«{value}» — не вердикт. Можливі вердикти: {choices}.",
     },
     "flagged_many": {
-        "en": "🚩 <b>#{first}–#{last} flagged</b>",
-        "uk": "🚩 <b>#{first}–#{last} позначено</b>",
+        "en": "🚩 <b>{numbers} flagged</b>",
+        "uk": "🚩 <b>{numbers} позначено</b>",
     },
     "flagged_pick": {
         "en": "Tap a number for its verdict buttons.",

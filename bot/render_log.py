@@ -142,9 +142,22 @@ def merged_confirmation(
         lines.append(item)
         used += visible_length(item) + 1
     covered = flags[: len(lines)]
-    heading = t(lang, "flagged_many", first=covered[0].number, last=covered[-1].number)
+    heading = t(lang, "flagged_many", numbers=numbers_said([flag.number for flag in covered]))
     text = "\n".join([heading, *lines, "", f"<i>{esc(t(lang, 'flagged_pick'))}</i>"])
     return Rendered(text, pick_keyboard([flag.number for flag in covered])), len(covered)
+
+
+def numbers_said(numbers: Sequence[int]) -> str:
+    """Flag numbers as a reader scans them: "#21–#25, #27". A merged message may skip
+    numbers that went to another topic or were said in another language."""
+    ordered = sorted(set(numbers))
+    runs: list[list[int]] = []
+    for number in ordered:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(f"#{run[0]}" if len(run) == 1 else f"#{run[0]}–#{run[-1]}" for run in runs)
 
 
 def pick_keyboard(numbers: Sequence[int]) -> InlineKeyboardMarkup:

@@ -333,18 +333,23 @@ class _Lane:
         return ReplyParameters(message_id=message_id, allow_sending_without_reply=True)
 
     async def _confirm(self, items: Sequence[OutboxItem]) -> None:
-        # One topic per message: a forum's confirmations go where their /flag was.
+        # One topic and one language per message: a forum's confirmations go where
+        # their /flag was, each in its flagger's language; the rest wait their turn.
         first = items[0]
         assert first.flag is not None
-        same_topic = [
-            item for item in items if item.flag and item.flag.thread_id == first.flag.thread_id
-        ]
-        flags = [item.flag for item in same_topic if item.flag is not None]
         lang = self.sender.language(first.flag.announce_lang)
+        alike = [
+            item
+            for item in items
+            if item.flag
+            and item.flag.thread_id == first.flag.thread_id
+            and self.sender.language(item.flag.announce_lang) == lang
+        ]
+        flags = [item.flag for item in alike if item.flag is not None]
         rendered, covered = render_log.merged_confirmation(
             flags, self.sender._services.library.playbook, lang
         )
-        done = same_topic[:covered]
+        done = alike[:covered]
         reply_to = (
             self._reply_to(first.flag.message_chat_id, first.flag.message_id)
             if covered == 1
@@ -373,11 +378,21 @@ class _Lane:
             await self.sender.store.outbox.delivered(orphans)
         if not notices:
             return
-        first_flag = notices[0][1]
         # A notice is for the flagger: in the language they chose since (/lang), else
-        # the one they flagged in.
-        chosen = await self.sender.store.get_language(first_flag.flagged_by_id)
-        lang = self.sender.language(chosen or first_flag.announce_lang)
+        # the one they flagged in. One topic and one language per message; notices for
+        # flaggers who read another language, or in another topic, wait their turn.
+        readers: dict[int, Lang] = {}
+        for _, flag in notices:
+            if flag.flagged_by_id not in readers:
+                chosen = await self.sender.store.get_language(flag.flagged_by_id)
+                readers[flag.flagged_by_id] = self.sender.language(chosen or flag.announce_lang)
+        first_flag = notices[0][1]
+        lang = readers[first_flag.flagged_by_id]
+        notices = [
+            (item, flag)
+            for item, flag in notices
+            if flag.thread_id == first_flag.thread_id and readers[flag.flagged_by_id] == lang
+        ]
         if len(notices) == 1:
             item, flag = notices[0]
             rendered = Rendered(_notice_text(flag, item, lang))

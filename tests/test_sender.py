@@ -13,7 +13,8 @@ import pytest
 from telegram import Update
 
 from bot.callbacks import back_to_picks, pick, verdict
-from tests.conftest import ADMIN_ID, Bot
+from bot.store import Status
+from tests.conftest import ADMIN_ID, Bot, speed_up_flood_clock
 
 GROUP = -1001000000501
 MEMBERS = range(600, 610)
@@ -180,4 +181,54 @@ async def test_term_watch_cards_are_dropped_first_when_the_group_is_at_its_limit
     ]
     sent = await bot.feed_burst([bot.api.send_text(GROUP, team["601"], text) for text in said])
     assert sent == [], "no room: the watch stays quiet rather than queue behind the group"
+    assert bot.api.floods == []
+
+
+async def test_verdicts_that_pile_up_are_merged_for_readers_of_one_language(
+    bot: Bot, team: dict[str, Any]
+) -> None:
+    # Three delegates flag; the first reads Ukrainian.
+    await bot.say(600, team["600"], "/lang uk")
+    for n in (600, 601, 602):
+        await bot.say(GROUP, team[str(n)], f"/flag Lavrov: statement by {n}")
+    # The group's budget is spent: the verdicts given now wait for room, and pile up.
+    speed_up_flood_clock(bot, 10)
+    svc = bot.services
+    flood = svc.require_sender().flood
+    while flood.wait_time(GROUP) == 0:
+        await flood.acquire(GROUP)
+    mark = bot.api.mark()
+    for number in (1, 2, 3):
+        await svc.give_verdict(GROUP, number, Status.FALSE, "", by_id=ADMIN_ID, by_name="Admin")
+    await bot.quiet()
+
+    said = [message["text"] for message in bot.api.replies_to(GROUP, after_index=mark)]
+    assert len(said) == 2, said
+    ukrainian, english = said
+    assert "вашу позначку #1 оцінено: <b>Неправда</b>" in ukrainian
+    assert "#2" not in ukrainian and "#3" not in ukrainian
+    assert english.startswith("⚖️ <b>Verdicts</b>")
+    assert "#2 → <b>❌ False</b> (Admin)" in english
+    assert "#3 → <b>❌ False</b> (Admin)" in english
+    assert "#1" not in english
+    assert bot.api.floods == []
+
+
+async def test_confirmations_that_pile_up_are_merged_in_their_flaggers_languages(
+    bot: Bot, team: dict[str, Any]
+) -> None:
+    await bot.say(601, team["601"], "/lang uk")
+    speed_up_flood_clock(bot, 10)
+    flood = bot.services.require_sender().flood
+    while flood.wait_time(GROUP) == 0:
+        await flood.acquire(GROUP)
+    said = [(n, f"/flag Lavrov: statement by {n}") for n in (600, 601, 602, 603)]
+    sent = await bot.feed_burst([bot.api.send_text(GROUP, team[str(n)], text) for n, text in said])
+
+    headings = [message["text"].split("\n")[0] for message in sent]
+    assert headings == ["🚩 <b>#1, #3–#4 flagged</b>", "🚩 <b>#2 позначено</b>"], headings
+    english = sent[0]
+    assert "statement by 601" not in english["text"]
+    picks = [b["text"] for row in english["reply_markup"]["inline_keyboard"] for b in row]
+    assert picks == ["#1", "#3", "#4"]
     assert bot.api.floods == []
