@@ -59,6 +59,25 @@ class Services:
             return exc
         return None
 
+    async def add_flag(self, chat_id: int, *, text: str, **fields: Any) -> Flag:
+        """One path for a new flag, from the chat or the board: matched against the
+        playbook's terms and claims, stored under the chat's next number with its
+        confirmation queued in the outbox, and the chat's sender woken to say it.
+
+        ``fields`` are :meth:`Store.add_flag`'s (who flagged it, the speaker, the
+        Telegram message it came from, the language to confirm it in)."""
+        hits = self.library.index.mentions(text, kinds=("term", "claim"))
+        record = await self.require_store().add_flag(
+            chat_id,
+            text=text,
+            matches=[f"{hit.entry.kind}:{hit.entry.id}" for hit in hits],
+            **fields,
+        )
+        # Committed with its confirmation (and board refresh) queued in the outbox: the
+        # sender says "#N flagged" when the group's budget has room.
+        self.require_sender().kick(record.chat_id)
+        return record
+
     async def give_verdict(
         self, chat_id: int, number: int, status: Status, note: str, *, by_id: int, by_name: str
     ) -> Flag:

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from bot.callbacks import verdict as verdict_button
 from bot.members import MEMBER_CACHE_S
 from bot.services import Library
 from bot.web.auth import chat_of_token, chat_token
@@ -35,6 +36,7 @@ from tests.support.board_setup import (
     Board,
     running_board,
 )
+from tests.support.cast import callback_data
 from tests.support.fake_bot_api import FakeBotAPI
 
 
@@ -264,6 +266,43 @@ async def test_a_verdict_from_the_board_is_stored_and_announced_in_the_group(boa
         f"your flag #{number} is now <b>False</b> (by Oksana)" in notice["text"]
         for notice in notices
     ), notices
+
+
+async def test_a_member_flags_a_statement_from_the_board_and_the_group_sees_it(
+    board: Board,
+) -> None:
+    await board.flag("flagger", "a statement made in the chat")
+    mark = board.bot.api.mark()
+    answer = await board.visitor("bystander").post(
+        "/api/flags", {"text": "Lavrov: the root causes of the conflict must go <first> & now"}
+    )
+    assert answer.status == 201, answer.body
+    flag = answer.body["flag"]
+    assert (flag["number"], flag["speaker"], flag["flagged_by"]) == (2, "Lavrov", "Petro")
+    assert flag["text"] == "the root causes of the conflict must go <first> & now"
+    assert [card["id"] for card in answer.body["cards"]] == ["root-causes"]
+    stored = await board.store.get_flag(GROUP, 2)
+    assert stored is not None and stored.matches == ("term:root-causes",)
+
+    # The group hears of it as of a /flag there, with its verdict buttons.
+    await board.bot.quiet()
+    [confirmation] = board.bot.api.replies_to(GROUP, after_index=mark)
+    assert confirmation["text"].startswith("🚩 <b>#2 flagged</b>")
+    assert "&lt;first&gt; &amp; now" in confirmation["text"]
+    assert verdict_button(2, "false") in callback_data(confirmation)
+
+
+async def test_an_empty_or_overlong_statement_is_refused_and_nothing_is_logged(
+    board: Board,
+) -> None:
+    visitor = board.visitor("bystander")
+    for body in ({"text": "   "}, {"text": "x" * 4001}, {"text": 12}, {}):
+        answer = await visitor.post("/api/flags", body)
+        assert answer.status == 400, (body, answer.body)
+        assert answer.body["message"]
+    stranger = await board.visitor("stranger").post("/api/flags", {"text": "a claim"})
+    assert stranger.status == 403
+    assert await board.store.export_flags(GROUP) == []
 
 
 async def test_the_board_and_the_chat_ask_telegram_about_an_admin_once_a_minute(

@@ -264,6 +264,31 @@ async def test_a_flag_made_in_the_chat_appears_on_the_open_board_within_seconds(
     )
 
 
+async def test_a_statement_flagged_on_the_board_is_logged_and_confirmed_in_the_group(
+    board: Board, phone: Any
+) -> None:
+    from playwright.async_api import expect
+
+    page = phone
+    await page.goto(board.client.base_url + "/")
+    await page.wait_for_selector("body[data-ready='1']", timeout=WAIT_MS)
+    mark = board.bot.api.mark()
+    await page.fill("#new-flag textarea", "Peskov: <b>Kyiv</b> walked away from the talks & more")
+    await page.click("#new-flag button[type='submit']")
+    await expect(page.locator("#message")).to_have_text(
+        "#1 flagged. The group will see it.", timeout=WAIT_MS
+    )
+    shown = page.locator("#flags li.flag[data-number='1'] .text")
+    await expect(shown).to_have_text("Peskov: <b>Kyiv</b> walked away from the talks & more")
+    assert await page.input_value("#new-flag textarea") == ""
+    await board.bot.quiet()
+    [confirmation] = board.bot.api.replies_to(GROUP, after_index=mark)
+    assert confirmation["text"].startswith("🚩 <b>#1 flagged</b>")
+    flag = await board.store.get_flag(GROUP, 1)
+    assert flag is not None and flag.speaker == "Peskov"
+    assert page.problems == []  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("phone", ["analyst"], indirect=True)
 async def test_a_ukrainian_member_reads_the_board_in_ukrainian_without_verdict_buttons(
     board: Board, phone: Any, tmp_path: Path

@@ -143,8 +143,7 @@ async def flag(update: Update, context: Context, here: Here) -> None:
     if not text:
         await reply(update, context, Rendered(t(lang, "flag_usage")))
         return
-    matches = context.library.index.mentions(text, kinds=("term", "claim"))
-    record = await store.add_flag(
+    await context.services.add_flag(
         chat_id,
         text=text,
         speaker=speaker,
@@ -158,12 +157,8 @@ async def flag(update: Update, context: Context, here: Here) -> None:
         announce_lang=lang,
         source_link=source.link if source is not None else None,
         source_author=source_author,
-        matches=[f"{hit.entry.kind}:{hit.entry.id}" for hit in matches],
         note=note,
     )
-    # Committed with its confirmation (and board refresh) queued in the outbox: the
-    # sender says "#N flagged" when the group's budget has room.
-    context.sender.kick(record.chat_id)
 
 
 async def _judge(

@@ -28,6 +28,7 @@ from telegram.error import TelegramError
 
 from bot import access, export, services, timezones
 from bot.handlers.common import Actor, telegram_language
+from bot.handlers.flags import split_speaker
 from bot.i18n import t
 from bot.playbook import Lang, as_lang
 from bot.render import Rendered, shorten
@@ -42,6 +43,8 @@ AnyApplication = Any  # telegram.ext.Application[...]; aiohttp only carries it
 PAGE_DEFAULT: Final = 50
 PAGE_MAX: Final = 200
 MAX_NOTE: Final = 2000
+# A statement as long as a Telegram message can be, less room for the confirmation.
+MAX_STATEMENT: Final = 4000
 MAX_URL: Final = 500
 MAX_BODY: Final = 16 * 1024
 MAX_UPDATE: Final = 1024 * 1024
@@ -357,6 +360,28 @@ async def list_flags(board: Board, caller: Caller, request: web.Request) -> web.
 
 
 @_signed_in
+async def add_flag(board: Board, caller: Caller, request: web.Request) -> web.Response:
+    """As /flag, for any member: the next number, matched against the playbook, and
+    confirmed in the group like a flag made there ("Lavrov: …" names the speaker)."""
+    speaker, text = split_speaker(_text_field(await _body(request), "text", MAX_STATEMENT))
+    if not text:
+        raise ApiError(400, "empty", "the statement is empty")
+    who = caller.actor
+    flag = await board.svc.add_flag(
+        caller.chat_id,
+        text=text,
+        speaker=speaker,
+        flagged_by_id=who.id,
+        flagged_by_name=who.name,
+        message_id=None,
+        announce_lang=caller.lang,
+    )
+    response = await _record(board, caller, flag)
+    response.set_status(201)
+    return response
+
+
+@_signed_in
 async def show_flag(board: Board, caller: Caller, request: web.Request) -> web.Response:
     return await _record(board, caller, await _flag(board, caller, _number(request)))
 
@@ -536,6 +561,7 @@ def make_app(board: Board) -> web.Application:
     app.router.add_get("/static/{name}", serve)
     app.router.add_get("/api/me", me)
     app.router.add_get("/api/flags", list_flags)
+    app.router.add_post("/api/flags", add_flag)
     app.router.add_get("/api/flags/{number}", show_flag)
     app.router.add_post("/api/flags/{number}/verdict", set_verdict)
     app.router.add_post("/api/flags/{number}/note", add_note)

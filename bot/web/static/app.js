@@ -44,6 +44,9 @@
       cards: "Playbook cards",
       saved: "Saved.",
       verdict_saved: (n, label) => `#${n}: ${label}. The group will be told.`,
+      flag: "A statement heard at the table (Lavrov: …)",
+      flag_save: "Flag it",
+      flagged: (n) => `#${n} flagged. The group will see it.`,
       export_csv: "Export CSV",
       export_md: "Export Markdown",
       open_from_telegram:
@@ -85,6 +88,9 @@
       cards: "Картки порадника",
       saved: "Збережено.",
       verdict_saved: (n, label) => `#${n}: ${label}. Групі буде повідомлено.`,
+      flag: "Заява, почута за столом (Лавров: …)",
+      flag_save: "Позначити",
+      flagged: (n) => `#${n} позначено. Група це побачить.`,
       export_csv: "Експорт CSV",
       export_md: "Експорт Markdown",
       open_from_telegram:
@@ -541,6 +547,19 @@
       applyFacets(me);
       $("subtitle").textContent = me.chat.title;
       $("exports").hidden = !me.admin;
+      // Any member may flag, as with /flag in the chat; the group is told by the bot.
+      $("new-flag").replaceChildren(
+        form(
+          s("flag"),
+          s("flag_save"),
+          async (text) => {
+            const record = await api("api/flags", { method: "POST", body: { text } });
+            say(s("flagged", record.flag.number));
+            await loadLog({ force: true });
+          },
+          { multiline: true },
+        ),
+      );
       $("board").hidden = false;
       await loadLog({ force: true });
     } catch (error) {
