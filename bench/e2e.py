@@ -1,4 +1,4 @@
-"""Benchmark the whole bot end to end, against a bare python-telegram-bot echo bot.
+"""Benchmark the whole bot end to end, against bare python-telegram-bot bots on the same fake.
 
     .venv/bin/python bench/e2e.py                  # 2,000 updates through each bot, 3 rounds
     .venv/bin/python bench/e2e.py --updates 1000 --rounds 5
