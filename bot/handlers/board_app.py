@@ -23,12 +23,11 @@ async def choose_chat(update: Update, context: Context) -> None:
     user = update.effective_user
     if user is None:
         return
-    lang = await language(update, context)
-    svc = context.services
     from bot.web.server import BOARD_DATA  # aiohttp is imported only where the board is on
 
     board: Board = context.application.bot_data[BOARD_DATA]
-    enrolled = set(await svc.require_store().enrolled_chats()) | svc.settings.allowed_chats
+    lang = await language(update, context)
+    enrolled = set(await context.store.enrolled_chats()) | context.settings.allowed_chats
     chats = []
     for chat_id in sorted(enrolled):
         if await board.is_member(chat_id, user.id, fail_closed=True):
@@ -36,7 +35,7 @@ async def choose_chat(update: Update, context: Context) -> None:
     if not chats:
         await reply(update, context, Rendered(t(lang, "app_no_chats")))
         return
-    keyboard = links.chat_buttons(svc.settings, chats)
+    keyboard = links.chat_buttons(context.settings, chats)
     await reply(update, context, Rendered(t(lang, "app_choose_chat"), keyboard))
 
 
