@@ -87,8 +87,10 @@ async def test_flag_by_reply_records_the_message_author_and_link(
 
 
 async def test_empty_flag_explains_how(enrolled: Bot, people: dict[str, Any]) -> None:
-    [reply] = await enrolled.say(GROUP, people["flagger"], "/flag")
-    assert "reply to a message with /flag" in reply["text"]
+    # A speaker and nothing they said is no statement either.
+    for text in ("/flag", "/flag Lavrov:", "/flag  Peskov :  "):
+        [reply] = await enrolled.say(GROUP, people["flagger"], text)
+        assert "reply to a message with /flag" in reply["text"], text
     assert await enrolled.flags(GROUP) == []
 
 

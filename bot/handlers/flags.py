@@ -48,6 +48,8 @@ log = logging.getLogger(__name__)
 
 # "/flag Lavrov: ..." names the speaker: a short name before a colon, not a URL.
 _SPEAKER = re.compile(r"^(?P<speaker>[^\n:/]{1,48}?)\s*:\s+(?P<text>\S.*)$", re.DOTALL)
+# A speaker and nothing they said: "/flag Lavrov:" is a statement still to type.
+_SPEAKER_ONLY = re.compile(r"^(?P<speaker>[^\n:/]{1,48}?)\s*:\s*$")
 MAX_SPEAKER_WORDS = 5
 
 # What people type for a verdict besides each status's own word in either language.
@@ -71,14 +73,15 @@ _STATUS_WORDS: dict[str, Status] = {
 
 
 def split_speaker(text: str) -> tuple[str | None, str]:
-    """``"Lavrov: the talks failed"`` → ("Lavrov", "the talks failed")."""
-    match = _SPEAKER.match(text)
+    """``"Lavrov: the talks failed"`` → ("Lavrov", "the talks failed");
+    ``"Lavrov:"`` → ("Lavrov", ""), nothing said yet."""
+    match = _SPEAKER.match(text) or _SPEAKER_ONLY.match(text)
     if match is None:
         return None, text
     speaker = match["speaker"].strip()
     if not speaker or len(speaker.split()) > MAX_SPEAKER_WORDS:
         return None, text
-    return speaker, match["text"].strip()
+    return speaker, (match.groupdict().get("text") or "").strip()
 
 
 def parse_status(word: str) -> Status | None:
