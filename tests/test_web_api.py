@@ -305,6 +305,32 @@ async def test_an_empty_or_overlong_statement_is_refused_and_nothing_is_logged(
     assert await board.store.export_flags(GROUP) == []
 
 
+async def test_the_flagger_withdraws_a_flag_from_the_board_and_a_member_cannot(
+    board: Board,
+) -> None:
+    number = await board.flag("flagger", "Peskov: a statement misheard")
+    bystander = board.visitor("bystander")
+    assert (await bystander.get(f"/api/flags/{number}")).body["can_change"] is False
+    refused = await bystander.post(f"/api/flags/{number}/withdraw", {"reason": "not mine"})
+    assert refused.status == 403
+    assert "only the flagger or a chat admin" in refused.body["message"]
+    assert (await board.store.get_flag(GROUP, number)).retracted is False
+
+    flagger = board.visitor("flagger")
+    assert (await flagger.get(f"/api/flags/{number}")).body["can_change"] is True
+    answer = await flagger.post(
+        f"/api/flags/{number}/withdraw", {"reason": "misheard, it was Zakharova"}
+    )
+    assert answer.status == 200, answer.body
+    assert answer.body["flag"]["retracted"] is True
+    assert answer.body["flag"]["retract_reason"] == "misheard, it was Zakharova"
+    assert answer.body["history"][-1]["action"] == "retract"
+    # As /unflag: it keeps its number, stays in the log, and leaves the open flags.
+    listed = await bystander.get("/api/flags", status="retracted")
+    assert [item["number"] for item in listed.body["items"]] == [number]
+    assert (await board.store.open_flags(GROUP)).total == 0
+
+
 async def test_the_board_and_the_chat_ask_telegram_about_an_admin_once_a_minute(
     board: Board,
 ) -> None:

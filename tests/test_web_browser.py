@@ -289,6 +289,34 @@ async def test_a_statement_flagged_on_the_board_is_logged_and_confirmed_in_the_g
     assert page.problems == []  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize("phone", ["flagger"], indirect=True)
+async def test_the_flagger_withdraws_a_misheard_flag_and_it_stays_struck_through(
+    board: Board, phone: Any
+) -> None:
+    from playwright.async_api import expect
+
+    await board.flag("flagger", "Peskov: a statement misheard")
+    page = phone
+    await page.goto(board.client.base_url + "/")
+    await page.wait_for_selector("body[data-ready='1']", timeout=WAIT_MS)
+    await page.click("#flags li.flag[data-number='1']")
+    reason = page.get_by_placeholder("Why withdraw it (kept in its history)")
+    await reason.fill("misheard, it was Zakharova")
+    await page.click("#record-body button:text('Withdraw the flag')")
+    await expect(page.locator("#message")).to_have_text(
+        "#1 withdrawn. It stays in the log, struck through.", timeout=WAIT_MS
+    )
+    await expect(page.locator("#record-body")).to_contain_text("misheard, it was Zakharova")
+    assert await reason.count() == 0, "a withdrawn flag is not withdrawn twice"
+    await page.click("#back")
+    await expect(page.locator("#flags li.flag.retracted[data-number='1']")).to_have_count(
+        1, timeout=WAIT_MS
+    )
+    flag = await board.store.get_flag(GROUP, 1)
+    assert flag is not None and flag.retract_reason == "misheard, it was Zakharova"
+    assert page.problems == []  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("phone", ["analyst"], indirect=True)
 async def test_a_ukrainian_member_reads_the_board_in_ukrainian_without_verdict_buttons(
     board: Board, phone: Any, tmp_path: Path
@@ -308,6 +336,9 @@ async def test_a_ukrainian_member_reads_the_board_in_ukrainian_without_verdict_b
     await page.click("#flags li.flag[data-number='1']")
     await expect(page.locator("#record-body")).to_contain_text("Змінити вердикт може")
     assert await page.locator("#record-body .verdicts").count() == 0
+    # Nor may they assign or withdraw someone else's flag.
+    record = await page.text_content("#record-body") or ""
+    assert "Відкликати позначку" not in record and "Призначити" not in record
     assert page.problems == []  # type: ignore[attr-defined]
 
 

@@ -161,9 +161,9 @@ class Board:
             await self.is_admin(caller)
         )
 
-    async def may_assign(self, caller: Caller, flag: Flag) -> bool:
-        """As /assign: an assignment gives the right to judge, so only the flagger or a
-        chat admin makes one."""
+    async def may_change(self, caller: Caller, flag: Flag) -> bool:
+        """As /assign and /unflag: only the flagger or a chat admin (an assignment gives
+        the right to judge, so a member cannot make one for themselves)."""
         return access.is_flagger(flag, caller.user.id) or await self.is_admin(caller)
 
     async def chat_title(self, chat_id: int) -> str:
@@ -272,6 +272,7 @@ async def _record(board: Board, caller: Caller, flag: Flag) -> web.Response:
         board.svc.library.playbook,
         caller.lang,
         can_judge=await board.may_judge(caller, flag),
+        can_change=await board.may_change(caller, flag),
     )
     return web.json_response(body)
 
@@ -445,7 +446,7 @@ async def set_assignee(
     """As /assign: by the flagger or a chat admin only, stored, and said in the group."""
     assignee = shorten(_text_field(data, "assignee", 200), 64)
     number = flag.number
-    if not await board.may_assign(caller, flag):
+    if not await board.may_change(caller, flag):
         raise ApiError(
             403,
             "not_allowed",
@@ -474,6 +475,25 @@ async def set_assignee(
                 ),
             ),
         )
+    return await _record(board, caller, updated)
+
+
+@_flag_change
+async def withdraw(board: Board, caller: Caller, flag: Flag, data: dict[str, Any]) -> web.Response:
+    """As /unflag: by the flagger or a chat admin. The flag keeps its number and stays
+    in the log, struck through, with the reason in its history."""
+    reason = _text_field(data, "reason", MAX_NOTE)
+    if not await board.may_change(caller, flag):
+        raise ApiError(
+            403, "not_allowed", f"only the flagger or a chat admin may withdraw #{flag.number}"
+        )
+    who = caller.actor
+    svc = board.svc
+    updated = await svc.require_store().retract(
+        caller.chat_id, flag.number, reason or None, by_id=who.id, by_name=who.name
+    )
+    # The group's live board drops it from the open flags.
+    svc.require_sender().kick(caller.chat_id)
     return await _record(board, caller, updated)
 
 
@@ -567,6 +587,7 @@ def make_app(board: Board) -> web.Application:
     app.router.add_post("/api/flags/{number}/note", add_note)
     app.router.add_post("/api/flags/{number}/evidence", add_evidence)
     app.router.add_post("/api/flags/{number}/assignee", set_assignee)
+    app.router.add_post("/api/flags/{number}/withdraw", withdraw)
     app.router.add_get("/api/export", export_log)
     app.router.add_route("*", "/api/{tail:.*}", _not_found)
     settings = board.svc.settings

@@ -83,6 +83,7 @@ def record_json(
     lang: Lang,
     *,
     can_judge: bool,
+    can_change: bool,
 ) -> JSON:
     """One flag's full record: the flag, its history and the playbook cards it matched."""
     cards = [
@@ -100,6 +101,8 @@ def record_json(
         "history": [event_json(event) for event in history],
         "cards": cards,
         "can_judge": can_judge,
+        # Assign and withdraw: the flagger's or a chat admin's.
+        "can_change": can_change,
     }
 
 

@@ -41,6 +41,9 @@
       evidence_save: "Add evidence",
       assign: "Assign to (@username)",
       assign_save: "Assign",
+      withdraw: "Why withdraw it (kept in its history)",
+      withdraw_save: "Withdraw the flag",
+      withdrawn: (n) => `#${n} withdrawn. It stays in the log, struck through.`,
       cards: "Playbook cards",
       saved: "Saved.",
       verdict_saved: (n, label) => `#${n}: ${label}. The group will be told.`,
@@ -85,6 +88,9 @@
       evidence_save: "Додати доказ",
       assign: "Призначити (@username)",
       assign_save: "Призначити",
+      withdraw: "Чому відкликати (залишиться в історії)",
+      withdraw_save: "Відкликати позначку",
+      withdrawn: (n) => `#${n} відкликано. Вона лишається в журналі, закреслена.`,
       cards: "Картки порадника",
       saved: "Збережено.",
       verdict_saved: (n, label) => `#${n}: ${label}. Групі буде повідомлено.`,
@@ -431,6 +437,19 @@
         say(s("saved"));
         loadLog({ force: true }).catch(fail);
       });
+    // Assigning and withdrawing are the flagger's or a chat admin's, as in the chat.
+    const withdraw = (reason) =>
+      api(`api/flags/${flag.number}/withdraw`, { method: "POST", body: { reason } }).then((updated) => {
+        renderRecord(updated);
+        say(s("withdrawn", flag.number));
+        loadLog({ force: true }).catch(fail);
+      });
+    const changes = record.can_change
+      ? [
+          form(s("assign"), s("assign_save"), (assignee) => post("assignee", { assignee })),
+          ...(flag.retracted ? [] : [form(s("withdraw"), s("withdraw_save"), withdraw)]),
+        ]
+      : [];
     const history = el(
       "ul",
       { class: "history" },
@@ -464,7 +483,7 @@
       ...verdicts,
       form(s("note"), s("note_save"), (note) => post("note", { note }), { multiline: true }),
       form(s("evidence"), s("evidence_save"), (url) => post("evidence", { url }), { type: "url" }),
-      form(s("assign"), s("assign_save"), (assignee) => post("assignee", { assignee })),
+      ...changes,
       ...cards,
       el("h3", { text: fields.flag_history }),
       history,
