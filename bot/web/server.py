@@ -577,19 +577,23 @@ def make_app(board: Board) -> web.Application:
     app = web.Application(middlewares=[_guard], client_max_size=MAX_UPDATE)
     app[BOARD] = board
     serve = _static_handler(_static_files())
-    app.router.add_get("/", serve)
-    app.router.add_get("/static/{name}", serve)
-    app.router.add_get("/api/me", me)
-    app.router.add_get("/api/flags", list_flags)
-    app.router.add_post("/api/flags", add_flag)
-    app.router.add_get("/api/flags/{number}", show_flag)
-    app.router.add_post("/api/flags/{number}/verdict", set_verdict)
-    app.router.add_post("/api/flags/{number}/note", add_note)
-    app.router.add_post("/api/flags/{number}/evidence", add_evidence)
-    app.router.add_post("/api/flags/{number}/assignee", set_assignee)
-    app.router.add_post("/api/flags/{number}/withdraw", withdraw)
-    app.router.add_get("/api/export", export_log)
-    app.router.add_route("*", "/api/{tail:.*}", _not_found)
+    app.add_routes(
+        [
+            web.get("/", serve),
+            web.get("/static/{name}", serve),
+            web.get("/api/me", me),
+            web.get("/api/flags", list_flags),
+            web.post("/api/flags", add_flag),
+            web.get("/api/flags/{number}", show_flag),
+            web.post("/api/flags/{number}/verdict", set_verdict),
+            web.post("/api/flags/{number}/note", add_note),
+            web.post("/api/flags/{number}/evidence", add_evidence),
+            web.post("/api/flags/{number}/assignee", set_assignee),
+            web.post("/api/flags/{number}/withdraw", withdraw),
+            web.get("/api/export", export_log),
+            web.route("*", "/api/{tail:.*}", _not_found),
+        ]
+    )
     settings = board.svc.settings
     if settings.webhook_url:
         from bot.web import hook  # imported here: hook builds on this module
