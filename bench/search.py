@@ -25,7 +25,14 @@ sys.path.insert(0, str(ROOT))
 
 from bot.config import SHIPPED_CONTENT  # noqa: E402
 from bot.playbook import Aliases, AnyEntry, Asks, Text  # noqa: E402
-from bot.search import SearchIndex, entry_keys, normalize  # noqa: E402
+from bot.search import (  # noqa: E402
+    SearchIndex,
+    entry_keys,
+    entry_text,
+    normalize,
+    tokens,
+    word_keys,
+)
 from bot.services import Library  # noqa: E402
 
 QUERIES = ROOT / "tests" / "data" / "search_queries.tsv"
@@ -149,6 +156,34 @@ def main() -> int:
     report(
         "shipped: mentions in a statement (new)",
         measure(index.mentions, statements, args.rounds, cold(index)),
+    )
+
+    # Issue 11 asked what stemming costs. Every word of a query and of the index is
+    # folded to Latin sounds and stemmed once (word_keys, cached): measured cold here.
+    def stem_query(query: str) -> object:
+        return [word_keys(word) for word in tokens(query)]
+
+    report(
+        "shipped: fold and stem alone (new)",
+        measure(stem_query, batch, args.rounds, word_keys.cache_clear),
+    )
+    start = time.perf_counter()
+    SearchIndex(shipped)
+    built_s = time.perf_counter() - start
+    word_keys.cache_clear()
+    words = {
+        word
+        for entry in shipped
+        for text in (*entry_keys(entry), *entry_text(entry))
+        for word in tokens(text)
+    }
+    start = time.perf_counter()
+    for word in words:
+        word_keys(word)
+    stemmed_s = time.perf_counter() - start
+    print(
+        f"shipped index built in {built_s * 1000:.0f} ms; folding and stemming its "
+        f"{len(words)} distinct words takes {stemmed_s * 1000:.1f} ms of it"
     )
 
     big = shipped + generated(shipped, args.entries)
