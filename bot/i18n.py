@@ -167,6 +167,10 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
         "en": "No government: an analyst or former official",
         "uk": "Без уряду: аналітик чи колишній посадовець",
     },
+    "side_history": {
+        "en": "History: cited from the past, at no table",
+        "uk": "Історична постать, не учасник переговорів",
+    },
     "reported_on": {"en": "reported {date}", "uk": "повідомлено: {date}"},
     "timeline_none": {
         "en": "No events in {year}. /timeline shows them all.",
@@ -198,8 +202,15 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
         "uk": "Десять принципів переговорів з Москвою",
     },
     "list_term": {"en": "The Kremlin's loaded terms", "uk": "Кремлівські терміни-пастки"},
+    "list_term_ukraine": {
+        "en": "Ukraine's own terms, not the Kremlin's",
+        "uk": "Терміни української сторони, не Кремля",
+    },
     "list_tactic": {"en": "Moscow's known tactics", "uk": "Відомі тактики Москви"},
-    "list_claim": {"en": "Known false claims", "uk": "Відомі неправдиві заяви"},
+    "list_claim": {
+        "en": "Moscow's known claims, with the facts",
+        "uk": "Відомі заяви Москви і факти",
+    },
     "list_pick": {"en": "Tap one to open its card.", "uk": "Натисніть, щоб відкрити картку."},
     "back_principle": {"en": "◀ All principles", "uk": "◀ Усі принципи"},
     "back_term": {"en": "◀ All terms", "uk": "◀ Усі терміни"},
@@ -210,6 +221,10 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     "field_guidance": {"en": "What to do", "uk": "Що робити"},
     "field_why": {"en": "Why it matters", "uk": "Чому це важливо"},
     "field_kremlin_phrase": {"en": "Moscow says", "uk": "Москва каже"},
+    "field_reported_phrase": {
+        "en": "Moscow's position, in a report's words",
+        "uk": "Позиція Москви словами повідомлення",
+    },
     "field_ukraine_phrase": {"en": "Ukraine asks for", "uk": "Україна просить"},
     "field_moscow_instead": {"en": "What Moscow wants instead", "uk": "Чого натомість хоче Москва"},
     "field_meaning": {"en": "What it means", "uk": "Що це означає"},
@@ -220,7 +235,7 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     "field_example": {"en": "Example", "uk": "Приклад"},
     "field_quote": {"en": "Quote", "uk": "Цитата"},
     "field_facts": {"en": "The facts", "uk": "Факти"},
-    "field_verdict": {"en": "Verdict", "uk": "Вердикт"},
+    "verdict_ours": {"en": "Our reading", "uk": "Наша оцінка"},
     "field_heard_as": {"en": "Heard as", "uk": "Звучить як"},
     "field_sources": {"en": "Sources", "uk": "Джерела"},
     "verdict_false": {"en": "False", "uk": "Неправда"},

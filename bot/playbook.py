@@ -46,10 +46,22 @@ def as_kind(value: object) -> Kind | None:
 # Ids appear in callback data and deep links (``/start term-<id>``), which allow only
 # ``[A-Za-z0-9_-]`` and 64 characters in all, so they are short lowercase slugs.
 EntryId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
-# A date as precise as the source gives it: a year, a month or a day (ISO 8601).
+# A date as precise as the source gives it: a year, a month or a day (ISO 8601), or a
+# day the source gives without its year ("--12-29", ISO 8601's reduced form).
 PartialDate = Annotated[
-    str, StringConstraints(pattern=r"^(19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+    str,
+    StringConstraints(
+        pattern=r"^((19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?"
+        r"|--(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))$"
+    ),
 ]
+
+
+def has_year(date: str) -> bool:
+    """False for a day the source gives without its year ("--12-29")."""
+    return not date.startswith("--")
+
+
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
@@ -191,6 +203,9 @@ class Term(Entry):
     # Ukraine asks for, such as security guarantees): exactly one of the two is given.
     kremlin_phrase: Text | None = None
     ukraine_phrase: Text | None = None
+    # Whose words the phrase is when they are a report's, not Moscow's own ("the Financial
+    # Times, as reported by Foreign Policy"): the card must not say "Moscow says".
+    reported_by: Text | None = None
     meaning: Text
     used_for: Text
     answer: Text
@@ -240,7 +255,19 @@ class Claim(Entry):
     speaker: Text
     said_on: Text
     verdict: Verdict
+    # Whose verdict it is: a cited source's (its id, and its own words, e.g. VOA's
+    # "misleading"), or, with neither given, the playbook's own reading.
+    verdict_by: EntryId | None = None
+    verdict_words: Text | None = None
     facts: Text
+
+    @model_validator(mode="after")
+    def _verdict_words_with_its_source(self) -> Claim:
+        if (self.verdict_by is None) != (self.verdict_words is None):
+            raise ValueError("give 'verdict_by' and 'verdict_words' together, or neither")
+        if self.verdict_by is not None and self.verdict_by not in (c.source for c in self.sources):
+            raise ValueError(f"verdict_by '{self.verdict_by}' is not among the claim's sources")
+        return self
 
     @property
     def kind(self) -> Kind:
@@ -250,8 +277,16 @@ class Claim(Entry):
         return [self.quote, self.speaker]
 
 
-Side = Literal["russia", "ukraine", "united-states", "turkey", "independent"]
-SIDES: tuple[Side, ...] = ("russia", "ukraine", "united-states", "turkey", "independent")
+# "history": someone the sources cite from the past, not at any table (Lenin, 1914).
+Side = Literal["russia", "ukraine", "united-states", "turkey", "independent", "history"]
+SIDES: tuple[Side, ...] = (
+    "russia",
+    "ukraine",
+    "united-states",
+    "turkey",
+    "independent",
+    "history",
+)
 
 
 class Statement(Model):
@@ -296,11 +331,27 @@ class Event(Entry):
     """A dated step in the talks or in a side's position, with who took part."""
 
     date: PartialDate
-    # How to say the date when the source is vaguer than ``date`` (which orders it).
+    # When the source reported it, where the source does not date the event to the day
+    # ("2022" for the grain deal; no year at all): this, not ``date``, orders it.
+    reported_on: PartialDate | None = None
+    # How to say the date when the source is vaguer than ``date``.
     when: Text | None = None
     place: Text | None = None
     what: Text
     people: list[EntryId] = []
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Event:
+        if self.reported_on is not None and not has_year(self.reported_on):
+            raise ValueError("'reported_on' needs a year: it orders the timeline")
+        if not has_year(self.date) and self.reported_on is None:
+            raise ValueError("a date without a year needs 'reported_on' to order it")
+        return self
+
+    @property
+    def order(self) -> str:
+        """Where the event stands on the timeline."""
+        return self.reported_on if self.reported_on is not None else self.date
 
     @property
     def kind(self) -> Kind:
@@ -652,7 +703,7 @@ def load_playbook(directory: Path) -> Playbook:
         claims=collected["claims"],
         people=collected["people"],
         # The timeline reads in date order; a year sorts before its months.
-        events=sorted(collected["events"], key=lambda e: e.date),
+        events=sorted(collected["events"], key=lambda e: e.order),
     )
     # A file that did not load defines none of its entries: checking references to them
     # would bury its one real problem under dozens of "refers to unknown" ones.

@@ -28,6 +28,7 @@ from bot.playbook import (
     Statement,
     Tactic,
     Term,
+    has_year,
 )
 from bot.search import Hit
 
@@ -66,7 +67,12 @@ MONTHS_OF_UK = (
 
 
 def date_text(date: str, lang: Lang) -> str:
-    """A partial ISO date as people say it: "2014", "March 2022", "29 March 2022"."""
+    """A partial ISO date as people say it: "2014", "March 2022", "29 March 2022", and
+    "29 December" for a day the source gives without its year ("--12-29")."""
+    if not has_year(date):
+        month, day = (int(part) for part in date[2:].split("-"))
+        months = MONTHS_OF_UK if lang == "uk" else MONTHS[lang]
+        return f"{day} {months[month - 1]}"
     parts = date.split("-")
     if len(parts) == 1:
         return f"{parts[0]} рік" if lang == "uk" else parts[0]
@@ -80,8 +86,9 @@ def date_text(date: str, lang: Lang) -> str:
 
 
 def short_date(date: str) -> str:
-    """ "29.03.2022", "03.2022", "2014": for buttons, where room is short."""
-    return ".".join(reversed(date.split("-")))
+    """ "29.03.2022", "03.2022", "2014", "29.12" (no year given): for buttons, where room
+    is short."""
+    return ".".join(reversed(date.lstrip("-").split("-")))
 
 
 @dataclass(frozen=True)
@@ -118,6 +125,16 @@ def shorten(text: str, limit: int) -> str:
     return cut.rstrip(" ,.;:") + "…"
 
 
+# Ukraine's own terms (security guarantees) must never look like the Kremlin's.
+UKRAINE_TERM_ICON = "🛡"
+
+
+def icon_of(entry: AnyEntry) -> str:
+    if isinstance(entry, Term) and entry.ukrainian_side:
+        return UKRAINE_TERM_ICON
+    return KIND_ICON[entry.kind]
+
+
 def title_of(entry: AnyEntry, lang: Lang) -> str:
     if isinstance(entry, Principle):
         return f"{entry.number}. {entry.title(lang)}"
@@ -127,7 +144,7 @@ def title_of(entry: AnyEntry, lang: Lang) -> str:
 def button_label(entry: AnyEntry, lang: Lang) -> str:
     if isinstance(entry, Event):
         return f"{KIND_ICON[entry.kind]} {short_date(entry.date)} {shorten(entry.title(lang), 34)}"
-    return f"{KIND_ICON[entry.kind]} {shorten(title_of(entry, lang), 40)}"
+    return f"{icon_of(entry)} {shorten(title_of(entry, lang), 40)}"
 
 
 def event_date(event: Event, lang: Lang) -> str:
@@ -159,8 +176,14 @@ def _sections(entry: AnyEntry, lang: Lang) -> list[tuple[str, str]]:
         return [("field_guidance", entry.guidance(lang)), ("field_why", entry.why(lang))]
     if isinstance(entry, Term):
         ours = entry.ukrainian_side
+        phrase = ("field_ukraine_phrase", entry.phrase(lang))
+        if not ours:
+            phrase = ("field_kremlin_phrase", entry.phrase(lang))
+        if entry.reported_by is not None:
+            # A report's words for Moscow's position, not Moscow's own: say whose.
+            phrase = ("field_reported_phrase", f"{entry.phrase(lang)}\n— {entry.reported_by(lang)}")
         return [
-            ("field_ukraine_phrase" if ours else "field_kremlin_phrase", entry.phrase(lang)),
+            phrase,
             ("field_meaning", entry.meaning(lang)),
             ("field_moscow_instead" if ours else "field_used_for", entry.used_for(lang)),
             ("field_answer", entry.answer(lang)),
@@ -199,14 +222,26 @@ def _event_sections(event: Event, playbook: Playbook, lang: Lang) -> list[tuple[
     return parts
 
 
-def _heading(entry: AnyEntry, lang: Lang) -> str:
+def verdict_of(claim: Claim, playbook: Playbook, lang: Lang) -> str:
+    """Whose verdict a claim card shows, and the verdict: the source's own word ("VOA:
+    “misleading”") or the playbook's reading ("Our reading: Lacks context")."""
+    if claim.verdict_by is None or claim.verdict_words is None:
+        verdict = t(lang, f"verdict_{claim.verdict}")
+        return f"{esc(t(lang, 'verdict_ours'))}: <b>{esc(verdict)}</b>"
+    source = playbook.sources.get(claim.verdict_by)
+    whose = (source.short or source.publication) if source is not None else claim.verdict_by
+    words = claim.verdict_words(lang)
+    quoted = f"«{words}»" if lang == "uk" else f"“{words}”"
+    return f"{esc(whose)}: <b>{esc(quoted)}</b>"
+
+
+def _heading(entry: AnyEntry, playbook: Playbook, lang: Lang) -> str:
     kind_label = t(lang, f"kind_{entry.kind}")
     if isinstance(entry, Term) and entry.ukrainian_side:
         kind_label = t(lang, "kind_term_ukraine")
-    line = f"{KIND_ICON[entry.kind]} <b>{esc(title_of(entry, lang))}</b>\n<i>{esc(kind_label)}</i>"
+    line = f"{icon_of(entry)} <b>{esc(title_of(entry, lang))}</b>\n<i>{esc(kind_label)}</i>"
     if isinstance(entry, Claim):
-        verdict = t(lang, f"verdict_{entry.verdict}")
-        line += f" · {esc(t(lang, 'field_verdict'))}: <b>{esc(verdict)}</b>"
+        line += f" · {verdict_of(entry, playbook, lang)}"
     if isinstance(entry, Person):
         line += f" · {esc(t(lang, 'field_side'))}: <b>{esc(t(lang, f'side_{entry.side}'))}</b>"
     return line
@@ -246,9 +281,10 @@ def card(entry: AnyEntry, playbook: Playbook, lang: Lang, budget: int = CARD_BUD
         sections = _sections(entry, lang)
     sources = _sources(entry, playbook, lang)
     heard = _heard_as(entry)
+    heading = _heading(entry, playbook, lang)
     limit = max((len(text) for _, text in sections), default=0)
     while True:
-        text = _card_text(entry, lang, sections, sources, heard, limit)
+        text = _card_text(entry, lang, heading, sections, sources, heard, limit)
         if visible_length(text) <= budget or limit <= 80:
             break
         limit = int(limit * 0.85)
@@ -258,12 +294,13 @@ def card(entry: AnyEntry, playbook: Playbook, lang: Lang, budget: int = CARD_BUD
 def _card_text(
     entry: AnyEntry,
     lang: Lang,
+    heading: str,
     sections: Sequence[tuple[str, str]],
     sources: str,
     heard: str,
     limit: int,
 ) -> str:
-    parts = [_heading(entry, lang), esc(shorten(entry.summary(lang), limit))]
+    parts = [heading, esc(shorten(entry.summary(lang), limit))]
     for label_key, body in sections:
         body = shorten(body, limit)
         label = f"<b>{esc(t(lang, label_key))}</b>"
@@ -302,7 +339,7 @@ def known_speaker(speaker: str | None, playbook: Playbook, lang: Lang) -> str:
 def short_card(entry: AnyEntry, lang: Lang) -> str:
     """Two lines naming an entry, for flag confirmations and term watch."""
     return (
-        f"{KIND_ICON[entry.kind]} <b>{esc(title_of(entry, lang))}</b> — "
+        f"{icon_of(entry)} <b>{esc(title_of(entry, lang))}</b> — "
         f"{esc(shorten(entry.summary(lang), 200))}"
     )
 
@@ -322,7 +359,7 @@ def _timeline_lines(events: Sequence[Event], lang: Lang) -> list[str]:
 
 def timeline(playbook: Playbook, lang: Lang, page: int = 0, year: str = "") -> Rendered:
     """The events in date order, a page at a time, a button each; optionally one year."""
-    events = [e for e in playbook.events if e.date.startswith(year)]
+    events = [e for e in playbook.events if e.order.startswith(year) or e.date.startswith(year)]
     heading = f"{KIND_ICON['event']} <b>{esc(t(lang, 'list_event'))}</b>"
     if year:
         heading += f" · {esc(year)}"
@@ -368,13 +405,24 @@ def entry_list(kind: Kind, playbook: Playbook, lang: Lang, page: int = 0) -> Ren
     """A numbered list of one kind, a button per entry, paged for long lists."""
     if kind == "event":
         return timeline(playbook, lang, page)
-    entries = playbook.of_kind(kind)
-    pages = max(1, -(-len(entries) // LIST_PAGE))
+    # Ukraine's own terms come last, under their own heading: never among the Kremlin's.
+    entries = sorted(playbook.of_kind(kind), key=lambda e: _list_group(e) != kind)
+    # ... and on the same page as the Kremlin's, so no one misses them.
+    size = LIST_PAGE + sum(1 for e in entries if _list_group(e) != kind)
+    pages = max(1, -(-len(entries) // size))
     page = min(max(page, 0), pages - 1)
-    shown = entries[page * LIST_PAGE : (page + 1) * LIST_PAGE]
-    lines = [f"{KIND_ICON[kind]} <b>{esc(t(lang, f'list_{kind}'))}</b>", ""]
-    for position, entry in enumerate(shown, start=page * LIST_PAGE + 1):
-        number = entry.number if isinstance(entry, Principle) else position
+    first = page * size
+    shown = entries[first : first + size]
+    lines: list[str] = []
+    group = ""
+    for position, entry in enumerate(shown, start=first):
+        if _list_group(entry) != group:
+            group = _list_group(entry)
+            icon = UKRAINE_TERM_ICON if group == "term_ukraine" else KIND_ICON[kind]
+            heading = f"{icon} <b>{esc(t(lang, f'list_{group}'))}</b>"
+            lines += [*([""] if lines else []), heading, ""]
+        in_group = sum(1 for other in entries[:position] if _list_group(other) == group) + 1
+        number = entry.number if isinstance(entry, Principle) else in_group
         summary = esc(shorten(entry.summary(lang), 120))
         lines.append(f"<b>{number}.</b> {esc(entry.title(lang))}\n<i>{summary}</i>")
     lines += ["", esc(t(lang, "list_pick"))]
@@ -401,6 +449,13 @@ def entry_list(kind: Kind, playbook: Playbook, lang: Lang, page: int = 0) -> Ren
     if nav:
         rows.append(nav)
     return Rendered("\n".join(lines), InlineKeyboardMarkup(rows))
+
+
+def _list_group(entry: AnyEntry) -> str:
+    """Which heading of a list an entry stands under."""
+    if isinstance(entry, Term) and entry.ukrainian_side:
+        return "term_ukraine"
+    return entry.kind
 
 
 def lists_keyboard(lang: Lang) -> InlineKeyboardMarkup:

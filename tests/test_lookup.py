@@ -95,7 +95,7 @@ async def test_lists_show_every_entry_with_a_button(bot: Bot, library) -> None: 
 async def test_empty_lookup_shows_the_list(bot: Bot) -> None:
     alice = bot.api.user(ALICE, "Alice")
     [reply] = await bot.say(ALICE, alice, "/claim")
-    assert "Known false claims" in reply["text"]
+    assert "Moscow's known claims, with the facts" in reply["text"]
 
 
 async def test_deep_link_opens_the_card(bot: Bot) -> None:

@@ -17,6 +17,7 @@ from bot.context import AnyApplication
 from bot.handlers.common import NEW_MESSAGES, Context, command_text, language, reply
 from bot.handlers.guards import Here, in_group
 from bot.i18n import Html, t
+from bot.playbook import Term
 from bot.render import Rendered
 from bot.sender import Priority, reply_job
 
@@ -51,7 +52,10 @@ async def watch_message(update: Update, context: Context) -> None:
         return
     if not await context.store.get_watch(chat.id):
         return
-    hits = context.library.index.mentions(text, kinds=("term", "claim"), limit=2)
+    # Ukraine's own terms (security guarantees) are the team's words, never a Kremlin
+    # term heard at the table.
+    found = context.library.index.mentions(text, kinds=("term", "claim"), limit=4)
+    hits = [h for h in found if not (isinstance(h.entry, Term) and h.entry.ukrainian_side)][:2]
     if not hits:
         return
     chat_data = context.chat_data if context.chat_data is not None else {}
