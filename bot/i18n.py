@@ -303,14 +303,20 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     "cmd_help": {"en": "Every command, with examples", "uk": "Усі команди з прикладами"},
     "cmd_principles": {"en": "The ten principles", "uk": "Десять принципів"},
     "cmd_principle": {"en": "One principle: /principle 3", "uk": "Один принцип: /principle 3"},
-    "cmd_terms": {"en": "The Kremlin's loaded terms", "uk": "Кремлівські терміни-пастки"},
+    "cmd_terms": {
+        "en": "The Kremlin's loaded terms, and Ukraine's own",
+        "uk": "Кремлівські терміни-пастки й терміни України",
+    },
     "cmd_term": {
         "en": "Look up a term: /term root causes",
         "uk": "Знайти термін: /term першопричини",
     },
     "cmd_tactics": {"en": "Moscow's known tactics", "uk": "Відомі тактики Москви"},
     "cmd_tactic": {"en": "Look up a tactic", "uk": "Знайти тактику"},
-    "cmd_claims": {"en": "Known false claims", "uk": "Відомі неправдиві заяви"},
+    "cmd_claims": {
+        "en": "Moscow's known claims, with the facts",
+        "uk": "Відомі заяви Москви і факти",
+    },
     "cmd_claim": {"en": "Look up a claim", "uk": "Знайти заяву"},
     "cmd_search": {"en": "Search everything", "uk": "Пошук у всьому порадникові"},
     "cmd_who": {

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
-from bot.callbacks import open_entry
+from bot.callbacks import list_kind, open_entry
 from tests.conftest import Bot, make_settings, start_bot, stop_bot
 from tests.support.cast import buttons
 from tests.support.fake_bot_api import FakeBotAPI
@@ -211,3 +212,52 @@ async def test_security_guarantees_read_as_ukraines_request_not_a_kremlin_term(b
     assert "Ukraine's term, not the Kremlin's" in card["text"]
     assert "<b>Ukraine asks for</b>\nan enhanced analogue of Article 5" in card["text"]
     assert "Moscow says" not in card["text"] and "Heard as" not in card["text"]
+
+
+# Whose verdict each claim card shows: VOA's own word where VOA gives one, else ours.
+VERDICTS = {
+    "law-prohibits-negotiations": ("VOA: <b>“misleading”</b>", "VOA: <b>«оманливий»</b>"),
+    "always-ready-for-talks": ("VOA: <b>“misleading”</b>", "VOA: <b>«оманливий»</b>"),
+    "war-unleashed-2014": (
+        "VOA: <b>“falsely blamed Ukraine”</b>",
+        "VOA: <b>«неправдиво звинуватив Україну»</b>",
+    ),
+    "people-should-choose": ("Our reading: <b>", "Наша оцінка: <b>"),
+    "no-preconditions-but-goodwill": ("Our reading: <b>Lacks context</b>", "Наша оцінка: <b>"),
+    "free-expression-of-will": ("Our reading: <b>", "Наша оцінка: <b>"),
+    "friendly-relations-basis": ("Our reading: <b>", "Наша оцінка: <b>"),
+}
+
+
+async def test_every_claim_card_says_whose_verdict_it_shows(bot: Bot, library: Any) -> None:
+    assert set(VERDICTS) == {claim.id for claim in library.playbook.claims}
+    alice = bot.api.user(ALICE, "Alice")
+    olena = bot.api.user(OLENA, "Олена", language_code="uk")
+    for user, chat, lang in ((alice, ALICE, 0), (olena, OLENA, 1)):
+        [listing] = await bot.say(chat, user, "/claims")
+        heading = "Moscow's known claims, with the facts" if lang == 0 else "Відомі заяви Москви"
+        assert heading in listing["text"]
+        assert "false claims" not in listing["text"]
+        for claim_id, shown in VERDICTS.items():
+            data = open_entry("claim", claim_id)
+            assert data in [d for _, d in buttons(listing)]
+            [card] = await bot.press(chat, user, listing["message_id"], data)
+            whose = card["text"].split("\n")[1]
+            assert shown[lang] in whose, (claim_id, whose)
+            assert "Verdict:" not in whose
+            [listing] = await bot.press(chat, user, card["message_id"], list_kind("claim"))
+
+
+async def test_ukraines_own_terms_are_listed_apart_from_the_kremlins(bot: Bot) -> None:
+    alice = bot.api.user(ALICE, "Alice")
+    [terms] = await bot.say(ALICE, alice, "/terms")
+    kremlin, ours = terms["text"].split("🛡 <b>Ukraine's own terms, not the Kremlin's</b>")
+    assert "The Kremlin's loaded terms" in kremlin and "Security guarantees" not in kremlin
+    assert "Security guarantees (Ukraine's request)" in ours
+    labels = [label for label, _ in buttons(terms)]
+    assert "🛡 Security guarantees (Ukraine's request)" in labels
+    assert not any(label.startswith("📕 Security") for label in labels)
+    [card] = await bot.say(ALICE, alice, "/term security guarantees")
+    assert card["text"].startswith("🛡 <b>Security guarantees")
+    [found] = await bot.say(ALICE, alice, "/search guarantees root causes")
+    assert "📕 <b>Security" not in found["text"]

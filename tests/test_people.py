@@ -153,3 +153,63 @@ async def test_who_and_timeline_are_in_the_command_menus_and_help(bot: Bot) -> N
     alice = bot.api.user(ALICE, "Alice")
     [help_text] = await bot.say(ALICE, alice, "/help")
     assert "/who" in help_text["text"] and "/timeline" in help_text["text"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "name", "role"),
+    [
+        # English, Ukrainian and Russian, as a delegate types them
+        ("Donald Trump", "Donald Trump", "U.S. President (2025)"),
+        ("Трамп", "Donald Trump", "U.S. President (2025)"),
+        ("Дональд Трамп", "Donald Trump", "U.S. President (2025)"),
+        ("Joe Biden", "Joe Biden", "U.S. President (2022)"),
+        ("Байден", "Joe Biden", "U.S. President (2022)"),
+        ("Джо Байден", "Joe Biden", "U.S. President (2022)"),
+        ("Halyna Luhova", "Halyna Luhova", "Head of the Kherson City Military Administration"),
+        ("Galina Luhova", "Halyna Luhova", "Head of the Kherson City Military Administration"),
+        ("Галина Лугова", "Halyna Luhova", "Head of the Kherson City Military Administration"),
+        ("Лугова", "Halyna Luhova", "Head of the Kherson City Military Administration"),
+        ("Lenin", "Vladimir Lenin", "Soviet leader"),
+        ("Володимир Ленін", "Vladimir Lenin", "Soviet leader"),
+        ("Ленин", "Vladimir Lenin", "Soviet leader"),
+    ],
+)
+async def test_who_finds_the_people_the_sources_name_in_three_languages(
+    bot: Bot, typed: str, name: str, role: str
+) -> None:
+    alice = bot.api.user(ALICE, "Alice")
+    [card] = await bot.say(ALICE, alice, f"/who {typed}")
+    assert f"<b>{name}</b>" in card["text"]
+    assert role in card["text"]
+
+
+async def test_new_people_cards_say_only_what_the_sources_report(bot: Bot) -> None:
+    alice = bot.api.user(ALICE, "Alice")
+    [trump] = await bot.say(ALICE, alice, "/who Trump")
+    assert "3 July 2025" in trump["text"] and "the well-known root causes" in trump["text"]
+    labels = [label for label, _ in buttons(trump)]
+    assert "📅 03.07.2025 Phone call with Trump, 3 July 2025" in labels
+    [lenin] = await bot.say(ALICE, alice, "/who Lenin")
+    assert "Side: <b>History: cited from the past, at no table</b>" in lenin["text"]
+    assert "The Right of Nations to Self-Determination" in lenin["text"]
+    olena = bot.api.user(OLENA, "Олена", language_code="uk")
+    [luhova] = await bot.say(OLENA, olena, "/who Лугова")
+    assert "<b>Галина Лугова</b>" in luhova["text"]
+    assert "очільниця Херсонської міської військової адміністрації" in luhova["text"]
+    assert "військової адміністрації, для The Washington Post" in luhova["text"]
+
+
+async def test_kendall_taylors_card_gives_her_whole_role_and_no_invented_day(bot: Bot) -> None:
+    alice = bot.api.user(ALICE, "Alice")
+    [card] = await bot.say(ALICE, alice, "/who Kendall-Taylor")
+    text = card["text"]
+    assert "director of the Transatlantic Security Program" in text
+    assert "reported 29 March 2022 — On Moscow's aims in talks" in text
+    assert "\n29 March 2022 —" not in text
+
+
+async def test_lavrovs_sputnik_statement_shows_the_day_without_a_year(bot: Bot) -> None:
+    alice = bot.api.user(ALICE, "Alice")
+    [card] = await bot.say(ALICE, alice, "/who Lavrov")
+    assert "29 December — Defined Russia's" in card["text"]
+    assert "July 2025 — Defined" not in card["text"]

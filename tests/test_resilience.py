@@ -755,7 +755,7 @@ async def test_reload_by_a_bot_admin_reports_counts(bot: Bot) -> None:
     admin = bot.api.user(ADMIN_ID, "Admin")
     [reply] = await bot.say(ADMIN_ID, admin, "/reload")
     assert reply["text"] == (
-        "Content reloaded: 10 principles, 11 terms, 12 tactics, 7 claims, 21 people, 30 events, "
+        "Content reloaded: 10 principles, 11 terms, 12 tactics, 7 claims, 25 people, 40 events, "
         "3 sources."
     )
 

@@ -110,3 +110,99 @@ async def test_a_forged_timeline_button_gets_a_polite_alert(bot: Bot) -> None:
     assert await bot.feed(update) == []
     answer = await bot.api.wait_for("answerCallbackQuery")
     assert answer.params.get("show_alert") in (True, "true")
+
+
+# The events issue 22 found missing: (year page, the date the page shows, words a delegate
+# types, the title).
+NEW_EVENTS = {
+    "lenin-1914": ("1914", "1914", "Lenin 1914", "Lenin's text of 1914"),
+    "grain-deal-2022": (
+        "2022",
+        "2022, after the first weeks of the war (no date given)",
+        "grain deal",
+        "Grain deal: Erdogan helps the UN",
+    ),
+    "kherson-2022": (
+        "2022",
+        "14 November 2022",
+        "Kherson liberated",
+        "Zelenskyy in liberated Kherson",
+    ),
+    "un-children-2024": (
+        "2024",
+        "4 December 2024",
+        "deporting children war crime",
+        "UN: deporting children is a war crime",
+    ),
+    "root-causes-ria-2025": (
+        "2025",
+        "24 January 2025",
+        "RIA Novosti",
+        '"Root causes" in RIA Novosti',
+    ),
+    "mfa-readings-2025": (
+        "2025",
+        "4 February 2025",
+        "own readings of international acts",
+        "Moscow's own readings of international acts",
+    ),
+    "root-causes-kremlin-2025": (
+        "2025",
+        "8 May 2025",
+        "root causes Kremlin",
+        '"Root causes" from the Kremlin',
+    ),
+    "un-civilians-2025": (
+        "2025",
+        "30 June 2025",
+        "assault on civilians",
+        "UN: Moscow intensifies its assault on civilians",
+    ),
+    "lavrov-sputnik": (
+        "2025",
+        "29 December, year not given (cited July 2025)",
+        "Lavrov Sputnik",
+        "Lavrov in Sputnik, 29 December",
+    ),
+    "moscow-delays-2025": (
+        "2025",
+        "4 July 2025",
+        "Moscow delays progress",
+        "Moscow delays progress, with the US too",
+    ),
+}
+
+
+async def _year_pages(bot: Bot, user: Any, year: str) -> str:
+    """Every page of one year's timeline, as the delegate pages through it."""
+    [page] = await bot.say(ALICE, user, f"/timeline {year}")
+    text = page["text"]
+    shown = 1
+    while ("Next ▶", timeline_page(shown, year)) in buttons(page):
+        [page] = await bot.press(ALICE, user, page["message_id"], timeline_page(shown, year))
+        text += page["text"]
+        shown += 1
+    return text
+
+
+@pytest.mark.parametrize("event_id", sorted(NEW_EVENTS))
+async def test_the_events_the_sources_name_are_found_by_date_and_by_words(
+    bot: Bot, event_id: str
+) -> None:
+    year, date, words, title = NEW_EVENTS[event_id]
+    alice = bot.api.user(ALICE, "Alice")
+    pages = await _year_pages(bot, alice, year)
+    assert f"<b>{date}</b>" in pages and title in pages
+    [card] = await bot.say(ALICE, alice, f"/timeline {words}")
+    assert f"📅 <b>{title}</b>" in card["text"]
+    assert date in card["text"]
+
+
+async def test_a_day_the_source_gives_without_a_year_is_found_by_that_day(bot: Bot) -> None:
+    olena = bot.api.user(OLENA, "Олена", language_code="uk")
+    [card] = await bot.say(OLENA, olena, "/timeline 29 грудня")
+    assert "📅 <b>Лавров у Sputnik, 29 грудня</b>" in card["text"]
+    assert "29 грудня, рік не вказано (цитується в липні 2025 року)" in card["text"]
+    [kherson] = await bot.say(OLENA, olena, "/timeline Херсон")
+    assert "<b>Зеленський у звільненому Херсоні</b>" in kherson["text"]
+    assert "14 листопада 2022 року · Херсон" in kherson["text"]

@@ -58,3 +58,23 @@ async def test_watch_on_without_the_privacy_warning_when_the_bot_can_read(
     [on] = await running.say(GROUP, api.user(CHAT_ADMIN, "Oksana"), "/watch on")
     assert "/setprivacy" not in on["text"]
     await stop_bot(running)
+
+
+async def test_watch_never_names_the_teams_own_words_as_a_kremlin_term(
+    bot: Bot, people: dict[str, Any]
+) -> None:
+    # Security guarantees are Ukraine's request: hearing them is not hearing Moscow.
+    [on] = await bot.say(GROUP, people["admin"], "/watch on")
+    assert "Term watch is on" in on["text"]
+    assert await bot.say(GROUP, people["member"], "Нам потрібні гарантії безпеки") == []
+    said = "we need security guarantees, an enhanced analogue of Article 5"
+    assert await bot.say(GROUP, people["member"], said) == []
+    [heard] = await bot.say(
+        GROUP,
+        people["member"],
+        "They talk of security guarantees and of eliminating the root causes",
+    )
+    assert "Elimination of root causes" in heard["text"]
+    assert "Security guarantees" not in heard["text"]
+    labels = [b["text"] for row in heard["reply_markup"]["inline_keyboard"] for b in row]
+    assert labels == ["📕 Elimination of root causes"]
