@@ -15,10 +15,10 @@ from bot.i18n import Html, t
 from bot.playbook import AnyEntry, Lang, Playbook, as_kind
 from bot.render import (
     CARD_BUDGET,
-    KIND_ICON,
     Rendered,
     entry_button,
     esc,
+    icon_of,
     short_card,
     shorten,
     title_of,
@@ -133,7 +133,7 @@ def merged_confirmation(
     used = 0
     for flag in flags[:MERGED_MAX]:
         entry_titles = ", ".join(
-            f"{KIND_ICON[entry.kind]} {esc(shorten(title_of(entry, lang), 40))}"
+            f"{icon_of(entry)} {esc(shorten(title_of(entry, lang), 40))}"
             for entry in matched_entries(flag, playbook)[:2]
         )
         item = line(flag, lang, 100) + (f"\n   ↳ {entry_titles}" if entry_titles else "")
