@@ -120,7 +120,7 @@ NEW_EVENTS = {
         "2022",
         "2022, after the first weeks of the war (no date given)",
         "grain deal",
-        "Grain deal: Erdogan helps the UN",
+        "Grain deal: Erdogan as mediator",
     ),
     "kherson-2022": (
         "2022",
