@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# axe-core for the board's browser test, pinned in tests/package-lock.json.
+AXE := tests/node_modules/axe-core/axe.min.js
 
 .PHONY: run test lint check bench clean
 
@@ -12,12 +14,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+$(AXE): tests/package.json tests/package-lock.json
+	npm ci --prefix tests --no-audit --no-fund --silent
+	touch $(AXE)
+
 run: $(STAMP)
 	@# Bytecode up to date even where PYTHONDONTWRITEBYTECODE is set: a quicker start.
 	@$(BIN)/python -m compileall -q bot
 	$(BIN)/python -m bot run
 
-test: $(STAMP)
+test: $(STAMP) $(AXE)
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/ruff format --check bot tests bench
 	$(BIN)/mypy bot
