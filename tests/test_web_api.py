@@ -422,6 +422,8 @@ async def test_notes_and_evidence_links_are_kept_in_the_flags_history(board: Boa
     refused = await visitor.post(f"/api/flags/{number}/evidence", {"url": "javascript:alert(1)"})
     assert refused.status == 400
     assert "web link" in refused.body["message"]
+    plain = await visitor.post(f"/api/flags/{number}/evidence", {"url": "http://example.org/x"})
+    assert plain.status == 400 and plain.body["error"] == "bad_url"
     refused = await visitor.post(f"/api/flags/{number}/note", {"note": "   "})
     assert refused.status == 400
     refused = await visitor.post(f"/api/flags/{number}/note", {"note": "x" * 2001})

@@ -434,7 +434,8 @@ async def add_evidence(
     """A link to the source that settles it, kept as a note so exports carry it."""
     url = _text_field(data, "url", MAX_URL)
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+    # https only: the page opens evidence through Telegram, and only over https.
+    if parts.scheme != "https" or not parts.netloc or any(c.isspace() for c in url):
         raise ApiError(400, "bad_url", "evidence must be a web link starting with https://")
     return await _add_note(board, caller, flag, f"Evidence: {url}")
 

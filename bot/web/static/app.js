@@ -1,19 +1,27 @@
 // The analysts' board. Every statement, name and note is put into the page with
 // textContent, never as markup: statements are full of <, & and quotes.
+//
+// The page refreshes every few seconds, so it never rebuilds what a person may be
+// working on: the log is updated card by card, a record's fields are built once per
+// visit and only the text around them is refreshed, and a draft stays until it is sent.
 "use strict";
 
 (() => {
   const POLL_MS = 3000;
   const PAGE = 50;
+  // A record's statement is cut after this many lines, with "more" to read it all.
+  const STATEMENT_LINES = 8;
 
   // Ukrainian count forms: 1, 21 позначка; 2-4, 22-24 позначки; 5-20, 25-30 позначок.
-  function ukFlags(n) {
+  function ukPlural(n, one, few, many) {
     const last = n % 10;
     const lastTwo = n % 100;
-    if (last === 1 && lastTwo !== 11) return "позначка";
-    if (last >= 2 && last <= 4 && (lastTwo < 12 || lastTwo > 14)) return "позначки";
-    return "позначок";
+    if (last === 1 && lastTwo !== 11) return one;
+    if (last >= 2 && last <= 4 && (lastTwo < 12 || lastTwo > 14)) return few;
+    return many;
   }
+  const ukFlags = (n) => ukPlural(n, "позначка", "позначки", "позначок");
+  const ukSeconds = (n) => ukPlural(n, "секунду", "секунди", "секунд");
 
   const STRINGS = {
     en: {
@@ -23,26 +31,44 @@
       all_rounds: "All rounds",
       all_speakers: "All speakers",
       all_assignees: "All assignees",
+      status_filter: "Status",
+      round_filter: "Round",
+      speaker_filter: "Speaker",
+      assignee_filter: "Assignee",
       search: "Search statements, speakers, notes",
+      filters: (on) => (on ? `Filters · ${on}` : "Filters"),
+      clear_filters: "Clear filters",
       count: (shown, total) =>
         shown === total ? `${total} ${total === 1 ? "flag" : "flags"}` : `${shown} of ${total} flags`,
       none: "No flags match these filters.",
+      empty_log: "No flags yet. Flag a statement above, or with /flag in the chat.",
       more: "Show more",
+      more_text: "Read all",
+      less_text: "Show less",
       back: "‹ Back to the log",
       round: "Round",
       speaker: "Speaker",
+      flagged_at: "Flagged",
       link: "Message in the chat",
+      open_message: "Open the message",
       verdict: "Verdict",
+      verdict_now: "Now",
+      verdict_change: "Change the verdict to",
       verdict_note: "Note with the verdict (optional)",
+      verdict_confirm: (n, label) => `Mark #${n} as “${label}”? The group will be told.`,
       not_judge: "Only a chat admin, the flagger or the assignee may change the verdict.",
+      notes: "Notes",
+      no_notes: "No notes yet.",
       note: "Add a note",
       note_save: "Save note",
       evidence: "Evidence link (https://…)",
       evidence_save: "Add evidence",
       assign: "Assign to (@username)",
       assign_save: "Assign",
+      assign_confirm: (n, who) => `Assign #${n} to ${who}? The group will be told.`,
       withdraw: "Why withdraw it (kept in its history)",
       withdraw_save: "Withdraw the flag",
+      withdraw_confirm: (n) => `Withdraw #${n}? It stays in the log, struck through, and leaves the group's open flags.`,
       withdrawn: (n) => `#${n} withdrawn. It stays in the log, struck through.`,
       cards: "Playbook cards",
       saved: "Saved.",
@@ -52,10 +78,22 @@
       flagged: (n) => `#${n} flagged. The group will see it.`,
       export_csv: "Export CSV",
       export_md: "Export Markdown",
+      close: "Close",
       open_from_telegram:
         "Open this board from Telegram: tap “Open the analysts' board” under /board in your team chat.",
       e401: "Telegram could not confirm who you are. Close the board and open it again from the chat.",
       e403: "You are not a member of this chat, so its log is not shown.",
+      e403_enrolled: "This chat no longer keeps a flag log.",
+      e403_allowed: "You may not make this change: ask the flagger or a chat admin.",
+      e404: "That flag is not in this chat's log.",
+      e413: "That is too much text to send at once.",
+      e429: (n) => `Too many changes at once. Wait ${n} ${n === 1 ? "second" : "seconds"} and try again.`,
+      e503: "Telegram could not be asked just now. Try again in a moment.",
+      e_other: "Something went wrong on the bot's side. Try again.",
+      bad_url: "Evidence must be a link starting with https://.",
+      too_long: "That is too long to keep. Shorten it and try again.",
+      empty_text: "There is nothing to send yet.",
+      export_empty: "There is nothing to export yet.",
       offline: "No connection to the bot. Trying again…",
       action_created: "flagged",
       action_status: "verdict",
@@ -71,25 +109,44 @@
       all_rounds: "Усі раунди",
       all_speakers: "Усі промовці",
       all_assignees: "Усі виконавці",
+      status_filter: "Статус",
+      round_filter: "Раунд",
+      speaker_filter: "Промовець",
+      assignee_filter: "Виконавець",
       search: "Пошук у заявах, промовцях, примітках",
+      filters: (on) => (on ? `Фільтри · ${on}` : "Фільтри"),
+      clear_filters: "Скинути фільтри",
       count: (shown, total) => (shown === total ? `${total} ${ukFlags(total)}` : `${shown} з ${total}`),
       none: "Немає позначок за цими фільтрами.",
+      empty_log: "Позначок ще немає. Позначте заяву вище або командою /flag у чаті.",
       more: "Показати ще",
+      more_text: "Читати повністю",
+      less_text: "Згорнути",
       back: "‹ Назад до журналу",
       round: "Раунд",
       speaker: "Промовець",
+      flagged_at: "Позначено",
       link: "Повідомлення в чаті",
+      open_message: "Відкрити повідомлення",
       verdict: "Вердикт",
+      verdict_now: "Зараз",
+      verdict_change: "Змінити вердикт на",
       verdict_note: "Примітка до вердикту (необов’язково)",
+      verdict_confirm: (n, label) => `Позначити #${n} як «${label}»? Групі буде повідомлено.`,
       not_judge: "Змінити вердикт може адміністратор чату, автор позначки або призначений аналітик.",
+      notes: "Примітки",
+      no_notes: "Приміток ще немає.",
       note: "Додати примітку",
       note_save: "Зберегти примітку",
       evidence: "Посилання на доказ (https://…)",
       evidence_save: "Додати доказ",
       assign: "Призначити (@username)",
       assign_save: "Призначити",
+      assign_confirm: (n, who) => `Призначити #${n} для ${who}? Групі буде повідомлено.`,
       withdraw: "Чому відкликати (залишиться в історії)",
       withdraw_save: "Відкликати позначку",
+      withdraw_confirm: (n) =>
+        `Відкликати #${n}? Вона лишиться в журналі, закреслена, і зникне з відкритих позначок групи.`,
       withdrawn: (n) => `#${n} відкликано. Вона лишається в журналі, закреслена.`,
       cards: "Картки порадника",
       saved: "Збережено.",
@@ -99,10 +156,22 @@
       flagged: (n) => `#${n} позначено. Група це побачить.`,
       export_csv: "Експорт CSV",
       export_md: "Експорт Markdown",
+      close: "Закрити",
       open_from_telegram:
         "Відкрийте дошку з Telegram: кнопка «Відкрити дошку аналітиків» під /board у чаті команди.",
       e401: "Telegram не підтвердив, хто ви. Закрийте дошку й відкрийте її знову з чату.",
       e403: "Ви не учасник цього чату, тож його журнал не показано.",
+      e403_enrolled: "Цей чат більше не веде журнал позначок.",
+      e403_allowed: "Ця зміна вам недоступна: зверніться до автора позначки або адміністратора чату.",
+      e404: "Такої позначки немає в журналі цього чату.",
+      e413: "Це забагато тексту для одного разу.",
+      e429: (n) => `Забагато змін одразу. Зачекайте ${n} ${ukSeconds(n)} і спробуйте знову.`,
+      e503: "Зараз не вдалося звернутися до Telegram. Спробуйте за мить.",
+      e_other: "Щось пішло не так на боці бота. Спробуйте ще раз.",
+      bad_url: "Доказ має бути посиланням, що починається з https://.",
+      too_long: "Це задовго, щоб зберегти. Скоротіть і спробуйте знову.",
+      empty_text: "Ще нічого надсилати.",
+      export_empty: "Ще нічого експортувати.",
       offline: "Немає зв’язку з ботом. Повторюю спробу…",
       action_created: "позначено",
       action_status: "вердикт",
@@ -130,9 +199,10 @@
     version: null,
     loaded: PAGE,
     total: 0,
-    open: null, // the flag number whose record is shown
     polling: null,
     firstRender: false,
+    stopped: false,
+    busy: false,
   };
 
   const $ = (id) => document.getElementById(id);
@@ -158,11 +228,226 @@
     return node;
   }
 
+  let uniqueId = 0;
+  // A text field with its own visible-to-readers label: every control is named.
+  function field(labelText, { multiline = false, type = "text", placeholder = labelText } = {}) {
+    uniqueId += 1;
+    const id = `field-${uniqueId}`;
+    const input = multiline
+      ? el("textarea", { id, rows: 2, placeholder })
+      : el("input", { id, type, placeholder, autocomplete: "off" });
+    return { input, label: el("label", { for: id, class: "sr-only", text: labelText }) };
+  }
+
+  // -- Telegram's own controls, each optional: older clients lack some ----------------------
+
+  const telegram = {
+    call(name, ...args) {
+      try {
+        if (tg && typeof tg[name] === "function") {
+          tg[name](...args);
+          return true;
+        }
+      } catch (error) {
+        // An older Telegram throws for a method it does not support; the page goes on.
+      }
+      return false;
+    },
+    haptic(kind) {
+      try {
+        if (tg && tg.HapticFeedback) tg.HapticFeedback.notificationOccurred(kind);
+      } catch (error) {
+        // Haptics are a nicety; a client without them is fine.
+      }
+    },
+    confirm(text) {
+      return new Promise((resolve) => {
+        try {
+          if (tg && typeof tg.showConfirm === "function") {
+            tg.showConfirm(text, (ok) => resolve(Boolean(ok)));
+            return;
+          }
+        } catch (error) {
+          // Falls through to the browser's own dialog.
+        }
+        resolve(window.confirm(text));
+      });
+    },
+    // Evidence opens in the browser, outside the Mini App; only https is ever opened.
+    openLink(url) {
+      if (!/^https:\/\//i.test(url)) return;
+      if (!this.call("openLink", url)) window.open(url, "_blank", "noopener");
+    },
+    openTelegramLink(url) {
+      if (!/^https:\/\/t\.me\//i.test(url)) return;
+      if (!this.call("openTelegramLink", url)) window.open(url, "_blank", "noopener");
+    },
+  };
+
+  // The MainButton carries the view's primary action while there is something to send;
+  // without it (a plain browser, an old client) the form's own button does.
+  const mainButton = tg && tg.MainButton ? tg.MainButton : null;
+  let mainAction = null;
+
+  function syncControls() {
+    let text = null;
+    let action = null;
+    if (!$("board").hidden && $("new-flag-text").value.trim()) {
+      text = s("flag_save");
+      action = sendFlag;
+    } else if (!$("record").hidden && record.noteInput && record.noteInput.value.trim()) {
+      text = s("note_save");
+      action = sendNote;
+    }
+    mainAction = action;
+    if (mainButton) {
+      try {
+        if (action) {
+          mainButton.setText(text);
+          mainButton.show();
+        } else {
+          mainButton.hide();
+        }
+      } catch (error) {
+        // A client without a MainButton leaves the page's own buttons to do it.
+      }
+    }
+    const unsaved = drafts().some((value) => value.trim());
+    if (unsaved !== state.unsaved) {
+      state.unsaved = unsaved;
+      telegram.call(unsaved ? "enableClosingConfirmation" : "disableClosingConfirmation");
+    }
+  }
+
+  async function runMainAction() {
+    if (!mainAction || state.busy) return;
+    state.busy = true;
+    try {
+      if (mainButton && mainButton.showProgress) mainButton.showProgress(false);
+    } catch (error) {
+      // The spinner is optional.
+    }
+    try {
+      await mainAction();
+    } finally {
+      state.busy = false;
+      try {
+        if (mainButton && mainButton.hideProgress) mainButton.hideProgress();
+      } catch (error) {
+        // As above.
+      }
+      syncControls();
+    }
+  }
+
+  // -- colours: Telegram's theme, held to readable contrast ----------------------------------
+
+  function parseColor(value) {
+    const match = /^#?([0-9a-f]{6}|[0-9a-f]{3})$/i.exec((value || "").trim());
+    if (!match) return null;
+    let hex = match[1];
+    if (hex.length === 3) hex = [...hex].map((c) => c + c).join("");
+    return [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  }
+  const hex = (rgb) => `#${rgb.map((v) => Math.round(v).toString(16).padStart(2, "0")).join("")}`;
+  function luminance(rgb) {
+    const [r, g, b] = rgb.map((v) => {
+      const c = v / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  }
+  function contrast(a, b) {
+    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (hi + 0.05) / (lo + 0.05);
+  }
+  const mix = (a, b, t) => a.map((v, i) => v + (b[i] - v) * t);
+  // The colour nearest ``fg`` that reads at 4.5:1 (with a margin) on every background:
+  // Telegram's themes are the user's, and some hint colours fall short of that.
+  function readable(fg, backgrounds) {
+    const lightest = backgrounds.reduce((a, b) => (luminance(a) > luminance(b) ? a : b));
+    const toward = luminance(lightest) > 0.18 ? [0, 0, 0] : [255, 255, 255];
+    for (let step = 0; step <= 20; step += 1) {
+      const candidate = mix(fg, toward, step / 20);
+      if (backgrounds.every((bg) => contrast(candidate, bg) >= 4.6)) return hex(candidate);
+    }
+    return hex(toward);
+  }
+
+  const THEMES = {
+    light: {
+      bg_color: "#ffffff",
+      text_color: "#000000",
+      hint_color: "#707579",
+      link_color: "#2481cc",
+      button_color: "#2481cc",
+      button_text_color: "#ffffff",
+      secondary_bg_color: "#f1f1f4",
+      destructive_text_color: "#d14e4e",
+    },
+    dark: {
+      bg_color: "#17212b",
+      text_color: "#f5f5f5",
+      hint_color: "#708499",
+      link_color: "#6ab3f3",
+      button_color: "#5288c1",
+      button_text_color: "#ffffff",
+      secondary_bg_color: "#232e3c",
+      destructive_text_color: "#ec3942",
+    },
+  };
+  const STATUS_HUES = {
+    light: { open: "#9a6b00", verified: "#1e7a46", misleading: "#b4530a", unverifiable: "#5f6b7a" },
+    dark: { open: "#e0b23a", verified: "#5cc08a", misleading: "#ef8d4b", unverifiable: "#a4b0be" },
+  };
+
+  function applyTheme() {
+    const params = (tg && tg.themeParams) || {};
+    const dark = tg && tg.colorScheme
+      ? tg.colorScheme === "dark"
+      : window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+    const base = THEMES[dark ? "dark" : "light"];
+    const color = (key) => parseColor(params[key]) || parseColor(base[key]);
+    const bg = color("bg_color");
+    const card = color("secondary_bg_color");
+    const surfaces = [bg, card];
+    const text = readable(color("text_color"), surfaces);
+    const danger = readable(color("destructive_text_color"), surfaces);
+    const white = [255, 255, 255];
+    const values = {
+      "--bg": hex(bg),
+      "--card": hex(card),
+      "--text": text,
+      "--hint": readable(color("hint_color"), surfaces),
+      "--link": readable(color("link_color"), surfaces),
+      "--danger": danger,
+      // Buttons keep Telegram's text colour; their own colour darkens until it reads.
+      "--button": readable(color("button_color"), [color("button_text_color")]),
+      "--button-text": hex(color("button_text_color")),
+      "--danger-fill": readable(color("destructive_text_color"), [white]),
+      "--line": hex(mix(card, parseColor(text), 0.25)),
+    };
+    const hues = STATUS_HUES[dark ? "dark" : "light"];
+    for (const [status, hue] of Object.entries(hues)) {
+      values[`--status-${status}`] = readable(parseColor(hue), surfaces);
+    }
+    values["--status-false"] = danger;
+    const root = document.documentElement;
+    for (const [name, value] of Object.entries(values)) root.style.setProperty(name, value);
+    root.style.setProperty("color-scheme", dark ? "dark" : "light");
+    // Telegram's header and overscroll in the page's own background.
+    telegram.call("setHeaderColor", "bg_color");
+    telegram.call("setBackgroundColor", hex(bg));
+  }
+
+  // -- the API --------------------------------------------------------------------------------
+
   class ApiError extends Error {
-    constructor(status, code, message) {
-      super(message);
+    constructor(status, code, retryAfter = 0) {
+      super(`${status} ${code}`);
       this.status = status;
       this.code = code;
+      this.retryAfter = retryAfter;
     }
   }
 
@@ -178,7 +463,7 @@
         cache: "no-store",
       });
     } catch (error) {
-      throw new ApiError(0, "offline", s("offline"));
+      throw new ApiError(0, "offline");
     }
     if (options.raw && response.ok) return response;
     let data = null;
@@ -188,34 +473,74 @@
       data = null;
     }
     if (!response.ok) {
-      const message = (data && data.message) || response.statusText;
-      throw new ApiError(response.status, (data && data.error) || "http", message);
+      const wait = Number(response.headers.get("Retry-After")) || Number(data && data.retry_after) || 0;
+      throw new ApiError(response.status, (data && data.error) || "http", Math.ceil(wait));
     }
     return data;
   }
 
-  let messageTimer = null;
-  function say(text, { error = false, sticky = false } = {}) {
-    const box = $("message");
-    box.textContent = text;
-    box.className = `message${error ? " error" : ""}${sticky ? " sticky" : ""}`;
-    box.hidden = false;
-    clearTimeout(messageTimer);
-    if (!sticky) messageTimer = setTimeout(() => (box.hidden = true), 3500);
+  // What went wrong, in the reader's language only: the server's English reasons are
+  // for logs and API clients, the page says it in its own words.
+  function errorText(error) {
+    const { status, code } = error;
+    if (status === 0) return s("offline");
+    if (status === 401) return s("e401");
+    if (status === 403) {
+      if (code === "not_enrolled") return s("e403_enrolled");
+      if (code === "not_member") return s("e403");
+      return s("e403_allowed");
+    }
+    if (status === 404) return code === "empty" || code === "no_round" ? s("export_empty") : s("e404");
+    if (status === 413) return s("e413");
+    if (status === 429) return s("e429", Math.max(1, error.retryAfter || 1));
+    if (status === 503) return s("e503");
+    if (code === "bad_url") return s("bad_url");
+    if (code === "too_long") return s("too_long");
+    if (code === "empty") return s("empty_text");
+    return s("e_other");
   }
 
-  // 401 and 403 stop the board: nothing will work until it is reopened from the chat.
+  let messageTimer = null;
+  function say(text, { error = false } = {}) {
+    const box = $("message");
+    box.textContent = text;
+    box.className = `message${error ? " error" : ""}`;
+    box.setAttribute("role", error ? "alert" : "status");
+    box.hidden = false;
+    clearTimeout(messageTimer);
+    messageTimer = setTimeout(() => (box.hidden = true), error ? 6000 : 3500);
+  }
+
+  // 401 and the chat's 403s stop the board: nothing will work until it is reopened.
   function fail(error) {
-    if (error.status === 401) stop(`${s("e401")} (${error.message})`);
-    else if (error.status === 403) stop(`${s("e403")} (${error.message})`);
-    else say(error.status === 0 ? s("offline") : error.message, { error: true });
+    telegram.haptic("error");
+    const stopping =
+      error.status === 401 ||
+      (error.status === 403 && ["not_member", "not_enrolled"].includes(error.code));
+    if (stopping) stop(errorText(error));
+    else say(errorText(error), { error: true });
   }
 
   function stop(text) {
+    state.stopped = true;
     clearInterval(state.polling);
     $("board").hidden = true;
     $("record").hidden = true;
-    say(text, { error: true, sticky: true });
+    $("message").hidden = true;
+    $("stopped-text").textContent = text;
+    $("stopped-close").textContent = s("close");
+    $("stopped").hidden = false;
+    telegram.call("disableClosingConfirmation");
+    try {
+      if (mainButton) mainButton.hide();
+      if (tg && tg.BackButton) tg.BackButton.hide();
+    } catch (error) {
+      // Nothing to hide in an older client.
+    }
+  }
+
+  function closeApp() {
+    if (!telegram.call("close")) window.close();
   }
 
   function statusInfo(id) {
@@ -223,22 +548,37 @@
     return found || { id, label: id, icon: "•" };
   }
 
-  function fillSelect(select, first, options) {
-    const chosen = select.value;
-    select.replaceChildren(el("option", { value: "", text: first }));
-    for (const [value, label] of options) select.append(el("option", { value, text: label }));
-    if ([...select.options].some((option) => option.value === chosen)) select.value = chosen;
-  }
+  // -- strings and filters --------------------------------------------------------------------
 
   function applyStrings() {
     document.documentElement.lang = state.lang;
-    $("title").textContent = s("title");
+    document.title = s("title");
+    $("new-flag-label").textContent = s("flag");
+    $("new-flag-text").placeholder = s("flag");
+    $("new-flag-send").textContent = s("flag_save");
+    $("f-q-label").textContent = s("search");
     $("f-q").placeholder = s("search");
-    $("f-q").setAttribute("aria-label", s("search"));
+    $("f-status-label").textContent = s("status_filter");
+    $("f-round-label").textContent = s("round_filter");
+    $("f-speaker-label").textContent = s("speaker_filter");
+    $("f-assignee-label").textContent = s("assignee_filter");
+    $("filters-clear").textContent = s("clear_filters");
+    $("empty-clear").textContent = s("clear_filters");
     $("more").textContent = s("more");
     $("back").textContent = s("back");
     $("export-csv").textContent = s("export_csv");
     $("export-md").textContent = s("export_md");
+    $("stopped-close").textContent = s("close");
+  }
+
+  // Refill a select only when its choices changed, and never while it is open.
+  function fillSelect(select, first, options) {
+    const wanted = [["", first], ...options];
+    const current = [...select.options].map((option) => [option.value, option.textContent]);
+    if (JSON.stringify(wanted) === JSON.stringify(current) || document.activeElement === select) return;
+    const chosen = select.value;
+    select.replaceChildren(...wanted.map(([value, label]) => el("option", { value, text: label })));
+    if (wanted.some(([value]) => value === chosen)) select.value = chosen;
   }
 
   function applyFacets(me) {
@@ -249,53 +589,107 @@
     fillSelect($("f-round"), s("all_rounds"), me.rounds.map((name) => [name, name]));
     fillSelect($("f-speaker"), s("all_speakers"), me.speakers.map((name) => [name, name]));
     fillSelect($("f-assignee"), s("all_assignees"), me.assignees.map((name) => [name, name]));
-    for (const id of ["f-status", "f-round", "f-speaker", "f-assignee"]) {
-      $(id).setAttribute("aria-label", $(id).options[0].textContent);
-    }
   }
+
+  const SELECTS = [
+    ["status", "f-status"],
+    ["round", "f-round"],
+    ["speaker", "f-speaker"],
+    ["assignee", "f-assignee"],
+  ];
 
   function filters() {
     const params = new URLSearchParams();
-    for (const [name, id] of [
-      ["q", "f-q"],
-      ["status", "f-status"],
-      ["round", "f-round"],
-      ["speaker", "f-speaker"],
-      ["assignee", "f-assignee"],
-    ]) {
+    for (const [name, id] of [["q", "f-q"], ...SELECTS]) {
       const value = $(id).value.trim();
       if (value) params.set(name, value);
     }
     return params;
   }
 
+  // One row: the search, and a button that opens the rest and says how many are on;
+  // under it, what is on, in words, with a way to clear it.
+  function showFilterSummary() {
+    const on = [];
+    const words = $("f-q").value.trim();
+    if (words) on.push(`“${words}”`);
+    for (const [, id] of SELECTS) {
+      const select = $(id);
+      if (select.value) on.push(select.options[select.selectedIndex].textContent);
+    }
+    const selected = SELECTS.filter(([, id]) => $(id).value).length;
+    $("filters-toggle").textContent = s("filters", selected);
+    $("filters-summary").textContent = on.join(" · ");
+    $("filters-on").hidden = on.length === 0;
+    return on.length;
+  }
+
+  function clearFilters() {
+    $("f-q").value = "";
+    for (const [, id] of SELECTS) $(id).value = "";
+    refilter();
+  }
+
+  // -- the log, updated card by card ----------------------------------------------------------
+
+  const cards = new Map(); // flag number -> { key, node }
+
   function flagItem(flag) {
     const status = statusInfo(flag.status);
     const label = flag.retracted ? `↩️ ${s("retracted")}` : `${status.icon} ${status.label}`;
     return el(
       "li",
-      {
-        class: `flag${flag.retracted ? " retracted" : ""}`,
-        "data-number": flag.number,
-        tabindex: 0,
-        onclick: () => openRecord(flag.number),
-        onkeydown: (event) => event.key === "Enter" && openRecord(flag.number),
-      },
+      { class: `flag${flag.retracted ? " retracted" : ""}`, "data-number": flag.number },
       el(
-        "div",
-        { class: "head" },
-        el("span", { class: "number", text: `#${flag.number}` }),
-        flag.round ? el("span", { text: flag.round }) : null,
-        flag.assignee ? el("span", { text: `→ ${flag.assignee}` }) : null,
-        el("span", { class: `status status-${flag.status}`, text: label }),
-      ),
-      el(
-        "p",
-        { class: "text" },
-        flag.speaker ? el("span", { class: "speaker", text: `${flag.speaker}: ` }) : null,
-        flag.text,
+        "a",
+        {
+          class: "open",
+          href: `#flag-${flag.number}`,
+          onclick: (event) => {
+            event.preventDefault();
+            openRecord(flag.number);
+          },
+        },
+        el(
+          "span",
+          { class: "head" },
+          el("span", { class: "number", text: `#${flag.number}` }),
+          flag.round ? el("span", { class: "round", text: flag.round }) : null,
+          flag.assignee ? el("span", { class: "assignee", text: `→ ${flag.assignee}` }) : null,
+          el("span", { class: `status status-${flag.retracted ? "retracted" : flag.status}`, text: label }),
+        ),
+        el(
+          "span",
+          { class: "text" },
+          flag.speaker ? el("span", { class: "speaker", text: `${flag.speaker}: ` }) : null,
+          flag.text,
+        ),
       ),
     );
+  }
+
+  function renderList(items) {
+    const list = $("flags");
+    const wanted = items.map((flag) => {
+      const key = `${state.lang}|${JSON.stringify(flag)}`;
+      let entry = cards.get(flag.number);
+      if (!entry || entry.key !== key) {
+        entry = { key, node: flagItem(flag) };
+        const old = cards.get(flag.number);
+        if (old && old.node.isConnected) old.node.replaceWith(entry.node);
+        cards.set(flag.number, entry);
+      }
+      return entry.node;
+    });
+    const keep = new Set(wanted);
+    for (const child of [...list.children]) if (!keep.has(child)) child.remove();
+    let cursor = list.firstChild;
+    for (const node of wanted) {
+      if (node === cursor) cursor = cursor.nextSibling;
+      else list.insertBefore(node, cursor);
+    }
+    const shown = new Set(items.map((flag) => flag.number));
+    for (const number of [...cards.keys()]) if (!shown.has(number)) cards.delete(number);
   }
 
   async function loadLog({ force = false } = {}) {
@@ -306,8 +700,13 @@
     if (data.unchanged) return false;
     state.version = data.version;
     state.total = data.total;
-    $("flags").replaceChildren(...data.items.map(flagItem));
-    if (!data.items.length) $("flags").append(el("li", { class: "muted", text: s("none") }));
+    renderList(data.items);
+    const filtered = showFilterSummary() > 0;
+    $("empty").hidden = data.items.length > 0;
+    $("empty-text").textContent = filtered ? s("none") : s("empty_log");
+    $("empty-clear").hidden = !filtered;
+    // One way to clear is enough: the empty state's own button.
+    $("filters-clear").hidden = data.items.length === 0;
     $("count").textContent = data.total ? s("count", data.items.length, data.total) : "";
     $("more").hidden = data.items.length >= data.total;
     if (!state.firstRender) {
@@ -321,10 +720,44 @@
 
   function refilter() {
     state.loaded = PAGE;
+    showFilterSummary();
     loadLog({ force: true }).catch(fail);
   }
 
-  // -- one flag's record ---------------------------------------------------------------
+  async function sendFlag() {
+    const input = $("new-flag-text");
+    const text = input.value.trim();
+    if (!text) return;
+    try {
+      const made = await api("api/flags", { method: "POST", body: { text } });
+      // Only what was sent is cleared: anything typed meanwhile stays.
+      if (input.value.trim() === text) input.value = "";
+      telegram.haptic("success");
+      say(s("flagged", made.flag.number));
+      await loadLog({ force: true });
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  // -- one flag's record: fields built once per visit, text around them refreshed --------
+
+  const record = {
+    number: null,
+    data: null,
+    expanded: false,
+    noteInput: null,
+    inputs: [],
+    parts: null,
+  };
+  // Unsent drafts of records left with Back, by flag number: reopening one restores them.
+  const keptDrafts = new Map();
+
+  function drafts() {
+    const values = [$("new-flag-text").value, ...record.inputs.map((input) => input.value)];
+    for (const kept of keptDrafts.values()) values.push(...Object.values(kept));
+    return values;
+  }
 
   function when(iso) {
     if (!iso) return "";
@@ -337,37 +770,179 @@
     });
   }
 
-  function detail(term, value, node) {
-    if (!value && !node) return [];
-    return [el("dt", { text: term }), el("dd", {}, node || value)];
+  // Text with its https links as links that open through Telegram; nothing else is a link.
+  function linked(text) {
+    const parts = [];
+    let last = 0;
+    for (const match of text.matchAll(/https:\/\/[^\s<>"']+/gi)) {
+      const url = match[0].replace(/[.,;:!?)]+$/, "");
+      parts.push(text.slice(last, match.index));
+      parts.push(
+        el("a", {
+          href: url,
+          rel: "noopener noreferrer",
+          target: "_blank",
+          text: url,
+          onclick: (event) => {
+            event.preventDefault();
+            telegram.openLink(url);
+          },
+        }),
+      );
+      last = match.index + url.length;
+    }
+    parts.push(text.slice(last));
+    return parts.filter((part) => part !== "");
   }
 
-  function form(placeholder, button, send, { type = "text", multiline = false } = {}) {
-    const input = multiline
-      ? el("textarea", { rows: 2, placeholder, "aria-label": placeholder })
-      : el("input", { type, placeholder, "aria-label": placeholder });
-    const submit = el("button", { type: "submit", text: button });
-    return el(
+  // A form whose button sends its field; the field is cleared only once it is saved.
+  function sendForm(labelText, buttonText, send, { type = "text", multiline = false, danger = false } = {}) {
+    const { input, label } = field(labelText, { type, multiline });
+    const submit = el("button", { type: "submit", class: danger ? "danger" : "secondary", text: buttonText });
+    const form = el(
       "form",
       {
         class: "form",
         onsubmit: async (event) => {
           event.preventDefault();
-          if (!input.value.trim()) return;
+          const value = input.value.trim();
+          if (!value && !danger) return;
           submit.disabled = true;
           try {
-            await send(input.value.trim());
-            input.value = "";
-          } catch (error) {
-            fail(error);
+            if (await send(value)) {
+              if (input.value.trim() === value) input.value = "";
+            }
           } finally {
             submit.disabled = false;
+            syncControls();
           }
         },
       },
+      label,
       input,
       submit,
     );
+    record.inputs.push(input);
+    return { form, input, submit };
+  }
+
+  // Sends a change, shows the record as the bot now has it; true when it was saved.
+  async function change(path, body, success) {
+    const number = record.number;
+    try {
+      const updated = await api(`api/flags/${number}/${path}`, { method: "POST", body });
+      if (record.number === number) updateRecord(updated);
+      telegram.haptic("success");
+      say(success(updated));
+      loadLog({ force: true }).catch(fail);
+      return true;
+    } catch (error) {
+      fail(error);
+      return false;
+    }
+  }
+
+  async function sendNote() {
+    const input = record.noteInput;
+    const note = input.value.trim();
+    if (!note) return;
+    if (await change("note", { note }, () => s("saved"))) {
+      if (input.value.trim() === note) input.value = "";
+    }
+  }
+
+  function buildRecord(number) {
+    record.number = number;
+    record.expanded = false;
+    record.inputs = [];
+    const parts = {
+      heading: el("h2", { id: "record-title" }),
+      state: el("p", { class: "state" }),
+      statement: el("blockquote", { class: "statement clamped" }),
+      moreText: el("button", {
+        type: "button",
+        class: "link",
+        hidden: true,
+        onclick: () => {
+          record.expanded = !record.expanded;
+          showStatement();
+        },
+      }),
+      details: el("dl", { class: "details" }),
+      verdict: el("section", { class: "verdict", "aria-labelledby": "verdict-title" }),
+      verdictButtons: el("div", { class: "verdicts", role: "group" }),
+      notJudge: el("p", { class: "muted", text: s("not_judge") }),
+      notes: el("ul", { class: "notes" }),
+      changes: el("section", { class: "changes" }),
+      cards: el("section", { class: "cards-part" }),
+      history: el("ul", { class: "history" }),
+    };
+    const verdictNote = field(s("verdict_note"));
+    record.inputs.push(verdictNote.input);
+    parts.verdictNote = verdictNote.input;
+    parts.verdict.append(
+      el("h3", { id: "verdict-title", text: s("verdict") }),
+      verdictNote.label,
+      verdictNote.input,
+      el("p", { class: "muted", id: "verdict-change", text: s("verdict_change") }),
+      parts.verdictButtons,
+    );
+    parts.verdictButtons.setAttribute("aria-labelledby", "verdict-change");
+
+    const note = sendForm(s("note"), s("note_save"), async () => {
+      await sendNote();
+      return false; // sendNote clears the field itself
+    }, { multiline: true });
+    record.noteInput = note.input;
+    // With Telegram's MainButton the page's own "Save note" is not needed.
+    if (mainButton) note.submit.hidden = true;
+    const evidence = sendForm(s("evidence"), s("evidence_save"), (url) => change("evidence", { url }, () => s("saved")), {
+      type: "url",
+    });
+    parts.assign = sendForm(s("assign"), s("assign_save"), async (assignee) => {
+      if (!(await telegram.confirm(s("assign_confirm", record.number, assignee)))) return false;
+      return change("assignee", { assignee }, () => s("saved"));
+    });
+    parts.withdraw = sendForm(
+      s("withdraw"),
+      s("withdraw_save"),
+      async (reason) => {
+        if (!(await telegram.confirm(s("withdraw_confirm", record.number)))) return false;
+        return change("withdraw", { reason }, () => s("withdrawn", record.number));
+      },
+      { danger: true },
+    );
+    parts.changes.append(parts.assign.form, parts.withdraw.form);
+
+    const kept = keptDrafts.get(number);
+    if (kept) {
+      record.inputs.forEach((input, index) => (input.value = kept[index] || ""));
+      keptDrafts.delete(number);
+    }
+    record.parts = parts;
+    $("record-body").replaceChildren(
+      parts.heading,
+      parts.state,
+      parts.statement,
+      parts.moreText,
+      parts.details,
+      parts.verdict,
+      parts.notJudge,
+      el("section", { "aria-labelledby": "notes-title" }, el("h3", { id: "notes-title", text: s("notes") }), parts.notes, note.form, evidence.form),
+      parts.changes,
+      parts.cards,
+      el("h3", { id: "history-title" }),
+      parts.history,
+    );
+  }
+
+  function showStatement() {
+    const { statement, moreText } = record.parts;
+    statement.classList.toggle("clamped", !record.expanded);
+    const cut = !record.expanded && statement.scrollHeight > statement.clientHeight + 1;
+    moreText.hidden = !cut && !record.expanded;
+    moreText.textContent = record.expanded ? s("less_text") : s("more_text");
+    moreText.setAttribute("aria-expanded", String(record.expanded));
   }
 
   // What an event changed to; a note event's new value is every note so far, not shown.
@@ -377,83 +952,99 @@
     return ` → ${shown}`;
   }
 
-  function renderRecord(record) {
-    const flag = record.flag;
+  function updateRecord(data) {
+    record.data = data;
+    const parts = record.parts;
+    const flag = data.flag;
     const fields = state.me.fields;
     const status = statusInfo(flag.status);
-    const heading = el("h2", {
-      text: `#${flag.number} · ${flag.retracted ? `↩️ ${fields.flag_retracted}` : `${status.icon} ${status.label}`}`,
-    });
-    const details = el(
-      "dl",
-      { class: "details" },
-      detail(s("speaker"), flag.speaker),
-      detail(fields.flag_by, `${flag.flagged_by}, ${when(flag.created_at)}`),
-      detail(s("round"), flag.round),
-      detail(fields.flag_assignee, flag.assignee),
-      detail(fields.flag_note, flag.note),
-      detail(fields.flag_retracted, flag.retract_reason),
-      flag.link
-        ? detail(s("link"), null, el("a", { href: flag.link, target: "_blank", rel: "noopener", text: flag.link }))
-        : [],
-    );
-    const verdictNote = el("input", { type: "text", placeholder: s("verdict_note"), "aria-label": s("verdict_note") });
-    const verdicts = record.can_judge
-      ? [
-          el("h3", { text: s("verdict") }),
-          el(
-            "div",
-            { class: "verdicts" },
-            state.me.statuses.map((item) =>
-              el("button", {
-                type: "button",
-                class: item.id === flag.status ? "current" : null,
-                "data-status": item.id,
-                text: `${item.icon} ${item.label}`,
-                onclick: async (event) => {
-                  event.target.disabled = true;
-                  try {
-                    const updated = await api(`api/flags/${flag.number}/verdict`, {
-                      method: "POST",
-                      body: { status: item.id, note: verdictNote.value.trim() },
-                    });
-                    renderRecord(updated);
-                    say(s("verdict_saved", flag.number, item.label));
-                    loadLog({ force: true }).catch(fail);
-                  } catch (error) {
-                    fail(error);
-                    event.target.disabled = false;
-                  }
-                },
-              }),
+    parts.heading.textContent = flag.speaker ? `#${flag.number} · ${flag.speaker}` : `#${flag.number}`;
+    parts.state.className = `state status-${flag.retracted ? "retracted" : flag.status}`;
+    parts.state.textContent = flag.retracted ? `↩️ ${fields.flag_retracted}` : `${status.icon} ${status.label}`;
+    if (parts.statement.textContent !== flag.text) parts.statement.textContent = flag.text;
+    showStatement();
+
+    const rows = [
+      [fields.flag_by, `${flag.flagged_by}, ${when(flag.created_at)}`],
+      [s("round"), flag.round],
+      [fields.flag_assignee, flag.assignee],
+      [fields.flag_retracted, flag.retract_reason],
+    ].filter(([, value]) => value);
+    const details = rows.flatMap(([term, value]) => [el("dt", { text: term }), el("dd", { text: value })]);
+    if (flag.link) {
+      details.push(
+        el("dt", { text: s("link") }),
+        el(
+          "dd",
+          {},
+          el("a", {
+            href: flag.link,
+            rel: "noopener noreferrer",
+            target: "_blank",
+            text: s("open_message"),
+            onclick: (event) => {
+              event.preventDefault();
+              telegram.openTelegramLink(flag.link);
+            },
+          }),
+        ),
+      );
+    }
+    parts.details.replaceChildren(...details);
+
+    // The verdict: where it stands is a state above; the other verdicts are choices.
+    parts.verdict.hidden = !data.can_judge || flag.retracted;
+    parts.notJudge.hidden = data.can_judge || flag.retracted;
+    const choices = state.me.statuses.filter((item) => item.id !== flag.status);
+    const shownChoices = [...parts.verdictButtons.children].map((button) => button.dataset.status);
+    if (JSON.stringify(shownChoices) !== JSON.stringify(choices.map((item) => item.id))) {
+      parts.verdictButtons.replaceChildren(
+        ...choices.map((item) =>
+          el("button", {
+            type: "button",
+            class: "secondary choice",
+            "data-status": item.id,
+            text: `${item.icon} ${item.label}`,
+            onclick: (event) => giveVerdict(item, event.currentTarget),
+          }),
+        ),
+      );
+    }
+
+    const notes = data.history.filter((event) => event.action === "note" && event.note);
+    parts.notes.replaceChildren(
+      ...(notes.length
+        ? notes.map((event) =>
+            el(
+              "li",
+              {},
+              el("p", { class: "meta" }, el("strong", { text: event.by || "" }), ` · ${when(event.at)}`),
+              el("p", { class: "body" }, linked(event.note)),
             ),
-          ),
-          verdictNote,
-        ]
-      : [el("p", { class: "muted", text: s("not_judge") })];
-    const post = (path, body) =>
-      api(`api/flags/${flag.number}/${path}`, { method: "POST", body }).then((updated) => {
-        renderRecord(updated);
-        say(s("saved"));
-        loadLog({ force: true }).catch(fail);
-      });
-    // Assigning and withdrawing are the flagger's or a chat admin's, as in the chat.
-    const withdraw = (reason) =>
-      api(`api/flags/${flag.number}/withdraw`, { method: "POST", body: { reason } }).then((updated) => {
-        renderRecord(updated);
-        say(s("withdrawn", flag.number));
-        loadLog({ force: true }).catch(fail);
-      });
-    const changes = record.can_change
-      ? [
-          form(s("assign"), s("assign_save"), (assignee) => post("assignee", { assignee })),
-          ...(flag.retracted ? [] : [form(s("withdraw"), s("withdraw_save"), withdraw)]),
-        ]
-      : [];
-    const history = el(
-      "ul",
-      { class: "history" },
-      record.history.map((event) =>
+          )
+        : [el("li", { class: "muted", text: s("no_notes") })]),
+    );
+
+    parts.changes.hidden = !data.can_change;
+    parts.withdraw.form.hidden = flag.retracted;
+
+    parts.cards.replaceChildren(
+      ...(data.cards.length
+        ? [
+            el("h3", { text: s("cards") }),
+            el(
+              "ul",
+              { class: "cards" },
+              data.cards.map((card) =>
+                el("li", {}, el("strong", { text: `${card.icon} ${card.title}` }), el("p", { class: "summary", text: card.summary })),
+              ),
+            ),
+          ]
+        : []),
+    );
+    $("history-title").textContent = fields.flag_history;
+    parts.history.replaceChildren(
+      ...data.history.map((event) =>
         el(
           "li",
           {},
@@ -464,51 +1055,49 @@
         ),
       ),
     );
-    const cards = record.cards.length
-      ? [
-          el("h3", { text: s("cards") }),
-          el(
-            "ul",
-            { class: "cards" },
-            record.cards.map((card) =>
-              el("li", {}, el("strong", { text: `${card.icon} ${card.title}` }), el("p", { class: "summary", text: card.summary })),
-            ),
-          ),
-        ]
-      : [];
-    $("record-body").replaceChildren(
-      heading,
-      el("blockquote", { class: "statement", text: flag.text }),
-      details,
-      ...verdicts,
-      form(s("note"), s("note_save"), (note) => post("note", { note }), { multiline: true }),
-      form(s("evidence"), s("evidence_save"), (url) => post("evidence", { url }), { type: "url" }),
-      ...changes,
-      ...cards,
-      el("h3", { text: fields.flag_history }),
-      history,
-    );
+  }
+
+  async function giveVerdict(item, button) {
+    const number = record.number;
+    if (!(await telegram.confirm(s("verdict_confirm", number, item.label)))) return;
+    button.disabled = true;
+    const note = record.parts.verdictNote;
+    const sent = note.value.trim();
+    const saved = await change("verdict", { status: item.id, note: sent }, () => s("verdict_saved", number, item.label));
+    if (saved && note.value.trim() === sent) note.value = "";
+    if (button.isConnected) button.disabled = false;
+    syncControls();
   }
 
   async function openRecord(number) {
     try {
-      const record = await api(`api/flags/${number}`);
-      state.open = number;
-      renderRecord(record);
+      const data = await api(`api/flags/${number}`);
+      state.scroll = window.scrollY;
+      buildRecord(number);
+      $("message").hidden = true;
       $("board").hidden = true;
       $("record").hidden = false;
+      updateRecord(data);
       window.scrollTo(0, 0);
       if (tg && tg.BackButton) tg.BackButton.show();
+      syncControls();
     } catch (error) {
       fail(error);
     }
   }
 
   function closeRecord() {
-    state.open = null;
+    const values = record.inputs.map((input) => input.value);
+    if (record.number !== null && values.some((value) => value.trim())) keptDrafts.set(record.number, values);
+    record.number = null;
+    record.inputs = [];
+    record.noteInput = null;
+    $("message").hidden = true;
     $("record").hidden = true;
     $("board").hidden = false;
+    window.scrollTo(0, state.scroll || 0);
     if (tg && tg.BackButton) tg.BackButton.hide();
+    syncControls();
   }
 
   async function download(kind) {
@@ -531,16 +1120,17 @@
   // -- live updates -------------------------------------------------------------------
 
   async function poll() {
-    if (document.hidden) return;
+    if (document.hidden || state.stopped) return;
     try {
       const changed = await loadLog();
-      if (changed && state.open !== null) {
-        renderRecord(await api(`api/flags/${state.open}`));
+      if (changed && record.number !== null) {
+        const number = record.number;
+        const data = await api(`api/flags/${number}`);
+        if (record.number === number) updateRecord(data);
       }
       if (changed) {
-        const me = await api("api/me");
-        state.me = me;
-        applyFacets(me);
+        state.me = await api("api/me");
+        applyFacets(state.me);
       }
     } catch (error) {
       fail(error);
@@ -549,54 +1139,62 @@
 
   async function start() {
     applyStrings();
+    $("title").textContent = s("title");
+    applyTheme();
+    $("stopped-close").addEventListener("click", closeApp);
     if (!initData || !chatToken) {
       stop(s("open_from_telegram"));
+      // Outside Telegram there is nothing to close.
+      $("stopped-close").hidden = !tg;
       return;
     }
     if (tg) {
-      tg.ready();
-      if (tg.expand) tg.expand();
+      telegram.call("ready");
+      telegram.call("expand");
+      if (tg.onEvent) tg.onEvent("themeChanged", applyTheme);
       if (tg.BackButton && tg.BackButton.onClick) tg.BackButton.onClick(closeRecord);
+      if (mainButton && mainButton.onClick) mainButton.onClick(runMainAction);
     }
+    // Without Telegram's MainButton the composer's own button sends the flag; without
+    // its BackButton the page's own leads back to the log.
+    $("new-flag-send").hidden = Boolean(mainButton);
+    $("back").hidden = Boolean(tg && tg.BackButton);
     try {
       const me = await api("api/me");
       state.me = me;
       state.lang = me.lang;
       applyStrings();
       applyFacets(me);
-      $("subtitle").textContent = me.chat.title;
+      $("title").textContent = me.chat.title;
       $("exports").hidden = !me.admin;
-      // Any member may flag, as with /flag in the chat; the group is told by the bot.
-      $("new-flag").replaceChildren(
-        form(
-          s("flag"),
-          s("flag_save"),
-          async (text) => {
-            const record = await api("api/flags", { method: "POST", body: { text } });
-            say(s("flagged", record.flag.number));
-            await loadLog({ force: true });
-          },
-          { multiline: true },
-        ),
-      );
       $("board").hidden = false;
       await loadLog({ force: true });
     } catch (error) {
       fail(error);
       return;
     }
+    document.addEventListener("input", syncControls);
+    $("new-flag").addEventListener("submit", (event) => {
+      event.preventDefault();
+      runMainActionFor(sendFlag);
+    });
     let typing = null;
     $("f-q").addEventListener("input", () => {
       clearTimeout(typing);
       typing = setTimeout(refilter, 300);
     });
-    for (const id of ["f-status", "f-round", "f-speaker", "f-assignee"]) {
-      $(id).addEventListener("change", refilter);
-    }
+    for (const [, id] of SELECTS) $(id).addEventListener("change", refilter);
     $("filters").addEventListener("submit", (event) => {
       event.preventDefault();
       refilter();
     });
+    $("filters-toggle").addEventListener("click", () => {
+      const open = $("filters-more").hidden;
+      $("filters-more").hidden = !open;
+      $("filters-toggle").setAttribute("aria-expanded", String(open));
+    });
+    $("filters-clear").addEventListener("click", clearFilters);
+    $("empty-clear").addEventListener("click", clearFilters);
     $("more").addEventListener("click", () => {
       state.loaded += PAGE;
       loadLog({ force: true }).catch(fail);
@@ -605,6 +1203,18 @@
     $("export-csv").addEventListener("click", () => download("csv"));
     $("export-md").addEventListener("click", () => download("md"));
     state.polling = setInterval(poll, POLL_MS);
+  }
+
+  // The composer's own button, where there is no MainButton, runs the same action.
+  async function runMainActionFor(action) {
+    if (state.busy) return;
+    state.busy = true;
+    try {
+      await action();
+    } finally {
+      state.busy = false;
+      syncControls();
+    }
   }
 
   start();
