@@ -527,6 +527,7 @@
     $("board").hidden = true;
     $("record").hidden = true;
     $("message").hidden = true;
+    $("count").hidden = true;
     $("stopped-text").textContent = text;
     $("stopped-close").textContent = s("close");
     $("stopped").hidden = false;
@@ -1075,6 +1076,7 @@
       state.scroll = window.scrollY;
       buildRecord(number);
       $("message").hidden = true;
+      $("count").hidden = true;
       $("board").hidden = true;
       $("record").hidden = false;
       updateRecord(data);
@@ -1093,6 +1095,7 @@
     record.inputs = [];
     record.noteInput = null;
     $("message").hidden = true;
+    $("count").hidden = false;
     $("record").hidden = true;
     $("board").hidden = false;
     window.scrollTo(0, state.scroll || 0);
