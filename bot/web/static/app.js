@@ -198,11 +198,13 @@
     me: null,
     version: null,
     loaded: PAGE,
-    total: 0,
     polling: null,
     firstRender: false,
     stopped: false,
     busy: false,
+    ticket: 0,
+    unsaved: false,
+    scroll: 0,
   };
 
   const $ = (id) => document.getElementById(id);
@@ -694,13 +696,15 @@
   }
 
   async function loadLog({ force = false } = {}) {
+    // Each new search or filter takes a ticket; an answer to an older one (a slow
+    // request overtaken by a quicker one) is out of date and dropped.
+    const ticket = force ? ++state.ticket : state.ticket;
     const params = filters();
     params.set("limit", String(state.loaded));
     if (!force && state.version) params.set("version", state.version);
     const data = await api(`api/flags?${params}`);
-    if (data.unchanged) return false;
+    if (ticket !== state.ticket || data.unchanged) return false;
     state.version = data.version;
-    state.total = data.total;
     renderList(data.items);
     const filtered = showFilterSummary() > 0;
     $("empty").hidden = data.items.length > 0;
@@ -745,7 +749,6 @@
 
   const record = {
     number: null,
-    data: null,
     expanded: false,
     noteInput: null,
     inputs: [],
@@ -954,7 +957,6 @@
   }
 
   function updateRecord(data) {
-    record.data = data;
     const parts = record.parts;
     const flag = data.flag;
     const fields = state.me.fields;
@@ -1098,7 +1100,7 @@
     $("count").hidden = false;
     $("record").hidden = true;
     $("board").hidden = false;
-    window.scrollTo(0, state.scroll || 0);
+    window.scrollTo(0, state.scroll);
     if (tg && tg.BackButton) tg.BackButton.hide();
     syncControls();
   }
@@ -1136,7 +1138,9 @@
         applyFacets(state.me);
       }
     } catch (error) {
-      fail(error);
+      // Lost connection is said, not buzzed, every 3 seconds.
+      if (error.status === 0) say(s("offline"), { error: true });
+      else fail(error);
     }
   }
 
