@@ -575,6 +575,32 @@ async def test_eight_flags_fit_a_phone_screen_and_a_long_statement_is_cut(
     assert page.problems == []  # type: ignore[attr-defined]
 
 
+async def test_a_slow_answer_to_an_older_search_does_not_replace_the_newer_one(
+    board: Board, phone: Any
+) -> None:
+    from playwright.async_api import Route, expect
+
+    await board.flag("flagger", "Peskov: the grain deal is dead because of Kyiv")
+    await board.flag("bystander", "Medinsky: the grain corridor was never blocked")
+    page = phone
+    await opened(page, board)
+
+    async def slowly(route: Route) -> None:
+        await asyncio.sleep(1.5)
+        await route.continue_()
+
+    # The words alone come back last, after the words and the speaker.
+    await page.route(lambda url: "q=grain" in url and "speaker=" not in url, slowly)
+    await page.fill("#f-q", "grain")
+    await asyncio.sleep(0.5)  # past the search's 300 ms pause: its request is out
+    await page.click("#filters-toggle")
+    await page.select_option("#f-speaker", "Peskov")
+    await expect(page.locator("#flags li.flag")).to_have_count(1, timeout=WAIT_MS)
+    await asyncio.sleep(2.0)  # the slow answer has arrived by now
+    assert await numbers_shown(page) == [1]
+    assert await page.text_content("#filters-summary") == "“grain” · Peskov"
+
+
 async def test_a_flag_made_in_the_chat_appears_on_the_open_board_within_seconds(
     board: Board, phone: Any
 ) -> None:
