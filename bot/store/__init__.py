@@ -5,6 +5,7 @@
 - :mod:`~bot.store.models`: the rows as frozen dataclasses; statuses.
 - :mod:`~bot.store.fulltext`: how a chat's flags are indexed and searched.
 - :mod:`~bot.store.operations`: :class:`Store`, every operation on chats and flags.
+- :mod:`~bot.store.points`: talking points and their history (bot.points changes them).
 - :mod:`~bot.store.backup`: consistent copies while the bot runs.
 """
 
@@ -24,6 +25,7 @@ from bot.store.models import (
     Summary,
 )
 from bot.store.operations import MAX_FLAG_BATCH, Store
+from bot.store.points import Point, PointEvent, PointNotFound
 from bot.store.schema import MIGRATIONS
 
 __all__ = [
@@ -38,6 +40,9 @@ __all__ = [
     "FlagEvent",
     "FlagNotFound",
     "Page",
+    "Point",
+    "PointEvent",
+    "PointNotFound",
     "Round",
     "Status",
     "Store",

@@ -46,6 +46,7 @@ from bot.store.models import (
     round_of,
 )
 from bot.store.outbox import Outbox, queue_notice
+from bot.store.points import PointsStore, delete_chat_points, delete_points_before
 
 # The chats columns _chat_setting may name: never text from outside the store.
 _ChatSetting = Literal["watch", "timezone"]
@@ -169,6 +170,7 @@ class Store:
     def __init__(self, database: Database) -> None:
         self.database = database
         self.outbox = Outbox(database)
+        self.points = PointsStore(database)
         self._new_flags: list[_NewFlag] = []
         self._flag_writer: asyncio.Task[None] | None = None
 
@@ -964,6 +966,7 @@ class Store:
                 )
             )
             await db.execute_fetchall("DELETE FROM flags WHERE chat_id = ?", (chat_id,))
+            await delete_chat_points(db, chat_id)
             await db.execute_fetchall("DELETE FROM rounds WHERE chat_id = ?", (chat_id,))
             await db.execute_fetchall(
                 "UPDATE chats SET board_message_id = NULL WHERE chat_id = ?", (chat_id,)
@@ -981,6 +984,7 @@ class Store:
                 )
             )
             await db.execute_fetchall("DELETE FROM flags WHERE created_at < ?", (bound,))
+            await delete_points_before(db, bound)
             await db.execute_fetchall(
                 """
                 DELETE FROM rounds

@@ -247,6 +247,45 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     """
     ALTER TABLE chats ADD COLUMN timezone TEXT;
     """,
+    # 6: talking points, prepared before and during a round (bot/points.py). A point
+    # added while no round is open waits (round_id NULL) and joins the next round to
+    # start, by trigger, so no code path that starts a round can forget it. A removed
+    # point keeps its row and history (removed_at); purge and retention delete it.
+    """
+    CREATE TABLE points (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL REFERENCES chats (chat_id) ON UPDATE CASCADE,
+        round_id INTEGER REFERENCES rounds (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        proposed_by_id INTEGER NOT NULL,
+        proposed_by_name TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        removed_at TEXT
+    );
+    CREATE INDEX points_by_chat ON points (chat_id, round_id, position);
+    -- Leads with round_id for the foreign-key check when a round is deleted.
+    CREATE INDEX points_by_round ON points (round_id);
+    CREATE INDEX points_by_time ON points (created_at);
+
+    CREATE TABLE point_events (
+        id INTEGER PRIMARY KEY,
+        point_id INTEGER NOT NULL REFERENCES points (id) ON DELETE CASCADE,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL,
+        old_value TEXT,
+        new_value TEXT,
+        by_id INTEGER,
+        by_name TEXT
+    );
+    CREATE INDEX point_events_by_point ON point_events (point_id, id);
+
+    CREATE TRIGGER points_join_new_round AFTER INSERT ON rounds BEGIN
+        UPDATE points SET round_id = new.id
+        WHERE chat_id = new.chat_id AND round_id IS NULL;
+    END;
+    """,
 )
 
 
