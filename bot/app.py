@@ -34,6 +34,7 @@ from bot.handlers import (
     inline,
     lookup,
     people,
+    points,
     timeline,
     watch,
 )
@@ -56,7 +57,7 @@ PRIVATE_COMMANDS = (
 GROUP_COMMANDS = (
     "flag", "verify", "assign", "unflag", "log", "show", "find", "round", "summary",
     "export", "board", "principle", "term", "tactic", "claim", "search", "who", "timeline",
-    "watch", "settings", "lang", "help",
+    "watch", "settings", "lang", "help", "points", "statement",
 )  # fmt: skip
 
 
@@ -205,6 +206,7 @@ def build_application(settings: Settings, library: Library | None = None) -> Any
         board_app.register(application)
     flags.register(application)
     flag_log.register(application)
+    points.register(application)
     admin.register(application)
     watch.register(application)
     chat_settings.register(application)

@@ -240,6 +240,47 @@ class Purge(Payload):
         return None
 
 
+@dataclass(frozen=True)
+class PointAction(Payload):
+    """A button under /points: edit ("e"), move up ("u") or remove ("r") a talking
+    point, named by its id (which is scoped to the chat the button is in)."""
+
+    action: str
+    point_id: int
+
+    PREFIX: ClassVar[str] = "pt:"
+    ACTIONS: ClassVar[tuple[str, ...]] = ("e", "u", "r")
+
+    def pack(self) -> str:
+        return _checked(f"{self.PREFIX}{self.action}:{self.point_id}")
+
+    @classmethod
+    def parse(cls, data: str) -> PointAction | None:
+        action, point_id = cls._fields(data)
+        value = _number(point_id)
+        return cls(action, value) if action in cls.ACTIONS and value else None
+
+
+@dataclass(frozen=True)
+class StatementDraft(Payload):
+    """ "Draft the statement" for a round, in a language: under /round end, and under a
+    draft for the other language."""
+
+    round_id: int
+    lang: str
+
+    PREFIX: ClassVar[str] = "st:"
+
+    def pack(self) -> str:
+        return _checked(f"{self.PREFIX}{self.round_id}:{self.lang}")
+
+    @classmethod
+    def parse(cls, data: str) -> StatementDraft | None:
+        round_id, lang = cls._fields(data)
+        value = _number(round_id)
+        return cls(value, lang) if value and lang in ("en", "uk") else None
+
+
 KINDS: tuple[type[Payload], ...] = (
     OpenEntry,
     ListKind,
@@ -250,6 +291,8 @@ KINDS: tuple[type[Payload], ...] = (
     BackToPicks,
     LogPage,
     Purge,
+    PointAction,
+    StatementDraft,
 )
 
 
@@ -335,3 +378,11 @@ def log_page(offset: int, filter_code: str = "") -> str:
 
 def purge(confirmed: bool) -> str:
     return Purge(confirmed).pack()
+
+
+def point_action(action: str, point_id: int) -> str:
+    return PointAction(action, point_id).pack()
+
+
+def statement_draft(round_id: int, lang: str) -> str:
+    return StatementDraft(round_id, lang).pack()

@@ -736,6 +736,173 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
         "uk": "Ви не учасник жодного чату команди з журналом позначок. Попросіть "
         "адміністратора чату додати вас або надішліть /board у самій групі.",
     },
+    # -- talking points and the statement draft (bot.points, bot.statement) ----------
+    "cmd_points": {
+        "en": "Talking points for the round",
+        "uk": "Тези до раунду",
+    },
+    "cmd_statement": {
+        "en": "Draft the statement after a round",
+        "uk": "Чернетка підсумкової заяви раунду",
+    },
+    "points_title": {
+        "en": "📝 <b>Talking points · round “{name}”</b>",
+        "uk": "📝 <b>Тези · раунд «{name}»</b>",
+    },
+    "points_title_next": {
+        "en": "📝 <b>Talking points for the next round</b>",
+        "uk": "📝 <b>Тези до наступного раунду</b>",
+    },
+    "points_empty": {
+        "en": "No talking points yet. Propose one: /points add &lt;text&gt;",
+        "uk": "Тез поки немає. Запропонуйте першу: /points add &lt;текст&gt;",
+    },
+    "points_hint": {
+        "en": "Chat admins edit (✏️), move up (⬆️) and remove (🗑) points.",
+        "uk": "Адміністратори чату редагують (✏️), піднімають (⬆️) і видаляють (🗑) тези.",
+    },
+    "points_more": {
+        "en": Plural(one="…and {count} more point", many="…and {count} more points"),
+        "uk": Plural(one="…і ще {count} теза", few="…і ще {count} тези", many="…і ще {count} тез"),
+    },
+    "points_usage": {
+        "en": "Usage: /points · /points add &lt;text&gt; · /points edit 2 &lt;text&gt; · "
+        "/points move 2 1 · /points remove 2",
+        "uk": "Як користуватися: /points · /points add &lt;текст&gt; · /points edit 2 "
+        "&lt;текст&gt; · /points move 2 1 · /points remove 2",
+    },
+    "point_added": {
+        "en": "Point {number} added to round “{name}”. /points lists them all.",
+        "uk": "Тезу {number} додано до раунду «{name}». Усі тези — у /points.",
+    },
+    "point_added_next": {
+        "en": "Point {number} added. No round is open, so it joins the next one when it "
+        "starts. /points lists them all.",
+        "uk": "Тезу {number} додано. Відкритого раунду немає, тож вона перейде до "
+        "наступного, щойно той почнеться. Усі тези — у /points.",
+    },
+    "point_edited": {"en": "Point {number} edited.", "uk": "Тезу {number} змінено."},
+    "point_removed": {
+        "en": "Point {number} removed. It stays in its history and in exports.",
+        "uk": "Тезу {number} прибрано зі списку. Вона лишається в історії та в експорті.",
+    },
+    "point_moved": {
+        "en": "Point {old} is now point {new}.",
+        "uk": "Теза {old} тепер має номер {new}.",
+    },
+    "point_not_found": {
+        "en": "There is no point {number} on the list. /points shows the list.",
+        "uk": "У списку немає тези {number}. Список — у /points.",
+    },
+    "point_gone": {
+        "en": "That point is no longer on the list. /points shows the list as it is now.",
+        "uk": "Цієї тези вже немає у списку. Поточний список — у /points.",
+    },
+    "point_too_long": {
+        "en": "A talking point can be at most {limit} characters; this one has {length}. "
+        "Shorten it and send it again.",
+        "uk": "Теза може мати щонайбільше {limit} символів, а в цій їх {length}. "
+        "Скоротіть її й надішліть знову.",
+    },
+    "point_bad_text": {
+        "en": "That text has a character I cannot keep (a NUL or a broken one). Type it "
+        "again and send it.",
+        "uk": "У тексті є символ, який я не можу зберегти (NUL або пошкоджений). Наберіть "
+        "його ще раз і надішліть.",
+    },
+    "point_edit_prompt": {
+        "en": "Reply to this message with the new text of point {number} (or send "
+        "/points edit {number} &lt;text&gt;).",
+        "uk": "Дайте відповідь на це повідомлення новим текстом тези {number} (або "
+        "надішліть /points edit {number} &lt;текст&gt;).",
+    },
+    # The draft's own words. No markup in these: they go into Markdown and Word as well.
+    "statement_mark": {
+        "en": "DRAFT, to edit before release. Every line below comes from this chat's "
+        "record, its talking points or the playbook.",
+        "uk": "ЧЕРНЕТКА, відредагуйте перед оприлюдненням. Кожен рядок нижче взято з "
+        "журналу цього чату, його тез або з порадника.",
+    },
+    "statement_title": {
+        "en": "Statement after round “{name}”",
+        "uk": "Заява за підсумками раунду «{name}»",
+    },
+    "statement_dates": {"en": "{start} to {end}", "uk": "{start} — {end}"},
+    "statement_dates_open": {
+        "en": "Started {start}; the round is still open",
+        "uk": "Розпочато {start}; раунд ще триває",
+    },
+    "statement_points": {"en": "Our points", "uk": "Наші тези"},
+    "statement_claims": {
+        "en": "What the other side said that is false or misleading",
+        "uk": "Що інша сторона сказала неправдиво або маніпулятивно",
+    },
+    "statement_said_by": {
+        "en": "Said by {speaker}, {when} (flag #{number}).",
+        "uk": "Хто сказав: {speaker}, {when} (позначка #{number}).",
+    },
+    "statement_said_unknown": {
+        "en": "Said {when} (flag #{number}); the speaker was not recorded.",
+        "uk": "Сказано {when} (позначка #{number}); хто сказав, не записано.",
+    },
+    "statement_facts": {"en": "The facts: {facts}", "uk": "Факти: {facts}"},
+    "statement_source": {"en": "Source: {source}", "uk": "Джерело: {source}"},
+    "statement_note": {"en": "Our check: {note}", "uk": "Наша перевірка: {note}"},
+    "statement_no_rebuttal": {
+        "en": "No rebuttal recorded yet: add one before release, or leave this out.",
+        "uk": "Спростування ще не записано: додайте його перед оприлюдненням або "
+        "приберіть цей пункт.",
+    },
+    "statement_terms": {"en": "Loaded terms they used", "uk": "Терміни-пастки, які вони вжили"},
+    "statement_term": {
+        "en": "{title} (“{phrase}”): {meaning}",
+        "uk": "{title} («{phrase}»): {meaning}",
+    },
+    "statement_term_used": {
+        "en": Plural(one="Used in flag {numbers}.", many="Used in flags {numbers}."),
+        "uk": Plural(
+            one="Ужито в позначці {numbers}.",
+            few="Ужито в позначках {numbers}.",
+            many="Ужито в позначках {numbers}.",
+        ),
+    },
+    "statement_answer": {"en": "Our answer: {answer}", "uk": "Наша відповідь: {answer}"},
+    "statement_sources": {"en": "Sources", "uk": "Джерела"},
+    "statement_left_out": {
+        "en": Plural(
+            one="Left out: {count} statement still being checked ({numbers}). Open flags "
+            "are never presented as false; draft again once it has a verdict.",
+            many="Left out: {count} statements still being checked ({numbers}). Open flags "
+            "are never presented as false; draft again once they have a verdict.",
+        ),
+        "uk": Plural(
+            one="Не включено: {count} заява ще на перевірці ({numbers}). Відкриті позначки "
+            "ніколи не подаються як неправда; складіть чернетку знову після вердикту.",
+            few="Не включено: {count} заяви ще на перевірці ({numbers}). Відкриті позначки "
+            "ніколи не подаються як неправда; складіть чернетку знову після вердиктів.",
+            many="Не включено: {count} заяв ще на перевірці ({numbers}). Відкриті позначки "
+            "ніколи не подаються як неправда; складіть чернетку знову після вердиктів.",
+        ),
+    },
+    "statement_nothing": {
+        "en": "Round “{name}” has nothing to draft yet: no statement found false or "
+        "misleading, and no talking points (/points add &lt;text&gt;).",
+        "uk": "У раунді «{name}» поки нема з чого складати заяву: жодної заяви не визнано "
+        "неправдивою чи маніпулятивною, і тез немає (/points add &lt;текст&gt;).",
+    },
+    "statement_no_round": {
+        "en": "This chat has no rounds yet, so there is nothing to draft. Start one with "
+        "/round start &lt;name&gt;.",
+        "uk": "У цьому чаті ще немає раундів, тож складати нічого. Почніть раунд: "
+        "/round start &lt;назва&gt;.",
+    },
+    "statement_files": {
+        "en": "The same draft as files to edit: Markdown and Word (.docx).",
+        "uk": "Та сама чернетка у файлах для редагування: Markdown і Word (.docx).",
+    },
+    "statement_in_en": {"en": "🇬🇧 In English", "uk": "🇬🇧 Англійською"},
+    "statement_in_uk": {"en": "🇺🇦 In Ukrainian", "uk": "🇺🇦 Українською"},
+    "statement_button": {"en": "📝 Draft the statement", "uk": "📝 Скласти чернетку заяви"},
 }
 
 

@@ -39,6 +39,12 @@ EXAMPLES = {
     "disable": "/disable",
     "enable": "/enable",
     "reload": "/reload",
+    "points": "/points",
+    "points add": "/points add Ukraine came to talk",
+    "points edit": "/points edit 1 Ukraine came to talk",
+    "points move": "/points move 1 1",
+    "points remove": "/points remove 1",
+    "statement": "/statement",
 }
 # Who is one step short of each role, and who holds it, for flag #1 by the flagger.
 SHORT_OF = {
@@ -68,7 +74,7 @@ def role_lines(help_text: str) -> dict[Role, set[str]]:
     section = help_text.split("Who may do what</b>", 1)[1].strip().splitlines()
     lines = [line for line in section if line.strip()]
     assert len(lines) == len(Role), lines
-    named = [set(re.findall(r"/[a-z]+(?: timezone)?", line)) for line in lines]
+    named = [set(re.findall(r"/[a-z]+(?: [a-z]+)?", line)) for line in lines]
     return dict(zip(Role, named, strict=True))
 
 
