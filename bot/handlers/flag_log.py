@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot import callbacks, export, render_log
+from bot import callbacks, export, render_log, render_points
 from bot.context import AnyApplication
 from bot.handlers import guards
 from bot.handlers.common import (
@@ -51,8 +51,12 @@ async def round_command(update: Update, context: Context, here: Here) -> None:
         await reply(update, context, Rendered(t(lang, "round_started", name=started.name)))
     elif action == "end":
         ended = await store.end_round(chat_id, who.id)
-        key = "round_ended" if ended is not None else "round_none"
-        await reply(update, context, Rendered(t(lang, key, name=ended.name if ended else "")))
+        if ended is None:
+            await reply(update, context, Rendered(t(lang, "round_none")))
+            return
+        # Principle 10: the statement, drafted the moment the round ends.
+        keyboard = render_points.draft_button(ended.id, lang)
+        await reply(update, context, Rendered(t(lang, "round_ended", name=ended.name), keyboard))
     elif not action:
         current = await store.current_round(chat_id)
         key = "round_current" if current is not None else "round_none"
