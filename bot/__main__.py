@@ -118,7 +118,7 @@ def _parse_age(text: str) -> timedelta:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from bot import export, timezones
+    from bot import export, points, timezones
     from bot.store import Store
 
     async def fetch() -> bytes | None:
@@ -133,14 +133,20 @@ def cmd_export(args: argparse.Namespace) -> int:
             flags = await store.export_flags(args.chat, round_name)
             histories = await store.history_for(args.chat, [f.number for f in flags])
             where = timezones.zone(await store.get_timezone(args.chat))
+            prepared = await points.for_export(store, args.chat, round_name)
         finally:
             await store.close()
         if args.format == "csv":
             return export.to_csv(flags, histories, where)
         if args.format == "json":
-            return export.to_json(flags, histories, where)
+            listed = export.points_to_json(
+                prepared.points, prepared.histories, prepared.round_names
+            )
+            return export.to_json(flags, histories, where, points=listed)
         return export.to_markdown(
             flags, histories, chat_title=str(args.chat), round_name=round_name, where=where
+        ) + export.points_to_markdown(
+            prepared.points, prepared.histories, prepared.round_names, where
         )
 
     data = asyncio.run(fetch())

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from bot.i18n import t
-from bot.store import Flag, FlagEvent, Status
+from bot.store import Flag, FlagEvent, Point, PointEvent, Status
 
 Histories = Mapping[int, Sequence[FlagEvent]]
 
@@ -279,12 +279,92 @@ def _flag_json(flag: Flag, history: Sequence[FlagEvent], where: tzinfo) -> dict[
     }
 
 
-def to_json(flags: Sequence[Flag], histories: Histories, where: tzinfo = UTC) -> bytes:
-    """Every field and the full history, for machines; UTF-8, not ASCII-escaped."""
-    document = {
+def to_json(
+    flags: Sequence[Flag],
+    histories: Histories,
+    where: tzinfo = UTC,
+    *,
+    points: Sequence[Mapping[str, Any]] = (),
+) -> bytes:
+    """Every field and the full history, for machines; UTF-8, not ASCII-escaped.
+    ``points``: the talking points (:func:`points_to_json`), when there are any."""
+    document: dict[str, Any] = {
         "format": "playbook-bot/flags",
         "version": 1,
         "time_zone": getattr(where, "key", None) or "UTC",
         "flags": [_flag_json(flag, histories.get(flag.number, ()), where) for flag in flags],
     }
+    if points:
+        document["points"] = [dict(point) for point in points]
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+# -- talking points (bot.points) ----------------------------------------------------
+# Kept apart from the flags' formats: appended to the Markdown report and added to the
+# JSON document; CSV stays one row per flag, which a point is not.
+
+
+def _point_change(event: PointEvent) -> str:
+    if event.action == "edit":
+        return f"edited: {event.old_value or '—'} → {event.new_value or '—'}"
+    if event.action == "move":
+        return f"moved: {event.old_value} → {event.new_value}"
+    return event.action
+
+
+def points_to_markdown(
+    points: Sequence[Point],
+    histories: Mapping[int, Sequence[PointEvent]],
+    round_names: Mapping[int, str],
+    where: tzinfo = UTC,
+) -> bytes:
+    """The talking points as a section to append to :func:`to_markdown`'s report."""
+    if not points:
+        return b""
+    lines = ["---", "", "# Talking points", ""]
+    for point in points:
+        scope = round_names.get(point.round_id, "") if point.round_id is not None else ""
+        heading = f"## Point · {_inline(scope) if scope else 'next round'}"
+        lines += [heading + (" · Removed" if point.removed else ""), ""]
+        lines += [f"> {line}" if line else ">" for line in md_escape(point.text).split("\n")]
+        lines += ["", f"- Proposed by: {_inline(point.proposed_by_name)}"]
+        history = histories.get(point.id, ())
+        if history:
+            lines.append("- History:")
+            for event in history:
+                line = f"{_short_local(event.at, where)} {_point_change(event)}"
+                if event.by_name:
+                    line += f" ({event.by_name})"
+                lines.append(f"  - {_inline(line)}")
+        lines.append("")
+    return "\n".join(lines).encode("utf-8")
+
+
+def points_to_json(
+    points: Sequence[Point],
+    histories: Mapping[int, Sequence[PointEvent]],
+    round_names: Mapping[int, str],
+) -> list[dict[str, Any]]:
+    """The talking points for the JSON document's "points" list."""
+    return [
+        {
+            "id": point.id,
+            "round": round_names.get(point.round_id) if point.round_id is not None else None,
+            "position": point.position,
+            "text": point.text,
+            "proposed_by": {"id": point.proposed_by_id, "name": point.proposed_by_name},
+            "created_at": _utc(point.created_at),
+            "removed_at": None if point.removed_at is None else _utc(point.removed_at),
+            "history": [
+                {
+                    "at": _utc(event.at),
+                    "action": event.action,
+                    "old_value": event.old_value,
+                    "new_value": event.new_value,
+                    "by": {"id": event.by_id, "name": event.by_name},
+                }
+                for event in histories.get(point.id, ())
+            ],
+        }
+        for point in points
+    ]

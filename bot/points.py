@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from bot.access import COMMAND_ROLES, Role
-from bot.store import Point, PointNotFound, Round, Store
+from bot.store import Point, PointEvent, PointNotFound, Round, Store
+from bot.store.models import name_key
 
 MAX_POINT_CHARS: Final = 1000
 
@@ -159,3 +160,24 @@ async def move(
         return await store.points.move(chat_id, point.id, to, by_id=by_id, by_name=by_name)
     except PointNotFound:
         return Refusal("point_gone")
+
+
+@dataclass(frozen=True)
+class Exported:
+    """The points an export covers, removed ones too, with their histories."""
+
+    points: list[Point]
+    histories: dict[int, list[PointEvent]]
+    round_names: dict[int, str]
+
+
+async def for_export(store: Store, chat_id: int, round_name: str | None) -> Exported:
+    """The chat's points, or those of the rounds of that name (as /export scopes flags)."""
+    rounds = await store.rounds(chat_id)
+    names = {r.id: r.name for r in rounds}
+    chosen = await store.points.for_export(chat_id)
+    if round_name is not None:
+        wanted = {r.id for r in rounds if name_key(r.name) == name_key(round_name)}
+        chosen = [point for point in chosen if point.round_id in wanted]
+    histories = await store.points.history_for(chat_id, [point.id for point in chosen])
+    return Exported(chosen, histories, names)

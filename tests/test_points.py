@@ -3,6 +3,7 @@ the chat's admins, kept with their history, and gone with a purge."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 
 from bot import points
 from bot.callbacks import point_action
+from bot.export import points_to_json, to_json
 from tests.conftest import Bot
 from tests.support.cast import GROUP, OTHER_GROUP, cast
 from tests.support.cast import buttons as buttons_of
@@ -154,3 +156,35 @@ async def test_points_go_with_a_purge_and_with_retention(
     [question] = await bot.say(GROUP, admin, "/purge")
     await bot.press(GROUP, admin, question["message_id"], buttons_of(question)[0][1])
     assert await store.points.for_export(GROUP) == []
+
+
+async def test_points_are_in_the_export_with_their_history(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    bot, admin = enrolled, people["chat_admin"]
+    await bot.say(GROUP, admin, "/round start Istanbul")
+    await bot.say(GROUP, people["flagger"], "/flag they never shelled the port")
+    await bot.say(GROUP, people["flagger"], "/points add # not a heading *nor bold*")
+    await bot.say(GROUP, people["flagger"], "/points add withdrawn later")
+    await bot.say(GROUP, admin, "/points remove 2")
+    await bot.say(GROUP, admin, "/export Istanbul")
+    [markdown] = [doc for doc in bot.api.documents if doc["filename"].endswith(".md")]
+    text = markdown["content"].decode("utf-8")
+    assert "# Talking points" in text
+    assert "## Point · Istanbul\n\n> \\# not a heading \\*nor bold\\*" in text
+    assert "## Point · Istanbul · Removed" in text
+    assert "created (Taras)" in text and "remove (Oksana)" in text
+
+    exported = await points.for_export(bot.store, GROUP, "istanbul")
+    document = json.loads(
+        to_json(
+            [],
+            {},
+            points=points_to_json(exported.points, exported.histories, exported.round_names),
+        )
+    )
+    assert [(p["round"], p["text"], p["removed_at"] is not None) for p in document["points"]] == [
+        ("Istanbul", "# not a heading *nor bold*", False),
+        ("Istanbul", "withdrawn later", True),
+    ]
+    assert (await points.for_export(bot.store, GROUP, "Geneva")).points == []

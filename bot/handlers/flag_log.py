@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot import callbacks, export, render_log, render_points
+from bot import callbacks, export, points, render_log, render_points
 from bot.context import AnyApplication
 from bot.handlers import guards
 from bot.handlers.common import (
@@ -216,6 +216,10 @@ async def export_command(update: Update, context: Context, here: Here) -> None:
     csv_file = export.to_csv(flags, histories, where)
     markdown = export.to_markdown(
         flags, histories, chat_title=title, round_name=round_name, where=where
+    )
+    prepared = await points.for_export(store, chat_id, round_name)
+    markdown += export.points_to_markdown(
+        prepared.points, prepared.histories, prepared.round_names, where
     )
     await reply(update, context, Rendered(t(lang, "export_done", count=len(flags))))
     outgoing = context.sender
