@@ -277,20 +277,31 @@ def to_docx(draft: Draft) -> bytes:
     from docx import Document
 
     document = Document()
-    styles: dict[BlockKind, str] = {
+    names: dict[BlockKind, str] = {
         "title": "Title",
         "heading": "Heading 1",
         "claim": "Heading 2",
         "term": "Heading 2",
+        "quote": "Quote",
     }
+    # Each style looked up once, and set by id on the paragraph's XML: python-docx
+    # resolves a style given by name (or object) by scanning every style of the
+    # document for each paragraph, which took 1.2 s of a 500-flag draft.
+    style_ids = {kind: document.styles[name].style_id for kind, name in names.items()}
     for block in draft.blocks:
+        paragraph = document.add_paragraph()
+        run = paragraph.add_run()
         text = _xml_safe(block.text)
-        if block.kind in ("mark", "note"):
-            document.add_paragraph().add_run(text).italic = True
-        elif block.kind == "quote":
-            document.add_paragraph(text, style="Quote")
+        if "\n" in text or "\t" in text:
+            run.text = text  # line breaks and tabs become Word's own
         else:
-            document.add_paragraph(text, style=styles.get(block.kind))
+            # One text element at once: the ``text`` setter walks the text a character
+            # at a time, half of what remained of a 500-flag draft's time.
+            run._r.add_t(text)
+        if block.kind in ("mark", "note"):
+            run.italic = True
+        elif block.kind in style_ids:
+            paragraph._p.get_or_add_pPr().style = style_ids[block.kind]
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
