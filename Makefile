@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/e2e.py
 	$(BIN)/python bench/live_session.py
 	$(BIN)/python bench/board_api.py
+	$(BIN)/python bench/statement.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
