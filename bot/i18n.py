@@ -866,7 +866,6 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
             many="Ужито в позначках {numbers}.",
         ),
     },
-    "statement_answer": {"en": "Our answer: {answer}", "uk": "Наша відповідь: {answer}"},
     "statement_sources": {"en": "Sources", "uk": "Джерела"},
     "statement_left_out": {
         "en": Plural(

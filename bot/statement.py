@@ -4,8 +4,10 @@ Principle 10: define the results of the talks before Moscow does. The draft hold
 the round's name and dates, the team's talking points, the other side's statements
 the team found false or misleading (with the playbook's rebuttal and source where a
 claim entry matched, else the team's verdict note, and who said it and when), the
-loaded terms they used, and the sources it cites. Every line comes from the content,
-the log or the points; the bot invents nothing, and the draft says it is a draft.
+loaded terms they used (with what the playbook says they mean), and the sources it
+cites. Every line comes from the content, the log or the points; the bot invents
+nothing, and the draft says it is a draft. The other side's own definitions of a
+term (the register of definitions, issue 23) are not in the log yet.
 
 Open flags are left out, never presented as false: the draft's note to its editor
 counts them and gives their numbers, so the lead knows to draft again after the
@@ -122,6 +124,11 @@ def draft(
         Block("title", _plain(lang, "statement_title", name=round_.name)),
         Block("dates", _dates(round_, lang, where)),
     ]
+    if left_out:
+        # For the editor, first: what is not in the draft yet, and why.
+        open_refs = ", ".join(f"#{number}" for number in left_out)
+        text = _plain(lang, "statement_left_out", count=len(left_out), numbers=open_refs)
+        blocks.append(Block("note", text))
     if points:
         blocks.append(Block("heading", _plain(lang, "statement_points")))
         blocks += [Block("point", f"{n}. {point.text}") for n, point in enumerate(points, 1)]
@@ -172,7 +179,6 @@ def draft(
                 meaning=term.meaning(lang),
             )
             blocks.append(Block("term", line))
-            blocks.append(Block("para", _plain(lang, "statement_answer", answer=term.answer(lang))))
             refs = ", ".join(f"#{number}" for number in numbers)
             used = _plain(lang, "statement_term_used", count=len(numbers), numbers=refs)
             blocks.append(Block("para", used))
@@ -182,10 +188,6 @@ def draft(
     if cites:
         blocks.append(Block("heading", _plain(lang, "statement_sources")))
         blocks += [Block("source", f"• {cite}") for cite in cites]
-    if left_out:
-        open_refs = ", ".join(f"#{number}" for number in left_out)
-        text = _plain(lang, "statement_left_out", count=len(left_out), numbers=open_refs)
-        blocks.append(Block("note", text))
     return Draft(lang, round_.name, tuple(blocks), left_out)
 
 

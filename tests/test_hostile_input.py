@@ -27,7 +27,7 @@ COMMANDS = (
     "start", "help", "principles", "principle", "terms", "term", "tactics", "tactic",
     "claims", "claim", "search", "lang", "flag", "verify", "assign", "unflag", "show", "log",
     "find", "round", "summary", "export", "board", "watch", "enable", "disable", "purge",
-    "reload", "settings",
+    "reload", "settings", "points", "statement",
 )  # fmt: skip
 
 # Pieces that break naive escaping, Markdown, SQL, FTS queries, bidi and zero-width handling.
