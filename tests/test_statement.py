@@ -6,13 +6,20 @@ from __future__ import annotations
 import html
 import io
 import re
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from docx import Document
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from bot.store import Status
-from tests.conftest import Bot
+from bot import statement
+from bot.playbook import Lang
+from bot.services import Library
+from bot.store import Flag, Round, Status
+from tests.conftest import Bot, assert_valid_message
 from tests.support.cast import GROUP, cast
 from tests.support.cast import buttons as buttons_of
 
@@ -181,3 +188,49 @@ async def test_a_hostile_note_is_shown_as_text_and_a_long_draft_is_split(
     assert text.count("слово") == 2 * 1660
     word = Document(io.BytesIO(documents(bot)["statement-long-en.docx"]))
     assert sum(p.text.count("слово") for p in word.paragraphs) == 2 * 1660
+
+
+# -- the draft itself, without Telegram ---------------------------------------------------
+
+AT = datetime(2026, 5, 16, 9, 30, tzinfo=UTC)
+ROUND = Round(1, GROUP, "Istanbul <3>", AT, 1, AT + timedelta(hours=6), 1)
+
+
+def said(number: int, text: str, status: Status, note: str | None = None) -> Flag:
+    return Flag(
+        chat_id=GROUP, number=number, created_at=AT, updated_at=AT, round_id=1,
+        round_name=ROUND.name, text=text, speaker="Lavrov", flagged_by_id=1,
+        flagged_by_name="Taras", message_chat_id=GROUP, message_id=number, message_date=None,
+        source_message_id=None, thread_id=None, announce_lang="en", source_link=None,
+        source_author=None, confirmation_chat_id=None, confirmation_message_id=None,
+        status=status, assignee=None, assignee_may_judge=False, note=note,
+        matches=("term:root-causes",), retracted_at=None, retract_reason=None,
+    )  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    text=st.text(min_size=1, max_size=5000),
+    note=st.text(max_size=5000),
+    lang=st.sampled_from(("en", "uk")),
+)
+def test_any_draft_splits_into_valid_messages_that_keep_every_line(
+    library: Library, text: str, note: str, lang: Lang
+) -> None:
+    flags = [
+        said(1, text, Status.FALSE, note or None),
+        said(2, text, Status.OPEN),
+        said(3, "retracted", Status.FALSE),
+    ]
+    flags[2] = replace(flags[2], retracted_at=AT)
+    made = statement.draft(ROUND, flags, [], library.playbook, lang, UTC)
+    parts = statement.to_messages(made)
+    for part in parts:
+        assert_valid_message(part)
+    shown = html.unescape(re.sub(r"<[^>]+>", "", "\n".join(parts))).replace("📝", "", 1)
+    # Every non-blank character of the draft is in the messages, in order (the
+    # message adds only the title's icon).
+    assert "".join(shown.split()) == "".join("".join(made.lines()).split())
+    assert [block.kind for block in made.blocks].count("claim") == 1
+    assert made.left_out == (2,)
+    assert "retracted" not in made.lines()
