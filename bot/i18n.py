@@ -816,6 +816,12 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
         "uk": "Дайте відповідь на це повідомлення новим текстом тези {number} (або "
         "надішліть /points edit {number} &lt;текст&gt;).",
     },
+    "point_prompt_stale": {
+        "en": "I no longer know which point that prompt was for (I have restarted since). "
+        "Send /points edit {number} &lt;text&gt; instead; /points shows the list.",
+        "uk": "Я вже не памʼятаю, до якої тези було це запитання (мене відтоді "
+        "перезапущено). Надішліть /points edit {number} &lt;текст&gt;; список — у /points.",
+    },
     # The draft's own words. No markup in these: they go into Markdown and Word as well.
     "statement_mark": {
         "en": "DRAFT, to edit before release. Every line below comes from this chat's "

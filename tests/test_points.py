@@ -86,6 +86,17 @@ async def test_an_admin_edits_a_point_by_replying_to_the_bots_prompt(
     [point] = await bot.store.points.listed(GROUP, None)
     assert point.text == "second wording"
 
+    # After a restart the bot no longer knows its prompts: it says how to edit instead.
+    [again] = await bot.press(GROUP, admin, listed["message_id"], buttons_of(listed)[0][1])
+    bot.application.chat_data[GROUP].clear()
+    [told] = await bot.say(GROUP, admin, "third wording", reply_to=again["message_id"])
+    assert "Send /points edit 1 &lt;text&gt; instead" in told["text"]
+    assert (await bot.store.points.listed(GROUP, None))[0].text == "second wording"
+    # A reply to anyone else's message is not the points' business.
+    said = bot.api.send_text(GROUP, people["analyst"], "Peskov: people should choose")
+    await bot.feed(said)
+    assert await bot.say(GROUP, admin, "agreed", reply_to=said["message"]["message_id"]) == []
+
 
 async def test_a_point_cannot_be_changed_from_another_chat(
     enrolled: Bot, people: dict[str, Any]

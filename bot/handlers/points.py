@@ -8,6 +8,7 @@ Every change to a point goes through :mod:`bot.points`; the draft is made by
 from __future__ import annotations
 
 import functools
+import re
 from typing import Any, Final
 
 from telegram import ForceReply, Message, Update
@@ -23,6 +24,7 @@ from bot.handlers.common import (
     actor,
     add_commands,
     command_text,
+    language,
     pressed,
     reply,
     show_in_place,
@@ -42,6 +44,8 @@ _PROMPTS: Final = "point_edit_prompts"
 _MOST_PROMPTS: Final = 50
 # Telegram allows 1,000 characters of caption.
 _CAPTION_CHARS: Final = 1000
+# Every edit prompt, in either language, names the command that does the same.
+_PROMPT_COMMAND: Final = re.compile(r"/points edit (?P<number>\d{1,6})\b")
 
 
 def _admin_check(update: Update, context: Context) -> AdminCheck:
@@ -192,8 +196,10 @@ async def point_reply(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or message.reply_to_message is None or context.chat_data is None:
         return
-    point_id = context.chat_data.get(_PROMPTS, {}).get(message.reply_to_message.message_id)
+    prompt = message.reply_to_message
+    point_id = context.chat_data.get(_PROMPTS, {}).get(prompt.message_id)
     if point_id is None:
+        await _answer_stale_prompt(update, context, prompt)
         return
     here = await guards.here(update, context, "points", log=True)
     if here is None:
@@ -217,6 +223,18 @@ async def point_reply(update: Update, context: Context) -> None:
     number = before.number_of(target) if target is not None else 0
     context.chat_data[_PROMPTS].pop(message.reply_to_message.message_id, None)
     await reply(update, context, Rendered(t(here.lang, "point_edited", number=number)))
+
+
+async def _answer_stale_prompt(update: Update, context: Context, prompt: Message) -> None:
+    """A reply to one of the bot's edit prompts that it no longer remembers (the bot
+    restarted since): say how to edit instead of dropping the text silently."""
+    sender = prompt.from_user
+    found = _PROMPT_COMMAND.search(prompt.text or "")
+    if sender is None or sender.id != context.bot.id or found is None:
+        return  # an ordinary reply: none of this module's business
+    lang = await language(update, context)
+    text = t(lang, "point_prompt_stale", number=int(found["number"]))
+    await reply(update, context, Rendered(text))
 
 
 # -- the statement ------------------------------------------------------------------------
