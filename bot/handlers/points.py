@@ -44,6 +44,8 @@ _PROMPTS: Final = "point_edit_prompts"
 _MOST_PROMPTS: Final = 50
 # Telegram allows 1,000 characters of caption.
 _CAPTION_CHARS: Final = 1000
+# Message parts of a draft past which its files are sent before them.
+_FILES_FIRST_OVER: Final = 3
 # Every edit prompt, in either language, names the command that does the same.
 _PROMPT_COMMAND: Final = re.compile(r"/points edit (?P<number>\d{1,6})\b")
 
@@ -299,29 +301,34 @@ async def _send_draft(
             text += "\n" + t(lang, "statement_left_out", count=len(made.left_out), numbers=numbers)
         await reply(update, context, Rendered(text))
         return
+    message = update.effective_message
+    if message is None:
+        return
     parts = statement.to_messages(made)
+    base = f"statement-{_slug(chosen.name)}-{lang}"
+    caption = shorten(t(lang, "statement_files"), _CAPTION_CHARS)
+    files = [
+        Job(
+            Priority.REPLY,
+            functools.partial(message.reply_document, content, filename=name, caption=caption),
+        )
+        for content, name in (
+            (statement.to_markdown(made), f"{base}.md"),
+            (statement.to_docx(made), f"{base}.docx"),
+        )
+    ]
+    # A long draft takes minutes at a group's 20 messages a minute: the files, which
+    # are what the press officer edits, go first then.
+    if len(parts) > _FILES_FIRST_OVER:
+        for job in files:
+            context.sender.submit(message.chat.id, job)
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
         keyboard = render_points.other_language_button(chosen.id, lang) if last else None
         await reply(update, context, Rendered(part, keyboard))
-    message = update.effective_message
-    if message is None:
-        return
-    base = f"statement-{_slug(chosen.name)}-{lang}"
-    caption = shorten(t(lang, "statement_files"), _CAPTION_CHARS)
-    for content, filename in (
-        (statement.to_markdown(made), f"{base}.md"),
-        (statement.to_docx(made), f"{base}.docx"),
-    ):
-        context.sender.submit(
-            message.chat.id,
-            Job(
-                Priority.REPLY,
-                functools.partial(
-                    message.reply_document, content, filename=filename, caption=caption
-                ),
-            ),
-        )
+    if len(parts) <= _FILES_FIRST_OVER:
+        for job in files:
+            context.sender.submit(message.chat.id, job)
 
 
 def _slug(name: str) -> str:
