@@ -26,7 +26,7 @@ from aiohttp import web
 from telegram import Bot, User
 from telegram.error import TelegramError
 
-from bot import access, export, services, timezones
+from bot import access, export, points, services, timezones
 from bot.handlers.common import Actor, telegram_language
 from bot.handlers.flags import split_speaker
 from bot.i18n import t
@@ -527,6 +527,10 @@ async def export_log(board: Board, caller: Caller, request: web.Request) -> web.
         title = await board.chat_title(caller.chat_id)
         body = export.to_markdown(
             flags, histories, chat_title=title, round_name=round_name, where=where
+        )
+        prepared = await points.for_export(store, caller.chat_id, round_name)
+        body += export.points_to_markdown(
+            prepared.points, prepared.histories, prepared.round_names, where
         )
         content_type = "text/markdown"
     return web.Response(
