@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,9 +13,11 @@ import pytest
 from bot import points
 from bot.callbacks import point_action
 from bot.export import points_to_json, to_json
+from bot.store import Store
 from tests.conftest import Bot
 from tests.support.cast import GROUP, OTHER_GROUP, cast
 from tests.support.cast import buttons as buttons_of
+from tests.test_cli import cli
 
 
 @pytest.fixture
@@ -199,3 +202,27 @@ async def test_points_are_in_the_export_with_their_history(
         ("Istanbul", "withdrawn later", True),
     ]
     assert (await points.for_export(bot.store, GROUP, "Geneva")).points == []
+
+
+async def test_the_command_line_exports_points_and_retention_deletes_them(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    async with await Store.open(path) as store:
+        await store.start_round(GROUP, "Day 1", 1)
+        await store.points.add(GROUP, "Ukraine came to talk", by_id=1, by_name="Taras")
+    env = {"DATABASE_PATH": str(path)}
+    done = cli("export", "--chat", str(GROUP), "--format", "json", env=env)
+    assert done.returncode == 0, done.stderr
+    [point] = json.loads(done.stdout)["points"]
+    assert (point["round"], point["text"], point["proposed_by"]["name"]) == (
+        "Day 1",
+        "Ukraine came to talk",
+        "Taras",
+    )
+    done = cli("export", "--chat", str(GROUP), "--round", "day 1", "--format", "md", env=env)
+    assert "# Talking points" in done.stdout and "> Ukraine came to talk" in done.stdout
+    # Retention: nothing older than a minute here; then nothing at all.
+    assert cli("purge", "--older-than", "1m", env=env).returncode == 0
+    async with await Store.open(path) as store:
+        assert len(await store.points.for_export(GROUP)) == 1
+        await store.purge_older_than(datetime.now(UTC) + timedelta(seconds=1))
+        assert await store.points.for_export(GROUP) == []
