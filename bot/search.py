@@ -21,11 +21,22 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import jellyfish
 import Stemmer
 from rapidfuzz import fuzz, process
 from unidecode import unidecode
 
-from bot.playbook import AnyEntry, Kind, Lang, Principle, Text
+from bot.playbook import AnyEntry, Event, Kind, Lang, Person, Principle, Text
+from bot.rewrites import (
+    ROLE_VOCABULARY_AS_TYPED,
+    entry_date_tokens,
+    is_date_token,
+    is_month,
+    layout_swaps,
+    named_dates,
+    numeric_dates,
+    spoken_numbers,
+)
 
 # A hit at or above this score is a confident answer: it may open a card directly and
 # may speak up unasked (term watch). Below it the bot only offers suggestions.
@@ -105,7 +116,10 @@ _FILLER_AS_TYPED = (
     "хто чи ну ось оце все всі бути привіт дякую справи щоб хочуть хоче "
     "что такое такой какое какие какой какая значит значат означает означают они им нас "
     "мне говорят говорит сказали имеют имеет иметь виду под почему когда где кто ли вот "
-    "всё все быть привет спасибо дела здравствуйте чтобы хотят хочет"
+    "всё все быть привет спасибо дела здравствуйте чтобы хотят хочет "
+    # What dictation writes down of hesitation: it never counts against an entry.
+    "uh uhh um umm er erm ah hmm like literally basically anyway "
+    "ну ем еее эм ээ эээ э хм мм типа короче"
 )
 FILLER = STOPWORDS | frozenset(normalize(_FILLER_AS_TYPED).split())
 
@@ -166,7 +180,7 @@ def word_keys(word: str) -> tuple[str, ...]:
     """The keys a normalized word is indexed and looked up under: its whole spelling,
     then its stem, both as Latin sounds. Ukrainian and Russian share the Russian
     stemmer: after normalize() their endings are alike (-ами, -ах, -ою, -их)."""
-    if word.isdigit():
+    if word.isdigit() or is_date_token(word):
         return (word,)
     if _is_cyrillic(word):
         whole = skeleton(word.translate(_TO_LATIN))
@@ -346,6 +360,104 @@ def _name_words(names: Iterable[str]) -> list[frozenset[str]]:
     return list(dict.fromkeys(found))
 
 
+# -- fields that name an entry besides its titles ---------------------------------------
+
+# A role says who a person is as well as a name does ("Kremlin spokesman"), a little
+# less surely: two people may share one ("foreign minister").
+_ROLE_WEIGHT = 0.95
+# A person's dated statements place them on a date, less surely than an event's date.
+_STATEMENT_DATE_WEIGHT = 0.5
+_ROLE_PARTS = re.compile(r"[;,()]")
+_CONNECTORS = frozenset({"of", "for", "a", "an", "the", "and", "on", "in"})
+
+
+def _role_phrases() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """The role vocabulary by the stems of each way of saying it."""
+    phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for canonical, ways in ROLE_VOCABULARY_AS_TYPED.items():
+        target = tuple(normalize(canonical).split())
+        for way in ways.split(","):
+            stems = tuple(word_keys(word)[-1] for word in normalize(way).split())
+            if stems:
+                phrases.setdefault(stems, target)
+    return phrases
+
+
+_ROLE_PHRASES = _role_phrases()
+_LONGEST_ROLE_PHRASE = max(len(stems) for stems in _ROLE_PHRASES)
+
+
+def role_words(words: Sequence[str]) -> list[str]:
+    """Words naming an office, in any of the three languages and any inflection, as
+    the one English form roles are also indexed in: "пресс-секретарь Путина" reads
+    "spokesman kremlin"; other words are kept as they are."""
+    stems = [word_keys(word)[-1] for word in words]
+    out: list[str] = []
+    index = 0
+    while index < len(words):
+        for size in range(min(_LONGEST_ROLE_PHRASE, len(words) - index), 0, -1):
+            target = _ROLE_PHRASES.get(tuple(stems[index : index + size]))
+            if target is not None:
+                out.extend(target)
+                index += size
+                break
+        else:
+            out.append(words[index])
+            index += 1
+    return out
+
+
+def role_names(role: str) -> list[str]:
+    """A role as names a person may be asked for by: whole and in its parts ("Russia's
+    chief negotiator (March 2022); former culture minister"), each also in the role
+    vocabulary's one form."""
+    parts = [role, *_ROLE_PARTS.split(role)]
+    found: list[str] = []
+    for part in parts:
+        words = normalize(part).split()
+        said = [w for w in informative(words) if not w.isdigit() and not is_month(w)]
+        # "(March 2022)" says when, not who.
+        if len(said) < 2 and not any(len(w) >= 5 for w in said):
+            continue
+        found += [" ".join(words), " ".join(role_words(words))]
+    return list(dict.fromkeys(found))
+
+
+_CAPITALISED = re.compile(r"[A-Z][\w.'’-]*")
+
+
+def acronyms(text: str) -> list[str]:
+    """Initialisms a name in capitals may be typed as: "Joint Chiefs of Staff" JCS,
+    "Center for a New American Security" CNAS, "UN Security Council" UNSC. Every run
+    of capitalised words (joined by of, for, a, the) gives its own and its tails'."""
+    words = text.replace("U.S.", "US").split()
+    found: list[str] = []
+    run: list[str] = []
+    for word in [*words, "."]:
+        bare = word.strip(".,;:()\"'«»“”’")
+        if bare and _CAPITALISED.fullmatch(bare) and bare[0].isascii():
+            run.append(bare.replace(".", "") if bare.isupper() else bare[0])
+            continue
+        if bare.casefold() in _CONNECTORS and run:
+            continue
+        for start in range(len(run) - 1):
+            initials = "".join(run[start:]).casefold()
+            if len(initials) >= 3:
+                found.append(initials)
+        run = []
+    return list(dict.fromkeys(found))
+
+
+def surnames(person: Person) -> list[str]:
+    """A person's family name in each language: said alone, it names them."""
+    found = []
+    for name in (person.title.en, person.title.uk, person.name_ru):
+        words = normalize(name).split()
+        if len(words) > 1 and len(words[-1]) >= 4:
+            found.append(words[-1])
+    return found
+
+
 @dataclass(frozen=True)
 class _Alias:
     entry_index: int
@@ -372,13 +484,19 @@ class SearchIndex:
         # that only the body text uses would find little, and the list is a third as long.
         typo_targets: set[str] = set()
 
+        # English words of names and asks by how they sound (Metaphone), so that a
+        # dictated homophone ("route causes") or a spelling by ear meets them.
+        sounds: dict[str, set[str]] = defaultdict(set)
+
         def post(text: str, index: int, weight: float) -> None:
             for word in normalize(text).split():
                 if word in STOPWORDS:
                     continue
                 keys = word_keys(word)
-                if weight > _TEXT_WEIGHT:
+                if weight > _TEXT_WEIGHT and not is_date_token(word) and not word.isdigit():
                     typo_targets.update(keys)
+                    if word.isascii() and len(word) >= 4:
+                        sounds[jellyfish.metaphone(word)].add(keys[0])
                 for key in keys:
                     if weight > postings[key].get(index, 0.0):
                         postings[key][index] = weight
@@ -388,12 +506,35 @@ class SearchIndex:
                 self._numbers[entry.number] = index
             names = [normalize(k) for k in entry_keys(entry)]
             titles = {normalize(entry.title.en), normalize(entry.title.uk)}
+            # A name beats a mention: "Medinsky" is the person's name, and only an
+            # alias of the tactic that quotes him.
+            if isinstance(entry, Person):
+                titles.update(surnames(entry))
+                names += surnames(entry)
+            names += acronyms(entry.title.en)
+            roles: list[str] = []
+            dates: list[str] = []
+            if isinstance(entry, Person):
+                for role in (entry.role.en, entry.role.uk):
+                    roles += role_names(role)
+                    names += acronyms(role)
+                for statement in entry.statements:
+                    for token in entry_date_tokens(statement.date):
+                        post(token, index, _STATEMENT_DATE_WEIGHT)
+            if isinstance(entry, Event):
+                if entry.place is not None:
+                    names.append(normalize(entry.place.en))
+                    names.append(normalize(entry.place.uk))
+                    names += acronyms(entry.place.en)
+                dates = entry_date_tokens(entry.date)
             asks = entry.asks.all()
             folded: dict[str, float] = {}
             for name in dict.fromkeys(names):
                 if name:
                     weight = 1.0 if name in titles else _ALIAS_WEIGHT
                     folded.setdefault(fold(name), weight)
+            for role in roles:
+                folded.setdefault(fold(role), _ROLE_WEIGHT)
             for ask in asks:
                 folded.setdefault(fold(ask), _ASK_WEIGHT)
             kept = [(name, weight) for name, weight in folded.items() if name]
@@ -406,17 +547,27 @@ class SearchIndex:
                     " | ".join(f" {n} " for n, w in kept if w <= _ASK_WEIGHT),
                 )
             )
-            self._name_words.append(_name_words(names))
+            # An event's exact date names it as well as its title does.
+            day_names = [frozenset({d}) for d in dates if is_date_token(d)]
+            self._name_words.append(_name_words([*names, *roles]) + day_names)
             for name in names:
                 words = content_tokens(name.split())
                 if words:
                     self._aliases.append(_Alias(index, tuple(words)))
                 post(name, index, _KEY_WEIGHT)
+            for role in roles:
+                post(role, index, _ROLE_WEIGHT)
+            for date in dates:
+                post(date, index, _KEY_WEIGHT)
             for ask in asks:
                 post(ask, index, _ASK_WEIGHT)
             for text in entry_text(entry):
                 post(text, index, _TEXT_WEIGHT)
         self._postings = dict(postings)
+        self._sounds = {
+            code: tuple(sorted(keys)) for code, keys in sounds.items() if len(code) >= 2
+        }
+        self._name_vocabulary = frozenset(typo_targets)
         self._vocabulary = list(self._postings)
         self._typo_vocabulary = sorted(typo_targets, key=lambda key: (len(key), key))
         self._typo_lengths = [len(key) for key in self._typo_vocabulary]
@@ -470,6 +621,9 @@ class SearchIndex:
             if key in self._postings:
                 found[key] = 1.0
         whole = keys[0]
+        # A date is the date it says, not one a typo away.
+        if is_date_token(word):
+            return tuple(found.items())
         # A word spelled as the content spells it is taken as meant; its other forms
         # are found through its stem. Prefixes are for words typed half-way.
         for prefix in () if found else keys:
@@ -500,6 +654,12 @@ class SearchIndex:
                 similarity = ratio / 100 * 0.95
                 if similarity > found.get(candidate, 0.0):
                     found[candidate] = similarity
+        # An English word heard rather than read: "route" for "root", "peace" for
+        # "piece". Sounds alike counts as much as a close typo.
+        if len(word) >= 4 and word.isascii() and not found.keys() & set(keys):
+            for candidate in self._sounds.get(jellyfish.metaphone(word), ()):
+                if candidate != whole and found.get(candidate, 0.0) < _SOUNDS_ALIKE:
+                    found[candidate] = _SOUNDS_ALIKE
         return tuple(found.items())
 
     def _idf_of(self, word: str) -> float:
@@ -514,18 +674,149 @@ class SearchIndex:
         self, query: str, *, kinds: Sequence[Kind] | None = None, limit: int = 10
     ) -> list[Hit]:
         """Entries ranked best first, each with a score from 0 to 100."""
+        return self._ranked(query, kinds)[0][:limit]
+
+    def _ranked(
+        self, query: str, kinds: Sequence[Kind] | None
+    ) -> tuple[list[Hit], tuple[str, ...]]:
+        """Every hit, best first, over the query and its rewrites; and the reading
+        (folded words) that the best hit came from."""
         text = normalize(query)
         if not text:
-            return []
+            return [], ()
         words = informative(text.split())
         number = _principle_number(words)
         if number is not None:
             found = self._numbers.get(number)
             if found is None or (kinds is not None and self.entries[found].kind not in kinds):
-                return []
-            return [Hit(self.entries[found], 100.0)]
+                return [], tuple(words)
+            return [Hit(self.entries[found], 100.0)], tuple(words)
+        best: dict[int, tuple[float, tuple[str, ...]]] = {}
+        for reading, rewrites in self._readings(query, text.split()).items():
+            penalty = _REWRITE_PENALTY * rewrites
+            for index, score in self._scores(informative(reading)).items():
+                score -= penalty
+                if score > best.get(index, (0.0, ()))[0]:
+                    best[index] = (score, reading)
+        ranked = sorted(
+            (
+                (round(score, 1), _KIND_ORDER.get(self.entries[i].kind, 9), i, reading)
+                for i, (score, reading) in best.items()
+                if score >= SUGGEST and (kinds is None or self.entries[i].kind in kinds)
+            ),
+            key=lambda found: (-found[0], found[1]),
+        )
+        hits = [Hit(self.entries[i], score) for score, _, i, _ in ranked]
+        return hits, (ranked[0][3] if ranked else tuple(words))
+
+    def _readings(self, query: str, words: Sequence[str]) -> dict[tuple[str, ...], int]:
+        """The query as typed, and each other reading of it with how many rewrites it
+        took: dates and numbers said in words, run-together or split words, the
+        vocabulary of roles, and, where the typed words are unknown to the playbook,
+        the other keyboard layout."""
+        readings: dict[tuple[str, ...], int] = {}
+
+        def add(reading: Sequence[str], rewrites: int) -> None:
+            key = tuple(reading)
+            if key and rewrites < readings.get(key, 99):
+                readings[key] = rewrites
+
+        def read(raw: str, words: Sequence[str], rewrites: int) -> None:
+            add(words, rewrites)
+            dated = numeric_dates(raw)
+            plain = normalize(dated).split() if dated != raw else list(words)
+            plain = named_dates(spoken_numbers(plain))
+            if plain != list(words):
+                rewrites += 1
+                add(plain, rewrites)
+            joined = self._joined_words(plain)
+            if joined != plain:
+                add(joined, rewrites + 1)
+            split = self._split_words(joined)
+            if split != joined:
+                add(split, rewrites + 1 + (joined != plain))
+            roles = role_words(split)
+            if roles != split:
+                add(roles, rewrites + 1)
+
+        read(query, words, 0)
+        if any(not self._known(word) for word in informative(words)):
+            for swapped in layout_swaps(query):
+                read(swapped, normalize(swapped).split(), 1)
+        return readings
+
+    def _known(self, word: str) -> bool:
+        """Whether the playbook has this word, in any of its forms."""
+        return word.isdigit() or any(key in self._postings for key in word_keys(word))
+
+    def _joined_words(self, words: Sequence[str]) -> list[str]:
+        """Words dictation split apart ("good will", "de nazi fication") joined again
+        where the playbook names something by the joined word."""
+        out: list[str] = []
+        index = 0
+        while index < len(words):
+            for size in (3, 2):
+                if index + size <= len(words):
+                    joined = "".join(words[index : index + size])
+                    if word_keys(joined)[0] in self._name_vocabulary:
+                        out.append(joined)
+                        index += size
+                        break
+            else:
+                out.append(words[index])
+                index += 1
+        return out
+
+    def _split_words(self, words: Sequence[str]) -> list[str]:
+        """Words typed without spaces ("selfdetermination", "киевскийрежим") split into
+        the playbook's own words, as few as will do."""
+        out: list[str] = []
+        for word in words:
+            if len(word) < _SPLIT_MIN or word.isdigit() or self._known(word):
+                out.append(word)
+                continue
+            out.extend(self._segment(word) or [word])
+        return out
+
+    def _segment(self, word: str) -> list[str] | None:
+        size = len(word)
+        if size > _SPLIT_MAX:
+            return None
+        # fewest[i]: the fewest parts word[:i] splits into, and where its last begins.
+        fewest: list[tuple[int, int] | None] = [None] * (size + 1)
+        fewest[0] = (0, 0)
+        for end in range(1, size + 1):
+            for start in range(max(0, end - _SPLIT_PART_MAX), end):
+                before = fewest[start]
+                if before is None or (end - start == size):
+                    continue
+                part = word[start:end]
+                if not self._is_part(part):
+                    continue
+                if fewest[end] is None or before[0] + 1 < fewest[end][0]:  # type: ignore[index]
+                    fewest[end] = (before[0] + 1, start)
+        if fewest[size] is None:
+            return None
+        parts: list[str] = []
+        end = size
+        while end:
+            start = fewest[end][1]  # type: ignore[index]
+            parts.append(word[start:end])
+            end = start
+        return parts[::-1]
+
+    def _is_part(self, part: str) -> bool:
+        if part in STOPWORDS:
+            return True
+        if len(part) < 3:
+            return False
+        keys = word_keys(part)
+        return keys[0] in self._postings or (len(part) >= 5 and keys[-1] in self._postings)
+
+    def _scores(self, words: Sequence[str]) -> dict[int, float]:
+        """Each candidate entry's score for one reading of a query (informative words)."""
         if not words:
-            return []
+            return {}
         scores: dict[int, float] = {}
         coverage = self._coverage(words)
         # Only the best few by word coverage earn the costlier whole-phrase comparison.
@@ -535,13 +826,7 @@ class SearchIndex:
             score = 100 * (0.55 * coverage[index] + 0.45 * phrase)
             score = max(score, 100 * phrase if phrase >= 0.9 else 0.0, self._named(index, stems))
             scores[index] = max(scores.get(index, 0.0), score)
-        hits = [
-            Hit(self.entries[i], round(s, 1))
-            for i, s in scores.items()
-            if s >= SUGGEST and (kinds is None or self.entries[i].kind in kinds)
-        ]
-        hits.sort(key=lambda h: (-h.score, _KIND_ORDER.get(h.entry.kind, 9)))
-        return hits[:limit]
+        return scores
 
     def best(self, query: str, *, kinds: Sequence[Kind] | None = None) -> Hit | None:
         """The one confident answer to a query, if there is one."""
@@ -555,23 +840,22 @@ class SearchIndex:
         number = principle_number(query)
         if number is not None and number not in self._numbers:
             return Answer(missing_number=number)
-        hits = self.search(query, kinds=kinds, limit=CHOICES + 1)
+        hits, reading = self._ranked(query, kinds)
         if not hits:
             return Answer()
         if number is not None:
             return Answer(opens=hits[0].entry)
-        words = len(informative(normalize(query).split()))
-        if _clearly_leads(hits, words) and self._mostly_known(
-            query, exactly=hits[0].score < CONFIDENT
+        words = informative(reading)
+        if _clearly_leads(hits, len(words)) and self._mostly_known(
+            words, exactly=hits[0].score < CONFIDENT
         ):
             return Answer(opens=hits[0].entry)
         return Answer(choices=hits[:CHOICES])
 
-    def _mostly_known(self, query: str, *, exactly: bool) -> bool:
+    def _mostly_known(self, words: Sequence[str], *, exactly: bool) -> bool:
         """Whether the playbook knows most of a query's words: "record a video" is not
         sure enough to open a card, though it may offer one. ``exactly``: only words the
         content spells so count, not prefixes or typos of its words ("дела", "delay")."""
-        words = informative(normalize(query).split())
         floor = 1.0 if exactly else 0.0
         unknown = sum(1 for word in words if not any(s >= floor for _, s in self._expand(word)))
         return unknown < _UNKNOWN_SHARE * len(words)
@@ -747,6 +1031,15 @@ class SearchIndex:
             )
         )
 
+
+# What each rewrite of a query costs its hits: a reading as typed that does as well wins.
+_REWRITE_PENALTY = 2.0
+# How sure a word that sounds like a word of the playbook is to mean it.
+_SOUNDS_ALIKE = 0.85
+# Words typed together are looked for in words this long, in parts at most this long.
+_SPLIT_MIN = 7
+_SPLIT_MAX = 48
+_SPLIT_PART_MAX = 24
 
 # How close a typed word must be to an alias word to count as it (fuzz.ratio).
 _TYPO_CUTOFF = 84.0
