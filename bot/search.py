@@ -364,10 +364,14 @@ def _name_words(names: Iterable[str]) -> list[frozenset[str]]:
 
 # A role says who a person is as well as a name does ("Kremlin spokesman"), a little
 # less surely: two people may share one ("foreign minister").
-_ROLE_WEIGHT = 0.95
+_ROLE_WEIGHT = 0.97
 # A person's dated statements place them on a date, less surely than an event's date.
 _STATEMENT_DATE_WEIGHT = 0.5
+# Who took part in an event says which event is meant ("Zelenskyy at the UN").
+_PARTICIPANT_WEIGHT = 0.8
 _ROLE_PARTS = re.compile(r"[;,()]")
+# A word in capitals in an entry's text is a name the sources use ("CBS", "ООН").
+_INITIALISM = re.compile(r"\b[A-ZА-ЯІЇЄҐ]{2,6}s?\b")
 _CONNECTORS = frozenset({"of", "for", "a", "an", "the", "and", "on", "in"})
 
 
@@ -501,6 +505,7 @@ class SearchIndex:
                     if weight > postings[key].get(index, 0.0):
                         postings[key][index] = weight
 
+        people = {entry.id: entry for entry in self.entries if isinstance(entry, Person)}
         for index, entry in enumerate(self.entries):
             if isinstance(entry, Principle):
                 self._numbers[entry.number] = index
@@ -527,6 +532,10 @@ class SearchIndex:
                     names.append(normalize(entry.place.uk))
                     names += acronyms(entry.place.en)
                 dates = entry_date_tokens(entry.date)
+                for person_id in entry.people:
+                    if (person := people.get(person_id)) is not None:
+                        for name in (*person.speaker_names(), *surnames(person)):
+                            post(name, index, _PARTICIPANT_WEIGHT)
             asks = entry.asks.all()
             folded: dict[str, float] = {}
             for name in dict.fromkeys(names):
@@ -563,6 +572,8 @@ class SearchIndex:
                 post(ask, index, _ASK_WEIGHT)
             for text in entry_text(entry):
                 post(text, index, _TEXT_WEIGHT)
+                for initialism in _INITIALISM.findall(text):
+                    post(initialism, index, _ASK_WEIGHT)
         self._postings = dict(postings)
         self._sounds = {
             code: tuple(sorted(keys)) for code, keys in sounds.items() if len(code) >= 2
@@ -803,7 +814,11 @@ class SearchIndex:
             start = fewest[end][1]  # type: ignore[index]
             parts.append(word[start:end])
             end = start
-        return parts[::-1]
+        parts.reverse()
+        # Little words only join others: "talksasaweapon", not "главн" + "ы" + "й".
+        if parts[0] in STOPWORDS or parts[-1] in STOPWORDS:
+            return None
+        return parts
 
     def _is_part(self, part: str) -> bool:
         if part in STOPWORDS:
@@ -846,8 +861,9 @@ class SearchIndex:
         if number is not None:
             return Answer(opens=hits[0].entry)
         words = informative(reading)
-        if _clearly_leads(hits, len(words)) and self._mostly_known(
-            words, exactly=hits[0].score < CONFIDENT
+        if (
+            _clearly_leads(hits, len(words))
+            and self._mostly_known(words, exactly=hits[0].score < CONFIDENT)
         ):
             return Answer(opens=hits[0].entry)
         return Answer(choices=hits[:CHOICES])
@@ -914,7 +930,12 @@ class SearchIndex:
                 covered |= name
         if not covered:
             return 0.0
-        share = sum(1 for stem in stems if stem in covered) / len(stems)
+        # Rarer words say more: a date beside a place names the day's event, not the
+        # place's.
+        weights = [self._idf.get(stem, self._unknown_idf) for stem in stems]
+        share = sum(w for stem, w in zip(stems, weights, strict=True) if stem in covered) / sum(
+            weights
+        )
         return 50.0 + 40.0 * share
 
     def _phrase_similarities(self, text: str, shortlist: Sequence[int]) -> dict[int, float]:
@@ -1033,7 +1054,7 @@ class SearchIndex:
 
 
 # What each rewrite of a query costs its hits: a reading as typed that does as well wins.
-_REWRITE_PENALTY = 2.0
+_REWRITE_PENALTY = 1.0
 # How sure a word that sounds like a word of the playbook is to mean it.
 _SOUNDS_ALIKE = 0.85
 # Words typed together are looked for in words this long, in parts at most this long.
