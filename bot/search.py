@@ -462,10 +462,42 @@ def surnames(person: Person) -> list[str]:
     return found
 
 
+# A rival whose name is this much closer to what was typed, and whose score is this
+# near, makes the lead unclear however far ahead the leader's words put it.
+_CLOSER_NAME = 0.02
+_CLOSER_SPAN = 15.0
+
+
+@dataclass(frozen=True)
+class _Ranking:
+    """What a search found: hits best first; the reading (folded words) the best came
+    from; and, for each hit, how close that reading was to its nearest name."""
+
+    hits: list[Hit]
+    reading: tuple[str, ...]
+    closeness: list[float]
+
+    def rival_named_closer(self) -> bool:
+        """Whether the runner-up's name is closer to the query than the leader's while
+        its score is near: the leader won on words its text holds ("вільне
+        волевиявлення народу" is nearer the claim's name than the term's)."""
+        if len(self.hits) < 2:
+            return False
+        return (
+            self.closeness[1] > self.closeness[0] + _CLOSER_NAME
+            and self.hits[0].score - self.hits[1].score < _CLOSER_SPAN
+        )
+
+
 @dataclass(frozen=True)
 class _Alias:
+    """A name as mentions() looks for it: the stems of its words, so that any
+    inflection of it is found ("с киевским режимом")."""
+
     entry_index: int
     words: tuple[str, ...]
+    # A one-word name must be long enough not to be an everyday word.
+    distinctive: bool
 
 
 class SearchIndex:
@@ -562,7 +594,9 @@ class SearchIndex:
             for name in names:
                 words = content_tokens(name.split())
                 if words:
-                    self._aliases.append(_Alias(index, tuple(words)))
+                    stems = tuple(word_keys(word)[-1] for word in words)
+                    distinctive = len(words) > 1 or len(words[0]) >= 7
+                    self._aliases.append(_Alias(index, stems, distinctive))
                 post(name, index, _KEY_WEIGHT)
             for role in roles:
                 post(role, index, _ROLE_WEIGHT)
@@ -685,40 +719,40 @@ class SearchIndex:
         self, query: str, *, kinds: Sequence[Kind] | None = None, limit: int = 10
     ) -> list[Hit]:
         """Entries ranked best first, each with a score from 0 to 100."""
-        return self._ranked(query, kinds)[0][:limit]
+        return self._ranked(query, kinds).hits[:limit]
 
-    def _ranked(
-        self, query: str, kinds: Sequence[Kind] | None
-    ) -> tuple[list[Hit], tuple[str, ...]]:
-        """Every hit, best first, over the query and its rewrites; and the reading
-        (folded words) that the best hit came from."""
+    def _ranked(self, query: str, kinds: Sequence[Kind] | None) -> _Ranking:
+        """Every hit, best first, over the query and its rewrites."""
         text = normalize(query)
         if not text:
-            return [], ()
+            return _Ranking([], (), [])
         words = informative(text.split())
         number = _principle_number(words)
         if number is not None:
             found = self._numbers.get(number)
             if found is None or (kinds is not None and self.entries[found].kind not in kinds):
-                return [], tuple(words)
-            return [Hit(self.entries[found], 100.0)], tuple(words)
-        best: dict[int, tuple[float, tuple[str, ...]]] = {}
+                return _Ranking([], tuple(words), [])
+            return _Ranking([Hit(self.entries[found], 100.0)], tuple(words), [1.0])
+        best: dict[int, tuple[float, float, tuple[str, ...]]] = {}
         for reading, rewrites in self._readings(query, text.split()).items():
             penalty = _REWRITE_PENALTY * rewrites
-            for index, score in self._scores(informative(reading)).items():
+            for index, (score, phrase) in self._scores(informative(reading)).items():
                 score -= penalty
-                if score > best.get(index, (0.0, ()))[0]:
-                    best[index] = (score, reading)
+                if score > best.get(index, (0.0,))[0]:
+                    best[index] = (score, phrase, reading)
         ranked = sorted(
             (
-                (round(score, 1), _KIND_ORDER.get(self.entries[i].kind, 9), i, reading)
-                for i, (score, reading) in best.items()
+                (round(score, 1), _KIND_ORDER.get(self.entries[i].kind, 9), i, phrase, reading)
+                for i, (score, phrase, reading) in best.items()
                 if score >= SUGGEST and (kinds is None or self.entries[i].kind in kinds)
             ),
             key=lambda found: (-found[0], found[1]),
         )
-        hits = [Hit(self.entries[i], score) for score, _, i, _ in ranked]
-        return hits, (ranked[0][3] if ranked else tuple(words))
+        return _Ranking(
+            [Hit(self.entries[i], score) for score, _, i, _, _ in ranked],
+            ranked[0][4] if ranked else tuple(words),
+            [phrase for _, _, _, phrase, _ in ranked],
+        )
 
     def _readings(self, query: str, words: Sequence[str]) -> dict[tuple[str, ...], int]:
         """The query as typed, and each other reading of it with how many rewrites it
@@ -828,11 +862,12 @@ class SearchIndex:
         keys = word_keys(part)
         return keys[0] in self._postings or (len(part) >= 5 and keys[-1] in self._postings)
 
-    def _scores(self, words: Sequence[str]) -> dict[int, float]:
-        """Each candidate entry's score for one reading of a query (informative words)."""
+    def _scores(self, words: Sequence[str]) -> dict[int, tuple[float, float]]:
+        """Each candidate entry's score for one reading of a query (informative words),
+        and how close the reading is to the entry's nearest name, 0..1."""
         if not words:
             return {}
-        scores: dict[int, float] = {}
+        scores: dict[int, tuple[float, float]] = {}
         coverage = self._coverage(words)
         # Only the best few by word coverage earn the costlier whole-phrase comparison.
         shortlist = sorted(coverage, key=coverage.__getitem__, reverse=True)[:SHORTLIST]
@@ -840,7 +875,7 @@ class SearchIndex:
         for index, phrase in self._phrase_similarities(" ".join(stems), shortlist).items():
             score = 100 * (0.55 * coverage[index] + 0.45 * phrase)
             score = max(score, 100 * phrase if phrase >= 0.9 else 0.0, self._named(index, stems))
-            scores[index] = max(scores.get(index, 0.0), score)
+            scores[index] = (score, phrase)
         return scores
 
     def best(self, query: str, *, kinds: Sequence[Kind] | None = None) -> Hit | None:
@@ -855,14 +890,16 @@ class SearchIndex:
         number = principle_number(query)
         if number is not None and number not in self._numbers:
             return Answer(missing_number=number)
-        hits, reading = self._ranked(query, kinds)
+        ranking = self._ranked(query, kinds)
+        hits = ranking.hits
         if not hits:
             return Answer()
         if number is not None:
             return Answer(opens=hits[0].entry)
-        words = informative(reading)
+        words = informative(ranking.reading)
         if (
             _clearly_leads(hits, len(words))
+            and not ranking.rival_named_closer()
             and self._mostly_known(words, exactly=hits[0].score < CONFIDENT)
         ):
             return Answer(opens=hits[0].entry)
@@ -980,18 +1017,21 @@ class SearchIndex:
     def mentions(
         self, message: str, *, kinds: Sequence[Kind] = ("term", "claim"), limit: int = 3
     ) -> list[Hit]:
-        """Entries whose name or alias a longer message contains, confident ones only.
+        """Entries whose name or alias a longer message contains, confident ones only;
+        and, for a statement of a few words, the entry search would open for it.
 
-        Every distinctive word of the alias must appear, near each other, allowing
-        typos in longer words; single-word aliases must be long enough not to be
-        everyday words.
+        Every distinctive word of the alias must appear, in any inflection, near each
+        other, allowing typos in longer words; single-word aliases must be long enough
+        not to be everyday words. A statement is also searched as a query, with every
+        rewrite search makes, so a claim said in other words than its aliases'
+        ("a law that forbids it from negotiating") is still matched.
         """
         words = normalize(message).split()
         if not words:
             return []
         positions: dict[str, list[int]] = defaultdict(list)
         for position, word in enumerate(words):
-            positions[word].append(position)
+            positions[word_keys(word)[-1]].append(position)
         near = self._typo_matches(positions)
         found: dict[int, float] = {}
         for position in self._candidate_aliases(positions.keys() | near.keys()):
@@ -999,13 +1039,18 @@ class SearchIndex:
             entry = self.entries[alias.entry_index]
             if entry.kind not in kinds:
                 continue
-            # A one-word alias must be long enough not to be an everyday word.
-            if len(alias.words) == 1 and len(alias.words[0]) < 7:
+            if not alias.distinctive:
                 continue
             score = _alias_score(alias.words, positions, near)
             if score is not None and score > found.get(alias.entry_index, 0.0):
                 found[alias.entry_index] = score
         hits = [Hit(self.entries[i], s) for i, s in found.items() if s >= CONFIDENT]
+        if _STATEMENT_WORDS[0] <= len(informative(words)) <= _STATEMENT_WORDS[1]:
+            answer = self.answer(message, kinds=kinds)
+            if answer.opens is not None and all(hit.entry is not answer.opens for hit in hits):
+                said = self.search(message, kinds=kinds, limit=1)
+                if said and said[0].entry is answer.opens and said[0].confident:
+                    hits.append(said[0])
         hits.sort(key=lambda h: -h.score)
         return hits[:limit]
 
@@ -1053,6 +1098,9 @@ class SearchIndex:
         )
 
 
+# A message of this many informative words is a statement that mentions() also
+# searches as a query: fewer is a word or two of talk, more is a speech.
+_STATEMENT_WORDS = (3, 40)
 # What each rewrite of a query costs its hits: a reading as typed that does as well wins.
 _REWRITE_PENALTY = 1.0
 # How sure a word that sounds like a word of the playbook is to mean it.
