@@ -466,6 +466,8 @@ def surnames(person: Person) -> list[str]:
 # near, makes the lead unclear however far ahead the leader's words put it.
 _CLOSER_NAME = 0.02
 _CLOSER_SPAN = 15.0
+# A title typed exactly is as close as a name gets.
+_TITLE_EXACTLY = 0.999
 
 
 @dataclass(frozen=True)
@@ -476,6 +478,14 @@ class _Ranking:
     hits: list[Hit]
     reading: tuple[str, ...]
     closeness: list[float]
+
+    def named_exactly(self) -> bool:
+        """Whether the query is the leader's very title (a person's surname counts)
+        and no other entry's: a name beats an alias that only mentions it ("Medinsky"
+        is the person; the tactic that quotes him has his name as an alias)."""
+        return self.closeness[0] >= _TITLE_EXACTLY and (
+            len(self.closeness) < 2 or self.closeness[1] < _TITLE_EXACTLY
+        )
 
     def rival_named_closer(self) -> bool:
         """Whether the runner-up's name is closer to the query than the leader's while
@@ -898,7 +908,7 @@ class SearchIndex:
             return Answer(opens=hits[0].entry)
         words = informative(ranking.reading)
         if (
-            _clearly_leads(hits, len(words))
+            (_clearly_leads(hits, len(words)) or ranking.named_exactly())
             and not ranking.rival_named_closer()
             and self._mostly_known(words, exactly=hits[0].score < CONFIDENT)
         ):
