@@ -533,11 +533,18 @@ class SearchIndex:
         # English words of names and asks by how they sound (Metaphone), so that a
         # dictated homophone ("route causes") or a spelling by ear meets them.
         sounds: dict[str, set[str]] = defaultdict(set)
+        # Every word as the content spells it (folded), and those of names and asks:
+        # the parts a run-together word splits into, and what split words join into.
+        words_as_typed: set[str] = set()
+        name_words_as_typed: set[str] = set()
 
         def post(text: str, index: int, weight: float) -> None:
             for word in normalize(text).split():
                 if word in STOPWORDS:
                     continue
+                words_as_typed.add(word)
+                if weight > _TEXT_WEIGHT:
+                    name_words_as_typed.add(word)
                 keys = word_keys(word)
                 if weight > _TEXT_WEIGHT and not is_date_token(word) and not word.isdigit():
                     typo_targets.update(keys)
@@ -622,7 +629,8 @@ class SearchIndex:
         self._sounds = {
             code: tuple(sorted(keys)) for code, keys in sounds.items() if len(code) >= 2
         }
-        self._name_vocabulary = frozenset(typo_targets)
+        self._words_as_typed = frozenset(words_as_typed)
+        self._name_words_as_typed = frozenset(name_words_as_typed)
         self._vocabulary = list(self._postings)
         self._typo_vocabulary = sorted(typo_targets, key=lambda key: (len(key), key))
         self._typo_lengths = [len(key) for key in self._typo_vocabulary]
@@ -795,10 +803,18 @@ class SearchIndex:
                 add(roles, rewrites + 1)
 
         read(query, words, 0)
-        if any(not self._known(word) for word in informative(words)):
+        # The other layout is tried only for a query the playbook mostly does not know
+        # (a typo is not a wrong layout), and kept only if the playbook mostly knows
+        # what it reads as.
+        if self._mostly_unknown(informative(words)):
             for swapped in layout_swaps(query):
-                read(swapped, normalize(swapped).split(), 1)
+                swapped_words = normalize(swapped).split()
+                if not self._mostly_unknown(informative(swapped_words)):
+                    read(swapped, swapped_words, 1)
         return readings
+
+    def _mostly_unknown(self, words: Sequence[str]) -> bool:
+        return sum(1 for word in words if not self._known(word)) * 2 > len(words)
 
     def _known(self, word: str) -> bool:
         """Whether the playbook has this word, in any of its forms."""
@@ -813,7 +829,7 @@ class SearchIndex:
             for size in (3, 2):
                 if index + size <= len(words):
                     joined = "".join(words[index : index + size])
-                    if word_keys(joined)[0] in self._name_vocabulary:
+                    if joined in self._name_words_as_typed:
                         out.append(joined)
                         index += size
                         break
@@ -846,7 +862,7 @@ class SearchIndex:
                 if before is None or (end - start == size):
                     continue
                 part = word[start:end]
-                if not self._is_part(part):
+                if not self._is_part(part, last=end == size):
                     continue
                 if fewest[end] is None or before[0] + 1 < fewest[end][0]:  # type: ignore[index]
                     fewest[end] = (before[0] + 1, start)
@@ -864,13 +880,11 @@ class SearchIndex:
             return None
         return parts
 
-    def _is_part(self, part: str) -> bool:
-        if part in STOPWORDS:
+    def _is_part(self, part: str, *, last: bool) -> bool:
+        """A word of the playbook as it spells it; the last part may be inflected."""
+        if part in STOPWORDS or (len(part) >= 3 and part in self._words_as_typed):
             return True
-        if len(part) < 3:
-            return False
-        keys = word_keys(part)
-        return keys[0] in self._postings or (len(part) >= 5 and keys[-1] in self._postings)
+        return last and len(part) >= 5 and word_keys(part)[-1] in self._postings
 
     def _scores(self, words: Sequence[str]) -> dict[int, tuple[float, float]]:
         """Each candidate entry's score for one reading of a query (informative words),
@@ -901,19 +915,22 @@ class SearchIndex:
         if number is not None and number not in self._numbers:
             return Answer(missing_number=number)
         ranking = self._ranked(query, kinds)
-        hits = ranking.hits
-        if not hits:
+        if not ranking.hits:
             return Answer()
         if number is not None:
-            return Answer(opens=hits[0].entry)
+            return Answer(opens=ranking.hits[0].entry)
+        if self._leads_clearly(ranking):
+            return Answer(opens=ranking.hits[0].entry)
+        return Answer(choices=ranking.hits[:CHOICES])
+
+    def _leads_clearly(self, ranking: _Ranking) -> bool:
+        hits = ranking.hits
         words = informative(ranking.reading)
-        if (
+        return (
             (_clearly_leads(hits, len(words)) or ranking.named_exactly())
             and not ranking.rival_named_closer()
             and self._mostly_known(words, exactly=hits[0].score < CONFIDENT)
-        ):
-            return Answer(opens=hits[0].entry)
-        return Answer(choices=hits[:CHOICES])
+        )
 
     def _mostly_known(self, words: Sequence[str], *, exactly: bool) -> bool:
         """Whether the playbook knows most of a query's words: "record a video" is not
@@ -1056,11 +1073,11 @@ class SearchIndex:
                 found[alias.entry_index] = score
         hits = [Hit(self.entries[i], s) for i, s in found.items() if s >= CONFIDENT]
         if _STATEMENT_WORDS[0] <= len(informative(words)) <= _STATEMENT_WORDS[1]:
-            answer = self.answer(message, kinds=kinds)
-            if answer.opens is not None and all(hit.entry is not answer.opens for hit in hits):
-                said = self.search(message, kinds=kinds, limit=1)
-                if said and said[0].entry is answer.opens and said[0].confident:
-                    hits.append(said[0])
+            ranking = self._ranked(message, kinds)
+            if ranking.hits and ranking.hits[0].confident and self._leads_clearly(ranking):
+                said = ranking.hits[0]
+                if all(hit.entry is not said.entry for hit in hits):
+                    hits.append(said)
         hits.sort(key=lambda h: -h.score)
         return hits[:limit]
 
