@@ -375,40 +375,52 @@ _INITIALISM = re.compile(r"\b[A-ZА-ЯІЇЄҐ]{2,6}s?\b")
 _CONNECTORS = frozenset({"of", "for", "a", "an", "the", "and", "on", "in"})
 
 
+def _role_key(word: str) -> str:
+    """A word of the role vocabulary as it is matched: Ukrainian and Russian by stem,
+    in any case; English as spelled ("negotiating" is no "negotiator")."""
+    keys = word_keys(word)
+    return keys[0] if word.isascii() else keys[-1]
+
+
 def _role_phrases() -> dict[tuple[str, ...], tuple[str, ...]]:
-    """The role vocabulary by the stems of each way of saying it."""
+    """The role vocabulary by the keys of each way of saying it."""
     phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
     for canonical, ways in ROLE_VOCABULARY_AS_TYPED.items():
         target = tuple(normalize(canonical).split())
         for way in ways.split(","):
-            stems = tuple(word_keys(word)[-1] for word in normalize(way).split())
-            if stems:
-                phrases.setdefault(stems, target)
+            keys = tuple(_role_key(word) for word in normalize(way).split())
+            if keys:
+                phrases.setdefault(keys, target)
     return phrases
 
 
 _ROLE_PHRASES = _role_phrases()
-_LONGEST_ROLE_PHRASE = max(len(stems) for stems in _ROLE_PHRASES)
+_LONGEST_ROLE_PHRASE = max(len(keys) for keys in _ROLE_PHRASES)
+# Words that only qualify an office: a query with none of the offices is no role.
+_QUALIFIERS = frozenset({("russian",), ("ukrainian",), ("turkish",), ("us",), ("former",)})
 
 
 def role_words(words: Sequence[str]) -> list[str]:
     """Words naming an office, in any of the three languages and any inflection, as
     the one English form roles are also indexed in: "пресс-секретарь Путина" reads
-    "spokesman kremlin"; other words are kept as they are."""
-    stems = [word_keys(word)[-1] for word in words]
+    "spokesman kremlin"; other words are kept as they are. Words with no office among
+    them ("Ukraine", "Russia's") are left as typed."""
+    keys = [_role_key(word) for word in words]
     out: list[str] = []
+    office = False
     index = 0
     while index < len(words):
         for size in range(min(_LONGEST_ROLE_PHRASE, len(words) - index), 0, -1):
-            target = _ROLE_PHRASES.get(tuple(stems[index : index + size]))
+            target = _ROLE_PHRASES.get(tuple(keys[index : index + size]))
             if target is not None:
                 out.extend(target)
+                office = office or target not in _QUALIFIERS
                 index += size
                 break
         else:
             out.append(words[index])
             index += 1
-    return out
+    return out if office else list(words)
 
 
 def role_names(role: str) -> list[str]:
