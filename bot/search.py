@@ -8,6 +8,12 @@ Russian inflections are stemmed (Snowball, PyStemmer), English ones too. Typos a
 forgiven (rapidfuzz edit distance on keys), prefixes taken, question and filler words
 never count against an entry, principles are found by number however written, and
 each entry's ``asks`` (how delegates describe it) are searched with its names.
+
+A query is also read other ways (bot/rewrites.py: the other keyboard layout, numbers
+and dates said or written any way, words run together or split apart, the vocabulary
+of offices), each reading scored and each entry keeping its best, less a point per
+rewrite. People are found by surname and role too, events by date, place and who
+took part; a title typed exactly beats an alias that only mentions it.
 """
 
 from __future__ import annotations
