@@ -283,7 +283,11 @@ def is_date_token(word: str) -> bool:
 
 
 def entry_date_tokens(date: str) -> list[str]:
-    """Every date token under which a (partial) ISO date may be looked up."""
+    """Every date token under which a (partial) ISO date may be looked up; a day given
+    without its year ("--12-29") is found by day and month."""
+    if date.startswith("--"):
+        month, day = (int(part) for part in date[2:].split("-"))
+        return [date_token(None, month, day)]
     parts = [int(part) for part in date.split("-")]
     year = parts[0]
     found = [str(year)]

@@ -376,7 +376,9 @@ _STATEMENT_DATE_WEIGHT = 0.5
 # Who took part in an event says which event is meant ("Zelenskyy at the UN").
 _PARTICIPANT_WEIGHT = 0.8
 _ROLE_PARTS = re.compile(r"[;,()]")
-# A word in capitals in an entry's text is a name the sources use ("CBS", "ООН").
+# A word in capitals in an entry's text is a name the sources use ("CBS", "ООН"): more
+# than a word of the text, less than the names and asks of an entry about it.
+_INITIALISM_WEIGHT = 0.9
 _INITIALISM = re.compile(r"\b[A-ZА-ЯІЇЄҐ]{2,6}s?\b")
 _CONNECTORS = frozenset({"of", "for", "a", "an", "the", "and", "on", "in"})
 
@@ -551,6 +553,7 @@ class SearchIndex:
         # English words of names and asks by how they sound (Metaphone), so that a
         # dictated homophone ("route causes") or a spelling by ear meets them.
         sounds: dict[str, set[str]] = defaultdict(set)
+        heard: dict[str, set[str]] = defaultdict(set)
         # Every word as the content spells it (folded), and those of names and asks:
         # the parts a run-together word splits into, and what split words join into.
         words_as_typed: set[str] = set()
@@ -568,6 +571,7 @@ class SearchIndex:
                     typo_targets.update(keys)
                     if word.isascii() and len(word) >= 4:
                         sounds[jellyfish.metaphone(word)].add(keys[0])
+                        heard[jellyfish.metaphone(word)].add(word)
                 for key in keys:
                     if weight > postings[key].get(index, 0.0):
                         postings[key][index] = weight
@@ -642,11 +646,16 @@ class SearchIndex:
             for text in entry_text(entry):
                 post(text, index, _TEXT_WEIGHT)
                 for initialism in _INITIALISM.findall(text):
-                    post(initialism, index, _ASK_WEIGHT)
+                    post(initialism, index, _INITIALISM_WEIGHT)
         self._postings = dict(postings)
         self._sounds = {
             code: tuple(sorted(keys)) for code, keys in sounds.items() if len(code) >= 2
         }
+        # The same, as the content spells them, for reading a dictated query anew.
+        self._heard = {
+            code: tuple(sorted(words)) for code, words in heard.items() if len(code) >= 2
+        }
+        self._name_keys = frozenset(typo_targets)
         self._words_as_typed = frozenset(words_as_typed)
         self._name_words_as_typed = frozenset(name_words_as_typed)
         self._vocabulary = list(self._postings)
@@ -705,6 +714,12 @@ class SearchIndex:
         # A date is the date it says, not one a typo away.
         if is_date_token(word):
             return tuple(found.items())
+        # The plural of an abbreviation ("POWs", "MFAs") is the abbreviation: the
+        # stemmer leaves words this short alone.
+        if not found and word.isascii() and word.endswith("s") and 3 <= len(word) - 1 <= 4:
+            singular = word_keys(word[:-1])[0]
+            if singular in self._postings:
+                found[singular] = 1.0
         # A word spelled as the content spells it is taken as meant; its other forms
         # are found through its stem. Prefixes are for words typed half-way.
         for prefix in () if found else keys:
@@ -739,7 +754,13 @@ class SearchIndex:
         # "piece". Sounds alike counts as much as a close typo.
         if len(word) >= 4 and word.isascii() and not found.keys() & set(keys):
             for candidate in self._sounds.get(jellyfish.metaphone(word), ()):
-                if candidate != whole and found.get(candidate, 0.0) < _SOUNDS_ALIKE:
+                # Metaphone keeps few letters of a short word: "pows" would sound like
+                # "peace". The spellings must be alike too.
+                if (
+                    candidate != whole
+                    and found.get(candidate, 0.0) < _SOUNDS_ALIKE
+                    and fuzz.ratio(whole, candidate) >= _SPELT_ALIKE
+                ):
                     found[candidate] = _SOUNDS_ALIKE
         return tuple(found.items())
 
@@ -819,6 +840,9 @@ class SearchIndex:
             roles = role_words(split)
             if roles != split:
                 add(roles, rewrites + 1)
+            heard = self._heard_words(split)
+            if heard != split:
+                add(heard, rewrites + 1)
 
         read(query, words, 0)
         # The other layout is tried only for a query the playbook mostly does not know
@@ -833,6 +857,26 @@ class SearchIndex:
 
     def _mostly_unknown(self, words: Sequence[str]) -> bool:
         return sum(1 for word in words if not self._known(word)) * 2 > len(words)
+
+    def _heard_words(self, words: Sequence[str]) -> list[str]:
+        """English words that no name uses, read as the name word they sound and look
+        like ("route causes" is "root causes"): dictation writes homophones. Only
+        beside a word the playbook knows as typed: "xyzzy" alone is no "seize"."""
+        if not any(self._known(word) for word in informative(words)):
+            return list(words)
+        out: list[str] = []
+        for word in words:
+            keys = word_keys(word)
+            if len(word) < 4 or not word.isascii() or any(k in self._name_keys for k in keys):
+                out.append(word)
+                continue
+            alike = [
+                (fuzz.ratio(keys[0], word_keys(candidate)[0]), candidate)
+                for candidate in self._heard.get(jellyfish.metaphone(word), ())
+            ]
+            best = max(alike, default=(0.0, word))
+            out.append(best[1] if best[0] >= _SPELT_ALIKE else word)
+        return out
 
     def _known(self, word: str) -> bool:
         """Whether the playbook has this word, in any of its forms."""
@@ -1150,6 +1194,8 @@ _STATEMENT_WORDS = (3, 40)
 _REWRITE_PENALTY = 1.0
 # How sure a word that sounds like a word of the playbook is to mean it.
 _SOUNDS_ALIKE = 0.85
+# ...and how alike the spellings (their keys, fuzz.ratio) of words that sound alike must be.
+_SPELT_ALIKE = 60.0
 # Words typed together are looked for in words this long, in parts at most this long.
 _SPLIT_MIN = 7
 _SPLIT_MAX = 48

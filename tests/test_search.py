@@ -10,7 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from bot.playbook import Asks
-from bot.rewrites import named_dates, numeric_dates, spoken_numbers
+from bot.rewrites import entry_date_tokens, named_dates, numeric_dates, spoken_numbers
 from bot.search import SearchIndex, normalize, principle_number, word_keys
 from bot.services import Library
 from tests.conftest import Bot
@@ -483,6 +483,21 @@ def test_dates_with_a_month_name_are_read_in_three_languages(written: str, token
 )
 def test_dates_in_figures_are_read_day_first(written: str, token: str) -> None:
     assert normalize(numeric_dates(written)) == token
+
+
+@pytest.mark.parametrize(
+    ("date", "tokens"),
+    [
+        ("2025-06-02", ["2025", "dt202506", "dt0602", "dt20250602"]),
+        ("2022-03", ["2022", "dt202203"]),
+        ("2014", ["2014"]),
+        ("--12-29", ["dt1229"]),
+    ],
+)
+def test_an_entry_is_found_under_every_date_its_own_date_answers(
+    date: str, tokens: list[str]
+) -> None:
+    assert entry_date_tokens(date) == tokens
 
 
 def test_a_month_name_alone_is_left_a_word() -> None:
