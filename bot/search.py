@@ -486,6 +486,8 @@ def surnames(person: Person) -> list[str]:
 # near, makes the lead unclear however far ahead the leader's words put it.
 _CLOSER_NAME = 0.02
 _CLOSER_SPAN = 15.0
+# How sure a date alone is to name the event of that day (a name: 90).
+_DATE_NAMED = 80.0
 # A title typed exactly is as close as a name gets.
 _TITLE_EXACTLY = 0.999
 
@@ -1062,6 +1064,11 @@ class SearchIndex:
         share = sum(w for stem, w in zip(stems, weights, strict=True) if stem in covered) / sum(
             weights
         )
+        # A date alone names the day's event less surely than its title does: a title
+        # that says the day ("Lavrov to Sputnik, 29 December") outranks another event
+        # of that day.
+        if all(is_date_token(stem) for stem in covered):
+            return 50.0 + (_DATE_NAMED - 50.0) * share
         return 50.0 + 40.0 * share
 
     def _phrase_similarities(self, text: str, shortlist: Sequence[int]) -> dict[int, float]:
