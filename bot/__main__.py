@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bot import logs, render
 from bot.config import SettingsError, load_settings
-from bot.playbook import LANGUAGES, ContentError, load_playbook
+from bot.playbook import LANGUAGES, ContentError, Lang, load_playbook
 from bot.services import Library
 from bot.store import StoreError
 
@@ -87,24 +87,62 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_application(application, settings)
 
 
+def _hit_rows(library: Library, query: str, lang: Lang) -> list[dict[str, object]]:
+    return [
+        {
+            "kind": hit.entry.kind,
+            "id": hit.entry.id,
+            "title": hit.entry.title(lang),
+            "score": hit.score,
+        }
+        for hit in library.index.search(query, limit=10)
+    ]
+
+
+def _queries_from_stdin() -> list[str]:
+    """One query per line of standard input, as UTF-8; blank lines are queries too
+    (each gets its line of output, so answers stay in step with the input)."""
+    data = sys.stdin.buffer.read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(f"line {line} of standard input is not UTF-8 text") from exc
+    if not text.strip():
+        raise InputError("no queries on standard input (give one query per line)")
+    return text.removesuffix("\n").split("\n")
+
+
+class InputError(Exception):
+    """What the command was given cannot be read; the message says why."""
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from bot.handlers.lookup import answer
 
+    if args.query == "-":
+        queries = [line.removesuffix("\r") for line in _queries_from_stdin()]
+    else:
+        queries = [args.query]
     library = Library.load(_content_dir(args))
-    hits = library.index.search(args.query, limit=10)
-    if args.json:
-        rows = [
-            {
-                "kind": hit.entry.kind,
-                "id": hit.entry.id,
-                "title": hit.entry.title(args.lang),
-                "score": hit.score,
+    if args.query == "-" and args.json:
+        # JSON Lines: one object per query, in input order, flushed as it goes.
+        for query in queries:
+            opens = library.index.answer(query).opens
+            row = {
+                "query": query,
+                "opens": opens.id if opens is not None else None,
+                "hits": _hit_rows(library, query, args.lang),
             }
-            for hit in hits
-        ]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+            print(json.dumps(row, ensure_ascii=False), flush=True)
         return EXIT_OK
-    print(render.plain(answer(library, args.query, args.lang, None)))
+    if args.json:
+        print(json.dumps(_hit_rows(library, args.query, args.lang), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for number, query in enumerate(queries):
+        if len(queries) > 1:
+            print(f"{'' if number == 0 else chr(10)}── {query}")
+        print(render.plain(answer(library, query, args.lang, None)))
     return EXIT_OK
 
 
@@ -217,9 +255,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
 
     ask = sub.add_parser("ask", help="print what the bot would answer to a query")
-    ask.add_argument("query")
+    ask.add_argument("query", help="the query, or - to read one query per line from stdin")
     ask.add_argument("--lang", choices=LANGUAGES, default="en")
-    ask.add_argument("--json", action="store_true", help="the ranked hits as a JSON array")
+    ask.add_argument(
+        "--json",
+        action="store_true",
+        help="the ranked hits as a JSON array; with -, one JSON line per query: "
+        "query, opens (the card's id or null) and hits",
+    )
     ask.add_argument("--content", metavar="DIR", help="content directory (default: CONTENT_DIR)")
     ask.set_defaults(func=cmd_ask)
 
@@ -262,6 +305,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
     except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
     return code

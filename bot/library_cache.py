@@ -33,8 +33,8 @@ T = TypeVar("T")
 _MAGIC = b"playbook-library-cache 1\n"
 _DIGEST = hashlib.sha256().digest_size
 # The modules whose code decides what the built library holds.
-_BUILDERS = ("playbook.py", "search.py", "services.py")
-_LIBRARIES = ("pydantic", "pydantic-core", "PyStemmer", "rapidfuzz", "Unidecode")
+_BUILDERS = ("playbook.py", "search.py", "rewrites.py", "services.py")
+_LIBRARIES = ("pydantic", "pydantic-core", "PyStemmer", "rapidfuzz", "Unidecode", "jellyfish")
 
 
 def fingerprint(content_dir: Path) -> bytes:

@@ -21,18 +21,23 @@ from tests.conftest import ROOT
 CHAT = -1001234
 
 
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def cli(
+    *args: str, env: dict[str, str] | None = None, stdin: str | bytes = ""
+) -> subprocess.CompletedProcess[str]:
     clean = {
         k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "DATABASE_", "WEBHOOK_"))
     }
-    return subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=ROOT,
         env={**clean, **(env or {})},
+        input=stdin.encode() if isinstance(stdin, str) else stdin,
         capture_output=True,
-        text=True,
         timeout=60,
         check=False,
+    )
+    return subprocess.CompletedProcess(
+        done.args, done.returncode, done.stdout.decode(), done.stderr.decode()
     )
 
 
@@ -88,6 +93,56 @@ def test_ask_json_lists_ranked_hits() -> None:
     assert hits[0]["kind"] == "term" and hits[0]["id"] == "goodwill"
     assert set(hits[0]) == {"kind", "id", "title", "score"}
     assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+
+
+def test_ask_reads_a_list_of_queries_and_answers_each_on_its_line() -> None:
+    """A content editor checks many queries at once: one JSON line per query, in
+    order, with the card the bot would open (or null) and the ranked hits."""
+    queries = ["Kremlin spokesman", "ltyfwbabrfwbz", "US secretary of state", "", "hello"]
+    done = cli("ask", "--json", "-", stdin="\n".join(queries) + "\n")
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [row["query"] for row in rows] == queries
+    spokesman, layout, shared, blank, greeting = rows
+    assert spokesman["opens"] == "peskov"
+    assert spokesman["hits"][0] == {
+        "kind": "person",
+        "id": "peskov",
+        "title": "Dmitry Peskov",
+        "score": spokesman["hits"][0]["score"],
+    }
+    assert layout["opens"] == "denazification"
+    # Two secretaries of state: the bot offers both rather than open either.
+    assert shared["opens"] is None
+    assert {hit["id"] for hit in shared["hits"][:2]} == {"blinken", "rubio"}
+    assert blank == {"query": "", "opens": None, "hits": []}
+    assert greeting["opens"] is None and greeting["hits"] == []
+    for row in rows:
+        scores = [hit["score"] for hit in row["hits"]]
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_ask_without_json_reads_a_list_too() -> None:
+    done = cli("ask", "-", stdin="medinsky\nrootcauses\n")
+    assert done.returncode == 0, done.stderr
+    assert "── medinsky" in done.stdout and "── rootcauses" in done.stdout
+    assert "Vladimir Medinsky" in done.stdout
+    assert "Elimination of root causes" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("stdin", "message"),
+    [
+        (b"", "no queries on standard input (give one query per line)"),
+        (b"\n \n", "no queries on standard input (give one query per line)"),
+        (b"goodwill\n\xff\xfe oops\n", "line 2 of standard input is not UTF-8 text"),
+    ],
+)
+def test_ask_with_unreadable_input_is_a_clear_error(stdin: bytes, message: str) -> None:
+    done = cli("ask", "--json", "-", stdin=stdin)
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.strip() == f"error: {message}"
 
 
 def test_ask_nonsense_suggests_the_lists() -> None:
