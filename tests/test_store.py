@@ -334,6 +334,28 @@ async def test_a_bad_flag_in_a_concurrent_burst_fails_alone(store: Store) -> Non
     assert numbers == list(range(1, 11))
 
 
+async def test_a_row_sqlite_cannot_encode_fails_alone_not_its_batch(store: Store) -> None:
+    """Text that bypassed bot.text_rules (a lone surrogate) raises UnicodeEncodeError,
+    not StoreError, inside the group commit: the valid flags of another chat that share
+    its batch, and those queued behind it, are stored all the same."""
+    requests = []
+    for i in range(150):
+        requests.append(add(store, OTHER_CHAT, text=f"valid {i}"))
+        if i % 10 == 0:
+            requests.append(add(store, text="Lavrov: \ud800"))
+    results = await asyncio.gather(*requests, return_exceptions=True)
+    refused = [result for result in results if isinstance(result, BaseException)]
+    assert len(refused) == 15
+    assert all(isinstance(error, UnicodeEncodeError) for error in refused)
+    stored = [result for result in results if isinstance(result, Flag)]
+    assert sorted(flag.number for flag in stored) == list(range(1, 151))
+    assert sorted(flag.text for flag in await store.export_flags(OTHER_CHAT)) == sorted(
+        f"valid {i}" for i in range(150)
+    )
+    assert await store.export_flags(CHAT) == []
+    assert (await add(store)).number == 1
+
+
 async def test_numbers_are_never_reused(store: Store) -> None:
     for _ in range(3):
         await add(store)
