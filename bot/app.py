@@ -35,6 +35,7 @@ from bot.handlers import (
     lookup,
     people,
     timeline,
+    unreadable,
     watch,
 )
 from bot.i18n import t
@@ -197,6 +198,7 @@ def build_application(settings: Settings, library: Library | None = None) -> Any
     svc = Services(settings=settings, library=library)
     svc.sender = Sender(svc, flood)
     application.bot_data[services.KEY] = svc
+    unreadable.register(application)
     lookup.register(application)
     inline.register(application)
     people.register(application)

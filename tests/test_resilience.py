@@ -39,7 +39,7 @@ from bot.store import Store, StoreError
 from tests.conftest import ADMIN_ID, CONTENT, ROOT, Bot, make_settings, start_bot, stop_bot
 from tests.support.cast import CHAT_ADMIN, FLAGGER, OTHER_GROUP, cast
 from tests.support.cast import GROUP as DELEGATION
-from tests.support.fake_bot_api import FakeBotAPI, command_entities
+from tests.support.fake_bot_api import FakeBotAPI, answer_bytes, command_entities
 
 # Two teams' groups: the cast's delegation and the other team.
 GROUP_A, GROUP_B = DELEGATION, OTHER_GROUP
@@ -65,7 +65,9 @@ def ask_fake(api: FakeBotAPI, call: httpx.Request) -> httpx.Response:
     status, payload = api.handle_http(
         call.url.path, call.url.query.decode(), content_type, call.read()
     )
-    return httpx.Response(status, json=payload)
+    return httpx.Response(
+        status, content=answer_bytes(payload), headers={"Content-Type": "application/json"}
+    )
 
 
 async def set_transport(bot: Bot, answer: Callable[[httpx.Request], httpx.Response]) -> None:

@@ -26,7 +26,7 @@ from aiohttp import web
 from telegram import Bot, User
 from telegram.error import TelegramError
 
-from bot import access, export, services, timezones
+from bot import access, export, services, text_rules, timezones
 from bot.handlers.common import Actor, telegram_language
 from bot.handlers.flags import split_speaker
 from bot.i18n import t
@@ -42,10 +42,6 @@ log = logging.getLogger(__name__)
 AnyApplication = Any  # telegram.ext.Application[...]; aiohttp only carries it
 PAGE_DEFAULT: Final = 50
 PAGE_MAX: Final = 200
-MAX_NOTE: Final = 2000
-# A statement as long as a Telegram message can be, less room for the confirmation.
-MAX_STATEMENT: Final = 4000
-MAX_URL: Final = 500
 MAX_BODY: Final = 16 * 1024
 MAX_UPDATE: Final = 1024 * 1024
 
@@ -246,14 +242,16 @@ async def _body(request: web.Request) -> dict[str, Any]:
     return data
 
 
-def _text_field(data: dict[str, Any], name: str, limit: int) -> str:
+def _text_field(data: dict[str, Any], name: str, kind: text_rules.Kind, lang: Lang) -> str:
+    """The field as the log keeps it (bot.text_rules): else 400, saying why in ``lang``."""
     value = data.get(name, "")
     if not isinstance(value, str):
         raise ApiError(400, "bad_field", f"{name} must be text")
-    value = value.replace("\x00", "").strip()
-    if len(value) > limit:
-        raise ApiError(400, "too_long", f"{name} is longer than {limit} characters")
-    return value
+    checked = text_rules.check(value, kind)
+    if isinstance(checked, text_rules.Refused):
+        code = "too_long" if checked.problem is text_rules.Problem.TOO_LONG else "bad_text"
+        raise ApiError(400, code, text_rules.explain(checked, lang))
+    return checked
 
 
 async def _flag(board: Board, caller: Caller, number: int) -> Flag:
@@ -364,7 +362,8 @@ async def list_flags(board: Board, caller: Caller, request: web.Request) -> web.
 async def add_flag(board: Board, caller: Caller, request: web.Request) -> web.Response:
     """As /flag, for any member: the next number, matched against the playbook, and
     confirmed in the group like a flag made there ("Lavrov: …" names the speaker)."""
-    speaker, text = split_speaker(_text_field(await _body(request), "text", MAX_STATEMENT))
+    statement = _text_field(await _body(request), "text", text_rules.Kind.STATEMENT, caller.lang)
+    speaker, text = split_speaker(statement)
     if not text:
         raise ApiError(400, "empty", "the statement is empty")
     who = caller.actor
@@ -396,7 +395,7 @@ async def set_verdict(
     if not isinstance(raw_status, str) or raw_status not in set(Status):
         raise ApiError(400, "bad_status", f"status must be one of {', '.join(Status)}")
     status = Status(raw_status)
-    note = _text_field(data, "note", MAX_NOTE)
+    note = _text_field(data, "note", text_rules.Kind.NOTE, caller.lang)
     number = flag.number
     if not await board.may_judge(caller, flag):
         raise ApiError(
@@ -413,7 +412,7 @@ async def set_verdict(
 
 @_flag_change
 async def add_note(board: Board, caller: Caller, flag: Flag, data: dict[str, Any]) -> web.Response:
-    note = _text_field(data, "note", MAX_NOTE)
+    note = _text_field(data, "note", text_rules.Kind.NOTE, caller.lang)
     if not note:
         raise ApiError(400, "empty", "the note is empty")
     return await _add_note(board, caller, flag, note)
@@ -432,7 +431,7 @@ async def add_evidence(
     board: Board, caller: Caller, flag: Flag, data: dict[str, Any]
 ) -> web.Response:
     """A link to the source that settles it, kept as a note so exports carry it."""
-    url = _text_field(data, "url", MAX_URL)
+    url = _text_field(data, "url", text_rules.Kind.LINK, caller.lang)
     parts = urlsplit(url)
     # https only: the page opens evidence through Telegram, and only over https.
     if parts.scheme != "https" or not parts.netloc or any(c.isspace() for c in url):
@@ -445,7 +444,7 @@ async def set_assignee(
     board: Board, caller: Caller, flag: Flag, data: dict[str, Any]
 ) -> web.Response:
     """As /assign: by the flagger or a chat admin only, stored, and said in the group."""
-    assignee = shorten(_text_field(data, "assignee", 200), 64)
+    assignee = shorten(_text_field(data, "assignee", text_rules.Kind.NAME, caller.lang), 64)
     number = flag.number
     if not await board.may_change(caller, flag):
         raise ApiError(
@@ -483,7 +482,7 @@ async def set_assignee(
 async def withdraw(board: Board, caller: Caller, flag: Flag, data: dict[str, Any]) -> web.Response:
     """As /unflag: by the flagger or a chat admin. The flag keeps its number and stays
     in the log, struck through, with the reason in its history."""
-    reason = _text_field(data, "reason", MAX_NOTE)
+    reason = _text_field(data, "reason", text_rules.Kind.REASON, caller.lang)
     if not await board.may_change(caller, flag):
         raise ApiError(
             403, "not_allowed", f"only the flagger or a chat admin may withdraw #{flag.number}"
