@@ -29,6 +29,7 @@ from bot.store import (
     fts_expression,
     register_functions,
 )
+from tests.support.read_only import read_only_folder
 
 CHAT = -1001234567890
 OTHER_CHAT = -1009876543210
@@ -211,16 +212,9 @@ async def test_folder_that_cannot_be_created_raises_store_error(tmp_path: Path) 
         await Store.open(blocker / "bot.sqlite3")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
 async def test_read_only_folder_raises_store_error(tmp_path: Path) -> None:
-    folder = tmp_path / "locked"
-    folder.mkdir()
-    folder.chmod(0o500)
-    try:
-        with pytest.raises(StoreError):
-            await Store.open(folder / "bot.sqlite3")
-    finally:
-        folder.chmod(0o700)
+    with read_only_folder(tmp_path) as folder, pytest.raises(StoreError, match="read-only"):
+        await Store.open(folder / f"bot-{os.getpid()}.sqlite3")
 
 
 async def test_full_disk_raises_store_error_and_writes_nothing(store: Store, db_path: Path) -> None:
