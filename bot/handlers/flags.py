@@ -41,7 +41,7 @@ from bot.handlers.guards import Here, in_group
 from bot.i18n import Html, t
 from bot.playbook import LANGUAGES, Lang
 from bot.render import Rendered, shorten
-from bot.sender import Job, Priority
+from bot.sender import Job, Priority, Shown
 from bot.store import Flag, FlagNotFound, Status
 from bot.web import links
 
@@ -269,9 +269,15 @@ async def pick_button(update: Update, context: Context) -> None:
     else:
         markup = render_log.pick_keyboard(parsed.numbers)
     await query.answer()
+    chat_id = query.message.chat.id
     context.sender.submit(
-        query.message.chat.id,
-        Job(Priority.REPLY, lambda: query.edit_message_reply_markup(reply_markup=markup)),
+        chat_id,
+        Job(
+            Priority.REPLY,
+            lambda: query.edit_message_reply_markup(reply_markup=markup),
+            shows=Shown(None, markup),
+            edits=(chat_id, query.message.message_id),
+        ),
     )
 
 

@@ -715,6 +715,12 @@ class FakeBotAPI:
             return list(self._floods)
 
     @property
+    def unmodified_edits(self) -> list[Rejection]:
+        """Edits refused because they changed nothing: each spent the chat's budget."""
+        with self._lock:
+            return [r for r in self._rejections if r.description == MESSAGE_NOT_MODIFIED]
+
+    @property
     def rejections(self) -> list[Rejection]:
         """Requests Telegram would have refused (scripted faults are not included)."""
         with self._lock:
