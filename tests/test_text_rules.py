@@ -7,18 +7,22 @@ check that the sender is told why and that the log is unchanged.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 import pytest
+from telegram import Update
 
 from bot import text_rules
 from bot.services import Library
 from bot.text_rules import Kind, Problem, Refused
 from tests.conftest import Bot
-from tests.support.board_setup import Board, running_board
+from tests.support.board_client import Visitor
+from tests.support.board_setup import OUTSIDE_GROUP, Board, running_board
 from tests.support.cast import GROUP, cast
 from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.logged import every_record, troubles
 
 SURROGATE = "Lavrov: \ud800 root causes"
 NUL = "Lavrov: root\x00 causes"
@@ -213,3 +217,43 @@ async def test_a_ukrainian_analyst_is_told_in_ukrainian(board: Board) -> None:
     answer = await board.visitor("analyst").post(f"/api/flags/{number}/note", {"note": "\x00"})
     assert answer.status == 400
     assert answer.body["message"].startswith("Примітка містить символ NUL")
+
+
+async def test_a_repeated_surrogate_statement_fails_no_other_chats_flag(
+    board: Board, api: FakeBotAPI
+) -> None:
+    """The board's tester repeated {"text":"Lavrov: \\ud800"} while another chat flagged:
+    50 of 50 board flags there got 500 and 7 of 8 /flag commands 'something went wrong'.
+    Now each bad request is a 400, and every flag of the other chat is stored and
+    confirmed."""
+    others = [api.user(300 + n, f"Analyst {n}", f"analyst{n}") for n in range(5)]
+    for person in others:
+        api.set_chat_member(OUTSIDE_GROUP, person["id"], "member")
+    visitors = [Visitor.of(board.client, board.token, person, OUTSIDE_GROUP) for person in others]
+    attacker = board.visitor("flagger")
+    bot = board.bot
+    commands = [
+        api.send_text(OUTSIDE_GROUP, others[n % 5], f"/flag Peskov: in the group {n}")
+        for n in range(8)
+    ]
+
+    async def chat(update: dict[str, Any]) -> None:
+        await bot.application.process_update(Update.de_json(update, bot.application.bot))
+
+    with every_record() as records:
+        answers = await asyncio.gather(
+            *(attacker.post("/api/flags", {"text": SURROGATE}) for _ in range(20)),
+            *(
+                visitors[n % 5].post("/api/flags", {"text": f"Peskov: on the board {n}"})
+                for n in range(50)
+            ),
+            *(chat(update) for update in commands),
+        )
+        await bot.quiet()
+    assert [answer.status for answer in answers[:20]] == [400] * 20
+    assert [answer.status for answer in answers[20:70]] == [201] * 50
+    stored = await board.store.export_flags(OUTSIDE_GROUP)
+    assert sorted(flag.number for flag in stored) == list(range(1, 59))
+    assert all(flag.confirmation_message_id is not None for flag in stored)
+    assert await board.store.export_flags(GROUP) == []
+    assert troubles(records) == []

@@ -19,6 +19,7 @@ from bot.services import Library
 from bot.web.server import BOARD_DATA, CONTENT_SECURITY_POLICY
 from tests.support.board_setup import GROUP, Board, running_board
 from tests.support.fake_bot_api import FakeBotAPI
+from tests.support.logged import every_record, troubles
 
 
 @pytest.fixture
@@ -29,27 +30,12 @@ async def board(api: FakeBotAPI, tmp_path: Path, library: Library) -> AsyncItera
 
 @pytest.fixture
 def logged() -> Iterator[list[logging.LogRecord]]:
-    """Every record any logger writes (aiohttp's too) while the test runs."""
-    records: list[logging.LogRecord] = []
-
-    class Keep(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            records.append(record)
-
-    root = logging.getLogger()
-    keep, level = Keep(logging.DEBUG), root.level
-    root.addHandler(keep)
-    root.setLevel(logging.DEBUG)
-    try:
+    with every_record() as records:
         yield records
-    finally:
-        root.removeHandler(keep)
-        root.setLevel(level)
 
 
 def assert_no_traceback(records: list[logging.LogRecord]) -> None:
-    troubles = [r for r in records if r.exc_info or r.levelno >= logging.ERROR]
-    assert troubles == [], [r.getMessage() for r in troubles]
+    assert troubles(records) == []
 
 
 def assert_the_boards_headers(headers: Any) -> None:
