@@ -36,6 +36,7 @@ from bot.handlers import (
     people,
     points,
     timeline,
+    unreadable,
     watch,
 )
 from bot.i18n import t
@@ -198,6 +199,7 @@ def build_application(settings: Settings, library: Library | None = None) -> Any
     svc = Services(settings=settings, library=library)
     svc.sender = Sender(svc, flood)
     application.bot_data[services.KEY] = svc
+    unreadable.register(application)
     lookup.register(application)
     inline.register(application)
     people.register(application)

@@ -724,7 +724,54 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     "event_note": {"en": "note", "uk": "примітка"},
     "event_edit": {"en": "text edited", "uk": "текст змінено"},
     "event_retract": {"en": "retracted", "uk": "відкликано"},
+    # -- text the log refuses (bot.text_rules); {what} is one of the text_kind_* --
+    "text_kind_statement": {"en": "The statement", "uk": "Заява"},
+    "text_kind_note": {"en": "The note", "uk": "Примітка"},
+    "text_kind_reason": {"en": "The reason", "uk": "Причина"},
+    "text_kind_link": {"en": "The link", "uk": "Посилання"},
+    "text_kind_name": {"en": "The name", "uk": "Ім’я"},
+    "text_kind_round": {"en": "The round's name", "uk": "Назва раунду"},
+    "text_unreadable": {
+        "en": "{what} holds broken characters (such as half of an emoji) that cannot be "
+        "stored. Nothing was changed: copy or type it again and resend.",
+        "uk": "{what} містить пошкоджені символи (наприклад, половину емодзі), які неможливо "
+        "зберегти. Нічого не змінено: скопіюйте або наберіть текст ще раз і надішліть знову.",
+    },
+    "text_nul": {
+        "en": "{what} holds a NUL character, an invisible control character the log does "
+        "not keep. Nothing was changed: remove it and resend.",
+        "uk": "{what} містить символ NUL — невидимий керівний символ, якого журнал не "
+        "зберігає. Нічого не змінено: приберіть його й надішліть знову.",
+    },
+    "text_bidi": {
+        "en": "{what} holds invisible text-direction characters (such as U+202E), which "
+        "make text read differently from what it says. Nothing was changed: remove them "
+        "and resend.",
+        "uk": "{what} містить невидимі символи напрямку тексту (як-от U+202E), через які "
+        "текст читається не так, як написаний. Нічого не змінено: приберіть їх і "
+        "надішліть знову.",
+    },
+    "text_too_long": {
+        "en": "{what} is longer than {limit} characters. Nothing was changed: shorten it "
+        "and resend.",
+        "uk": "{what} має понад {limit} символів. Нічого не змінено: скоротіть текст і "
+        "надішліть знову.",
+    },
+    "message_unreadable": {
+        "en": "Your message holds broken characters (such as half of an emoji) that I cannot "
+        "read. Type or copy it again and resend.",
+        "uk": "Ваше повідомлення містить пошкоджені символи (наприклад, половину емодзі), "
+        "яких я не можу прочитати. Наберіть або скопіюйте його ще раз і надішліть знову.",
+    },
+    "edit_refused": {
+        "en": "#{number} keeps its text. {reason}",
+        "uk": "#{number} зберігає попередній текст. {reason}",
+    },
     # -- the board as a Mini App (bot.web) ------------------------------------
+    "too_many_requests": {
+        "en": "Too many changes at once: wait {seconds} s and try again.",
+        "uk": "Забагато змін поспіль: зачекайте {seconds} с і спробуйте ще раз.",
+    },
     "app_button": {"en": "📋 Open the analysts' board", "uk": "📋 Відкрити дошку аналітиків"},
     "app_choose_chat": {
         "en": "Open the analysts' board of a team chat:",

@@ -26,12 +26,12 @@ import contextlib
 import enum
 import logging
 import time
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from telegram import Bot, Message, ReplyParameters
+from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from bot import render_log, timezones
@@ -59,6 +59,8 @@ REPLY_TRIES: Final = 3
 # poll each), so each connection kept open makes every send dearer.
 MAX_IN_FLIGHT: Final = 4
 MAX_BACKOFF_S: Final = 30.0
+# Messages whose content the sender remembers, to skip edits that change nothing.
+SHOWN_KEPT: Final = 4096
 
 
 class Priority(enum.IntEnum):
@@ -66,14 +68,29 @@ class Priority(enum.IntEnum):
     WATCH = 3
 
 
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """What a message shows: its text (None: an edit of the buttons only) and buttons."""
+
+    text: str | None
+    keyboard: InlineKeyboardMarkup | None
+
+
 @dataclass
 class Job:
-    """One message to send: ``send`` makes the call, ``on_sent`` learns the result."""
+    """One message to send: ``send`` makes the call, ``on_sent`` learns the result.
+
+    ``shows`` is what the message will show once sent, and ``edits`` the message
+    (chat id, message id) an edit changes: an edit to what that message already shows
+    is not sent at all (Telegram would refuse it, at the cost of the group's budget).
+    """
 
     priority: Priority
     send: Callable[[], Awaitable[Any]]
     on_sent: Callable[[Any], Awaitable[None]] | None = None
     tries: int = 0
+    shows: Shown | None = None
+    edits: tuple[int, int] | None = None
 
 
 class _Outcome(enum.Enum):
@@ -97,6 +114,8 @@ class Sender:
         # until it is added back.
         self._gone: set[int] = set()
         self.in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
+        # What each message the bot sent or edited last showed, most recent last.
+        self._shown: OrderedDict[tuple[int, int], Shown] = OrderedDict()
 
     @property
     def store(self) -> Store:
@@ -141,6 +160,26 @@ class Sender:
             *(lane.task for lane in self._lanes.values() if lane.task is not None),
             return_exceptions=True,
         )
+
+    def already_shows(self, message: tuple[int, int], shows: Shown) -> bool:
+        """Whether ``message`` shows ``shows`` already, as far as this run knows."""
+        shown = self._shown.get(message)
+        return (
+            shown is not None
+            and shows.text in (None, shown.text)
+            and shows.keyboard == shown.keyboard
+        )
+
+    def remember(self, message: tuple[int, int], shows: Shown) -> None:
+        if shows.text is None:
+            shown = self._shown.get(message)
+            if shown is None:
+                return
+            shows = Shown(shown.text, shows.keyboard)
+        self._shown[message] = shows
+        self._shown.move_to_end(message)
+        if len(self._shown) > SHOWN_KEPT:
+            self._shown.popitem(last=False)
 
     def is_gone(self, chat_id: int) -> bool:
         return chat_id in self._gone
@@ -299,9 +338,19 @@ class _Lane:
 
     async def _send_job(self, job: Job, queue: deque[Job]) -> None:
         job.tries += 1
-        outcome, result = await self._call(job.send)
+        if job.edits is not None and job.shows and self.sender.already_shows(job.edits, job.shows):
+            outcome, result = _Outcome.UNCHANGED, None
+        else:
+            outcome, result = await self._call(job.send)
         if outcome is _Outcome.SENT and job.on_sent is not None:
             await job.on_sent(result)
+        if outcome in (_Outcome.SENT, _Outcome.UNCHANGED) and job.shows is not None:
+            # An edit may fall back to a new message (the old one was deleted).
+            message = (
+                (result.chat.id, result.message_id) if isinstance(result, Message) else job.edits
+            )
+            if message is not None:
+                self.sender.remember(message, job.shows)
         finished = outcome in (_Outcome.SENT, _Outcome.UNCHANGED) or await self._settle(
             outcome, result
         )
@@ -365,6 +414,9 @@ class _Lane:
             )
         )
         if outcome is _Outcome.SENT:
+            self.sender.remember(
+                (result.chat.id, result.message_id), Shown(rendered.text, rendered.keyboard)
+            )
             await self.sender.store.outbox.delivered(
                 done, confirmation=(result.chat.id, result.message_id)
             )
@@ -430,6 +482,11 @@ class _Lane:
         rendered = links.with_board_button(
             render_log.board(page.items, page.total, lang, where), link, lang
         )
+        shows, shown_in = Shown(rendered.text, rendered.keyboard), (self.chat_id, board.message_id)
+        if self.sender.already_shows(shown_in, shows):
+            # A refresh after a change the board does not show (a closed flag withdrawn).
+            await store.outbox.delivered(items)
+            return
         self._last_board = time.monotonic()
         outcome, result = await self._call(
             lambda: self._bot().edit_message_text(
@@ -450,7 +507,10 @@ class _Lane:
                 )
             )
             if outcome is _Outcome.SENT:
+                shown_in = (self.chat_id, result.message_id)
                 await store.set_board(self.chat_id, result.message_id)
+        if outcome in (_Outcome.SENT, _Outcome.UNCHANGED):
+            self.sender.remember(shown_in, shows)
         if outcome in (_Outcome.SENT, _Outcome.UNCHANGED) or await self._settle(outcome, result):
             await store.outbox.delivered(items)
 
@@ -480,4 +540,5 @@ def reply_job(message: Message, rendered: Rendered, **kwargs: Any) -> Job:
     return Job(
         Priority.REPLY,
         lambda: message.reply_text(rendered.text, reply_markup=rendered.keyboard, **kwargs),
+        shows=Shown(rendered.text, rendered.keyboard),
     )

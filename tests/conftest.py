@@ -66,6 +66,9 @@ class Bot:
     api: FakeBotAPI
     application: Any
     errors: list[logging.LogRecord] = field(default_factory=list)
+    # Set by test_resilience.serve_in_process: kept here, not on PTB's request object,
+    # which has no __dict__ on Python 3.13.
+    served_in_process: bool = False
 
     @property
     def services(self) -> Services:

@@ -7,14 +7,30 @@ after every single update, so that hypothesis shrinks a failure to the input tha
 
 from __future__ import annotations
 
+import asyncio
+import itertools
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
+import yarl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from telegram import Update
 
+from bot import text_rules
+from bot.services import Library
+from bot.text_rules import BIDI_CONTROLS
+from bot.web.server import BOARD_DATA, MAX_BODY
 from tests.conftest import ADMIN_ID, Bot, assert_valid_message, speed_up_flood_clock
-from tests.support.fake_bot_api import command_entities
+from tests.support.board_client import Visitor
+from tests.support.board_setup import GROUP as TEAM_GROUP
+from tests.support.board_setup import OUTSIDE_GROUP, running_board
+from tests.support.fake_bot_api import FakeBotAPI, command_entities
+from tests.support.logged import every_record, troubles
 from tests.test_resilience import ANONYMOUS_ADMIN_BOT, serve_in_process
 
 GROUP = -1001000000101
@@ -30,12 +46,14 @@ COMMANDS = (
     "reload", "settings", "points", "statement",
 )  # fmt: skip
 
-# Pieces that break naive escaping, Markdown, SQL, FTS queries, bidi and zero-width handling.
+# Pieces that break naive escaping, Markdown, SQL, FTS queries, bidi and zero-width handling,
+# and lone surrogates (half an emoji), which no store or Telegram message can hold.
 FRAGMENTS = (
     "<", ">", "&", "&amp;", "&lt", "&#", "&#x110000;", "</b>", "<b>", "<a href='x'>", "</pre>",
     "<tg-spoiler>", "*", "_", "`", "```", "[", "]", "(", ")", "~", "|", "#", "\\", "@",
     "@PlaybookTestBot", ":", "Lavrov:", " ", "  ", "\n", "\t", "\r\n", "🙂", "👨‍👩‍👧", "🇺🇦",
-    "\u200f", "\u202e", "\u2066", "\u200b", "\u200d", "\ufeff", "\x00", "\x1b[31m", "'",
+    "\u200f", "\u202e", "\u2066", "\u200b", "\u200d", "\ufeff", "\x00", "\ud800", "\udfff",
+    "\x1b[31m", "'",
     '"', "' OR 1=1; --", "'; DROP TABLE flags; --", "NEAR(", 'x" OR "', "AND", "*)", "-",
     "root causes", "1", "0", "-3", "99999999999999999999", "#7", "open", "false", "on",
     "start", "end", "speaker", "round", "uk", "en", "/flag", "Ω", "İ", "ß", "١٢", "²", "ﷺ",
@@ -449,3 +467,234 @@ async def test_garbage_button_data_is_answered_never_an_error(
         assert len(answers_since(bot, mark)) == 1, f"button {data!r} was not answered"
     [stored] = await bot.flags(GROUP)
     assert stored.status == "open" and stored.retracted_at is None
+
+
+# ---------------------------------------------------------------------------------------------
+# Every way text reaches the flag log, at once, while another chat flags
+# ---------------------------------------------------------------------------------------------
+
+OTHER_MEMBER = 206
+# What the log refuses (bot.text_rules) and what it must keep: lone surrogates, NUL, every
+# bidi control, 4-byte emoji and joined ones, a speaker's colon, markup.
+NASTY = (
+    "\ud800", "\udfff", "\ud83d", "\x00", *sorted(BIDI_CONTROLS), "🙂", "𝕏", "👨‍👩‍👧", "🇺🇦",
+    "Lavrov: ", "<b>", "&", " ", "\n", "root causes", "https://example.org/",
+)  # fmt: skip
+WAY_IN_TEXT = st.one_of(
+    st.lists(st.one_of(st.characters(), st.sampled_from(NASTY)), max_size=60).map("".join),
+    st.lists(st.sampled_from(NASTY + FRAGMENTS), max_size=30).map("".join),
+    st.tuples(st.sampled_from(NASTY), st.integers(1, 10_000)).map(
+        lambda pair: (pair[0] * pair[1])[:10_000]
+    ),
+    st.sampled_from(NASTY).map(lambda nasty: ("x" * 9_999 + nasty)[-10_000:]),
+)
+
+
+def fit_callback_data(text: str) -> str:
+    """``text`` cut to what a button can carry: 1-64 bytes."""
+    data = ""
+    for character in text:
+        if len((data + character).encode("utf-8", "surrogatepass")) > 64:
+            break
+        data += character
+    return data or "x"
+
+
+@pytest.fixture
+async def two_chats(api: FakeBotAPI, tmp_path: Path, library: Library) -> AsyncIterator[Any]:
+    """The board's set-up: our people's group (flag #1 in it, by the flagger), and
+    another enrolled chat whose member flags there, all while every log record is kept."""
+    with every_record() as records:
+        async with running_board(api, tmp_path, library) as board:
+            speed_up_flood_clock(board.bot, 50)
+            api.user(OTHER_MEMBER, "Olena", "olena")
+            api.set_chat_member(OUTSIDE_GROUP, OTHER_MEMBER, "member")
+            await serve_in_process(board.bot)
+            # A minute passes between changes: the board's limit on them is not the story.
+            board.bot.application.bot_data[BOARD_DATA].changes.clock = itertools.count(
+                0, 61
+            ).__next__
+            await board.flag("flagger", "Lavrov: the first statement")
+            yield board, records
+
+
+def expected_refusal(text: str, kind: text_rules.Kind) -> str | None:
+    """What the sender must be told, in English, when the log refuses ``text``."""
+    checked = text_rules.check(text, kind)
+    if isinstance(checked, text_rules.Refused):
+        return text_rules.explain(checked, "en")
+    return None
+
+
+def replies_to(bot: Bot, mark: int, message_id: int) -> list[str]:
+    return [
+        str(call.params["text"])
+        for call in bot.api.calls[mark:]
+        if call.method == "sendMessage"
+        and isinstance(call.params.get("reply_parameters"), dict)
+        and call.params["reply_parameters"].get("message_id") == message_id
+    ]
+
+
+async def send_raw(
+    board: Any, method: str, path: str, body: bytes | None = None
+) -> tuple[int, Any]:
+    """A request with a body or query the page never sends (a client library would
+    refuse to encode it): the status, and the JSON answer."""
+    visitor = board.visitor("flagger")
+    headers = board.client.headers(visitor.init, visitor.token)
+    url = yarl.URL(board.client.base_url + path, encoded=True)
+    async with board.client.session.request(
+        method, url, data=body, headers={**headers, "Content-Type": "application/json"}
+    ) as response:
+        return response.status, await response.json(content_type=None)
+
+
+# What each command refuses, and which part of what follows the command is that text.
+CHAT_WAYS_IN: dict[str, tuple[text_rules.Kind | None, Any]] = {
+    "/flag": (text_rules.Kind.STATEMENT, lambda argument: argument),
+    "/verify 1 false": (
+        text_rules.Kind.NOTE,
+        lambda argument: (argument.split(maxsplit=2)[2:] or [""])[0],
+    ),
+    "/assign 1": (
+        text_rules.Kind.NAME,
+        lambda argument: (argument.split(maxsplit=1)[1:] or [""])[0],
+    ),
+    "/round start": (
+        text_rules.Kind.ROUND,
+        lambda argument: (argument.split(maxsplit=1)[1:] or [""])[0].strip(),
+    ),
+    "/find": (None, None),
+    "/who": (None, None),
+    "/log speaker": (None, None),
+}
+
+
+@settings(
+    deadline=None,
+    max_examples=12,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(text=WAY_IN_TEXT, depth=st.integers(0, 10_000))
+async def test_hostile_text_at_every_way_in_while_another_chat_flags(
+    two_chats: Any, text: str, depth: int
+) -> None:
+    """Each example sends one text through every way into the log at once (the chat's
+    commands, a reply-flag, an edit, a button, every field of the board's API, a query,
+    and JSON ``depth`` deep) while another chat's member flags four statements, two in
+    the group and two on the board. No server error, no traceback, every refusal says
+    why, and every one of the other chat's flags is stored and confirmed."""
+    board, records = two_chats
+    bot, api = board.bot, board.bot.api
+    flagger = board.people["flagger"]
+    mark = api.mark()
+    as_said = text[:4000]  # a Telegram message holds at most 4096 characters
+
+    # The chat.
+    commands = {f"{prefix} {as_said}": prefix for prefix in CHAT_WAYS_IN}
+    updates = [api.send_text(TEAM_GROUP, flagger, command) for command in commands]
+    said = api.push_update(
+        {
+            "message": {
+                "chat": api.chat(TEAM_GROUP),
+                "from": board.people["analyst"],
+                "text": as_said,
+            }
+        }
+    )
+    reply_flag = api.send_text(TEAM_GROUP, flagger, "/flag", reply_to=said["message"]["message_id"])
+    first = await bot.store.get_flag(TEAM_GROUP, 1)
+    assert first is not None and first.message_id is not None
+    edit = api.edit_text(TEAM_GROUP, flagger, first.message_id, f"/flag {as_said}")
+    [shown, *_] = api.replies_to(TEAM_GROUP)
+    button = api.press_button(
+        TEAM_GROUP, flagger, shown["message_id"], fit_callback_data(text), require_button=False
+    )
+
+    # The board.
+    fields = [
+        ("/api/flags", "text", text, text_rules.Kind.STATEMENT, {}),
+        ("/api/flags/1/note", "note", text, text_rules.Kind.NOTE, {}),
+        ("/api/flags/1/evidence", "url", f"https://example.org/{text}", text_rules.Kind.LINK, {}),
+        ("/api/flags/1/verdict", "note", text, text_rules.Kind.NOTE, {"status": "false"}),
+        ("/api/flags/1/assignee", "assignee", text, text_rules.Kind.NAME, {}),
+        ("/api/flags/1/withdraw", "reason", text, text_rules.Kind.REASON, {}),
+    ]
+    bodies = [json.dumps({**extra, name: value}).encode() for _, name, value, _, extra in fields]
+    deep = ('{"note": ' + "[" * depth + '"x"' + "]" * depth + "}").encode()
+    query = "&".join(
+        f"{name}={quote(text[:300].encode('utf-8', 'surrogatepass'))}"
+        for name in ("q", "speaker", "round", "assignee")
+    )
+
+    # Meanwhile, the other chat.
+    other = Visitor.of(board.client, board.token, api.user(OTHER_MEMBER), OUTSIDE_GROUP)
+    valid = [f"valid {mark} {n}" for n in range(4)]
+    in_group = [api.send_text(OUTSIDE_GROUP, OTHER_MEMBER, f"/flag Peskov: {t}") for t in valid[:2]]
+
+    async def chat(update: dict[str, Any]) -> None:
+        await bot.application.process_update(Update.de_json(update, bot.application.bot))
+
+    answers = await asyncio.gather(
+        *(
+            send_raw(board, "POST", path, body)
+            for (path, *_), body in zip(fields, bodies, strict=True)
+        ),
+        send_raw(board, "POST", "/api/flags/1/note", deep),
+        send_raw(board, "GET", f"/api/flags?{query}"),
+        *(other.post("/api/flags", {"text": f"Peskov: {t}"}) for t in valid[2:]),
+        *(chat(update) for update in [*updates, said, reply_flag, edit, button, *in_group]),
+    )
+    await bot.quiet()
+
+    # The board: no server error, and a refusal that says why.
+    board_answers = answers[: len(fields)]
+    for (path, _, value, kind, _), body, (status, answer) in zip(
+        fields, bodies, board_answers, strict=True
+    ):
+        assert status < 500, (path, answer)
+        if status >= 400:
+            assert isinstance(answer, dict) and answer.get("message"), (path, answer)
+        refusal = expected_refusal(value, kind)
+        if len(body) > MAX_BODY:
+            assert status == 413, (path, answer)
+        elif refusal is not None:
+            assert (status, answer["message"]) == (400, refusal), path
+    deep_status, deep_answer = answers[len(fields)]
+    assert deep_status < 500
+    if depth > 8 and len(deep) <= MAX_BODY:
+        assert deep_status == 400 and "nested over 8 levels" in deep_answer["message"]
+    assert answers[len(fields) + 1][0] < 500
+
+    # The chat: a refused command is told why; one the bot cannot read, so.
+    for update, (command, prefix) in zip(updates, commands.items(), strict=True):
+        replies = replies_to(bot, mark, update["message"]["message_id"])
+        if not text_rules.is_unicode(command):
+            assert any("Your message holds broken characters" in r for r in replies), replies
+            continue
+        kind, part = CHAT_WAYS_IN[prefix]
+        argument = command.split(maxsplit=1)[1].strip() if len(command.split()) > 1 else ""
+        refusal = expected_refusal(part(argument), kind) if kind else None
+        if refusal is not None:
+            assert any(refusal in r for r in replies), (command[:80], replies)
+    refusal = expected_refusal(as_said, text_rules.Kind.STATEMENT)
+    if refusal is not None and as_said.strip():
+        assert any(refusal in r for r in replies_to(bot, mark, reply_flag["message"]["message_id"]))
+    query_id = button["callback_query"]["id"]
+    answered = [
+        call
+        for call in api.calls[mark:]
+        if call.method == "answerCallbackQuery" and call.params["callback_query_id"] == query_id
+    ]
+    assert len(answered) == 1, "the button's spinner stops"
+
+    # The other chat: every flag stored and confirmed.
+    for flagged in answers[len(fields) + 2 : len(fields) + 4]:
+        assert flagged.status == 201, flagged.body
+    stored = {flag.text: flag for flag in await bot.flags(OUTSIDE_GROUP)}
+    for statement in valid:
+        assert statement in stored, statement
+        assert stored[statement].confirmation_message_id is not None, statement
+    assert troubles(records) == []
+    assert api.rejections == [], api.rejections

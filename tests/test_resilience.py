@@ -39,7 +39,8 @@ from bot.store import Store, StoreError
 from tests.conftest import ADMIN_ID, CONTENT, ROOT, Bot, make_settings, start_bot, stop_bot
 from tests.support.cast import CHAT_ADMIN, FLAGGER, OTHER_GROUP, cast
 from tests.support.cast import GROUP as DELEGATION
-from tests.support.fake_bot_api import FakeBotAPI, command_entities
+from tests.support.fake_bot_api import FakeBotAPI, answer_bytes, command_entities
+from tests.support.read_only import read_only_folder
 
 # Two teams' groups: the cast's delegation and the other team.
 GROUP_A, GROUP_B = DELEGATION, OTHER_GROUP
@@ -65,7 +66,9 @@ def ask_fake(api: FakeBotAPI, call: httpx.Request) -> httpx.Response:
     status, payload = api.handle_http(
         call.url.path, call.url.query.decode(), content_type, call.read()
     )
-    return httpx.Response(status, json=payload)
+    return httpx.Response(
+        status, content=answer_bytes(payload), headers={"Content-Type": "application/json"}
+    )
 
 
 async def set_transport(bot: Bot, answer: Callable[[httpx.Request], httpx.Response]) -> None:
@@ -89,10 +92,9 @@ async def serve_in_process(bot: Bot) -> None:
     250 requests/s on 2 cores, so property tests would otherwise mostly measure the fake.
     Not for stall tests: an in-process stall would block the event loop.
     """
-    request: Any = bot.application.bot.request
-    if not getattr(request, "in_process", False):
+    if not bot.served_in_process:
         await set_transport(bot, lambda call: ask_fake(bot.api, call))
-        request.in_process = True
+        bot.served_in_process = True
 
 
 @asynccontextmanager
@@ -592,17 +594,11 @@ async def test_a_corrupt_database_stops_start_up_with_a_clear_error(
 async def test_a_read_only_data_directory_is_a_clear_error(
     api: FakeBotAPI, tmp_path: Path, library: Library
 ) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root ignores directory permissions")
-    data = tmp_path / "data"
-    data.mkdir()
-    data.chmod(0o500)
-    try:
-        settings = make_settings(api, tmp_path, database_path=data / "playbook.sqlite3")
+    with read_only_folder(tmp_path) as data:
+        database = data / f"playbook-{os.getpid()}.sqlite3"
+        settings = make_settings(api, tmp_path, database_path=database)
         with pytest.raises(StoreError) as caught:
             await start_bot(api, settings, library)
-    finally:
-        data.chmod(0o700)
     message = str(caught.value)
     assert "cannot open" in message and "read-only" in message
     assert "\n" not in message

@@ -114,9 +114,30 @@ def test_kind_filter_limits_results(library: Library) -> None:
     assert hits and all(hit.entry.kind == "claim" for hit in hits)
 
 
-def test_hostile_queries_do_not_raise(library: Library) -> None:
-    for query in ["", " ", "\x00", "*", "((", "' OR 1=1 --", "<b>", "🙂" * 500, "a" * 5000]:
-        library.index.search(query)
+HOSTILE_QUERIES = ["\x00", "*", "((", "' OR 1=1 --", "<b>", "🙂" * 500, "a" * 4096]
+
+
+def test_hostile_queries_find_nothing_and_noise_around_a_term_is_ignored(
+    library: Library,
+) -> None:
+    index = library.index
+    for query in ["", " ", *HOSTILE_QUERIES]:
+        assert index.search(query) == [], query[:20]
+        assert index.best(query) is None, query[:20]
+    for query in ["root causes\x00", "<b>root causes</b>", "ROOT   CAUSES!!! 🙂", "((root causes"]:
+        [top, *_] = index.search(query)
+        assert top.entry.id == "root-causes", query
+
+
+async def test_a_hostile_private_message_is_told_nothing_matches_and_offered_the_lists(
+    bot: Bot,
+) -> None:
+    alice = bot.api.user(101, "Alice")
+    for query in HOSTILE_QUERIES:
+        [reply] = await bot.say(101, alice, query)
+        assert "Nothing in the playbook matches" in reply["text"], query[:20]
+        assert "browse the lists" in reply["text"]
+        assert len(reply["reply_markup"]["inline_keyboard"]) > 0
 
 
 def test_mentions_finds_terms_and_claims_inside_a_statement(library: Library) -> None:

@@ -65,6 +65,62 @@ async def test_a_burst_is_confirmed_merged_with_a_button_per_flag(
     assert bot.api.floods == []
 
 
+def edits_since(bot: Bot, mark: int) -> list[Any]:
+    methods = ("editMessageText", "editMessageReplyMarkup")
+    return [call for call in bot.api.calls[mark:] if call.method in methods]
+
+
+async def test_a_second_tap_on_the_same_button_sends_no_edit(
+    bot: Bot, team: dict[str, Any]
+) -> None:
+    member = team["600"]
+    [welcome] = await bot.say(member["id"], member, "/start")
+    # A double tap: both taps leave before the first is answered.
+    taps = [
+        bot.api.press_button(member["id"], member, welcome["message_id"], "l:t:0") for _ in "12"
+    ]
+    mark = bot.api.mark()
+    [listing] = await bot.feed(taps[0])
+    assert "terms" in listing["text"].lower()
+    # The second's spinner stops; the list it already shows stays, and nothing is sent.
+    assert await bot.feed(taps[1]) == []
+    assert len(edits_since(bot, mark)) == 1
+    answers = [c for c in bot.api.calls[mark:] if c.method == "answerCallbackQuery"]
+    assert len(answers) == 2
+
+    # The numbers under a merged confirmation: the same number twice, one edit.
+    sent = await bot.feed_burst(flag_updates(bot, team, 12))
+    [merged, *_] = [message for message in sent if "–" in message["text"].split("\n")[0]]
+    first = int(merged["reply_markup"]["inline_keyboard"][0][0]["text"][1:])
+    taps = [bot.api.press_button(GROUP, member, merged["message_id"], pick(first)) for _ in "12"]
+    mark = bot.api.mark()
+    for tap in taps:
+        await bot.feed(tap)
+    assert len(edits_since(bot, mark)) == 1
+    assert bot.api.unmodified_edits == []
+
+
+async def test_a_board_refresh_that_changes_nothing_sends_no_edit(
+    bot: Bot, team: dict[str, Any]
+) -> None:
+    member = team["600"]
+    [board] = await bot.say(GROUP, member, "/board")
+    await bot.say(GROUP, member, "/flag Lavrov: root causes")
+    await bot.say(GROUP, member, "/verify 1 false")
+    shown = bot.api.message(GROUP, board["message_id"])
+    assert shown is not None and "root causes" not in shown["visible_text"], "no open flags"
+    mark = bot.api.mark()
+    # Withdrawing a closed flag changes no open flag: the board is not edited.
+    [reply] = await bot.say(GROUP, member, "/unflag 1 misheard")
+    assert "#1 retracted" in reply["text"]
+    assert edits_since(bot, mark) == []
+    assert bot.api.unmodified_edits == []
+    # A change the board does show is still edited in.
+    await bot.say(GROUP, member, "/flag Peskov: no talks")
+    shown = bot.api.message(GROUP, board["message_id"])
+    assert shown is not None and "no talks" in shown["visible_text"]
+
+
 async def test_a_deleted_command_still_gets_its_confirmation(
     bot: Bot, team: dict[str, Any]
 ) -> None:

@@ -29,6 +29,7 @@ from bot.store import (
     fts_expression,
     register_functions,
 )
+from tests.support.read_only import read_only_folder
 
 CHAT = -1001234567890
 OTHER_CHAT = -1009876543210
@@ -211,16 +212,9 @@ async def test_folder_that_cannot_be_created_raises_store_error(tmp_path: Path) 
         await Store.open(blocker / "bot.sqlite3")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores directory permissions")
 async def test_read_only_folder_raises_store_error(tmp_path: Path) -> None:
-    folder = tmp_path / "locked"
-    folder.mkdir()
-    folder.chmod(0o500)
-    try:
-        with pytest.raises(StoreError):
-            await Store.open(folder / "bot.sqlite3")
-    finally:
-        folder.chmod(0o700)
+    with read_only_folder(tmp_path) as folder, pytest.raises(StoreError, match="read-only"):
+        await Store.open(folder / f"bot-{os.getpid()}.sqlite3")
 
 
 async def test_full_disk_raises_store_error_and_writes_nothing(store: Store, db_path: Path) -> None:
@@ -332,6 +326,28 @@ async def test_a_bad_flag_in_a_concurrent_burst_fails_alone(store: Store) -> Non
     assert isinstance(results[-1], StoreError)
     numbers = sorted(result.number for result in results[:-1] if isinstance(result, Flag))
     assert numbers == list(range(1, 11))
+
+
+async def test_a_row_sqlite_cannot_encode_fails_alone_not_its_batch(store: Store) -> None:
+    """Text that bypassed bot.text_rules (a lone surrogate) raises UnicodeEncodeError,
+    not StoreError, inside the group commit: the valid flags of another chat that share
+    its batch, and those queued behind it, are stored all the same."""
+    requests = []
+    for i in range(150):
+        requests.append(add(store, OTHER_CHAT, text=f"valid {i}"))
+        if i % 10 == 0:
+            requests.append(add(store, text="Lavrov: \ud800"))
+    results = await asyncio.gather(*requests, return_exceptions=True)
+    refused = [result for result in results if isinstance(result, BaseException)]
+    assert len(refused) == 15
+    assert all(isinstance(error, UnicodeEncodeError) for error in refused)
+    stored = [result for result in results if isinstance(result, Flag)]
+    assert sorted(flag.number for flag in stored) == list(range(1, 151))
+    assert sorted(flag.text for flag in await store.export_flags(OTHER_CHAT)) == sorted(
+        f"valid {i}" for i in range(150)
+    )
+    assert await store.export_flags(CHAT) == []
+    assert (await add(store)).number == 1
 
 
 async def test_numbers_are_never_reused(store: Store) -> None:

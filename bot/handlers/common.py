@@ -17,7 +17,7 @@ from bot.context import AnyApplication, BotContext
 from bot.i18n import t
 from bot.playbook import Lang, as_lang
 from bot.render import Rendered
-from bot.sender import Job, Priority, reply_job
+from bot.sender import Job, Priority, Shown, reply_job
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +123,9 @@ async def show_in_place(update: Update, context: Context, rendered: Rendered) ->
                 raise
             return await chat.send_message(rendered.text, reply_markup=rendered.keyboard)
 
-    context.sender.submit(chat.id, Job(Priority.REPLY, edit))
+    shows = Shown(rendered.text, rendered.keyboard)
+    edits = (chat.id, query.message.message_id)
+    context.sender.submit(chat.id, Job(Priority.REPLY, edit, shows=shows, edits=edits))
 
 
 async def pressed(

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot import callbacks, export, points, render_log, render_points
+from bot import callbacks, export, points, render_log, render_points, text_rules
 from bot.context import AnyApplication
 from bot.handlers import guards
 from bot.handlers.common import (
@@ -47,7 +47,10 @@ async def round_command(update: Update, context: Context, here: Here) -> None:
     action, argument = _subcommand(update)
     who = actor(update)
     if action == "start" and argument:
-        started = await store.start_round(chat_id, shorten(argument, 80), who.id)
+        name = await guards.accepted_text(update, context, lang, argument, text_rules.Kind.ROUND)
+        if name is None:
+            return
+        started = await store.start_round(chat_id, shorten(name, 80), who.id)
         await reply(update, context, Rendered(t(lang, "round_started", name=started.name)))
     elif action == "end":
         ended = await store.end_round(chat_id, who.id)

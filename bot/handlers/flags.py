@@ -23,7 +23,7 @@ from telegram import (
 from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot import access, callbacks, render_log, sender
+from bot import access, callbacks, render_log, sender, text_rules
 from bot.context import AnyApplication
 from bot.handlers import guards
 from bot.handlers.common import (
@@ -32,15 +32,16 @@ from bot.handlers.common import (
     actor,
     add_commands,
     command_text,
+    language,
     pressed,
     reply,
     stale_button,
 )
 from bot.handlers.guards import Here, in_group
-from bot.i18n import t
+from bot.i18n import Html, t
 from bot.playbook import LANGUAGES, Lang
 from bot.render import Rendered, shorten
-from bot.sender import Job, Priority
+from bot.sender import Job, Priority, Shown
 from bot.store import Flag, FlagNotFound, Status
 from bot.web import links
 
@@ -136,13 +137,25 @@ async def flag(update: Update, context: Context, here: Here) -> None:
     source_text = (source.text or source.caption or "") if source is not None else ""
     note: str | None = None
     if source is not None and source_text:
-        text, note = source_text, typed or None
+        statement = await guards.accepted_text(
+            update, context, lang, source_text, text_rules.Kind.STATEMENT
+        )
+        if statement is None:
+            return
+        note = await guards.accepted_text(update, context, lang, typed, text_rules.Kind.NOTE)
+        if note is None:
+            return
+        text, note = statement, note or None
         speaker = _author(source)
         source_author = speaker
     else:
-        speaker, text = split_speaker(typed)
+        accepted = await guards.accepted_text(
+            update, context, lang, typed, text_rules.Kind.STATEMENT
+        )
+        if accepted is None:
+            return
+        speaker, text = split_speaker(accepted)
         source_author = None
-    text = text.replace("\x00", "").strip()
     if not text:
         await reply(update, context, Rendered(t(lang, "flag_usage")))
         return
@@ -204,7 +217,11 @@ async def verify(update: Update, context: Context, here: Here) -> None:
         text = t(lang, "status_invalid", value=value, choices=verdict_choices(lang))
         await reply(update, context, Rendered(text))
         return
-    note = words[2] if len(words) > 2 else ""
+    note = await guards.accepted_text(
+        update, context, lang, words[2] if len(words) > 2 else "", text_rules.Kind.NOTE
+    )
+    if note is None:
+        return
     refusal = await _judge(update, context, here, number, status, note)
     if refusal is not None:
         await reply(update, context, Rendered(refusal))
@@ -252,9 +269,15 @@ async def pick_button(update: Update, context: Context) -> None:
     else:
         markup = render_log.pick_keyboard(parsed.numbers)
     await query.answer()
+    chat_id = query.message.chat.id
     context.sender.submit(
-        query.message.chat.id,
-        Job(Priority.REPLY, lambda: query.edit_message_reply_markup(reply_markup=markup)),
+        chat_id,
+        Job(
+            Priority.REPLY,
+            lambda: query.edit_message_reply_markup(reply_markup=markup),
+            shows=Shown(None, markup),
+            edits=(chat_id, query.message.message_id),
+        ),
     )
 
 
@@ -302,7 +325,10 @@ async def assign(update: Update, context: Context, here: Here) -> None:
         return
     flagged, who = found
     number, store = flagged.number, context.store
-    assignee = shorten(words[1], 64)
+    named = await guards.accepted_text(update, context, lang, words[1], text_rules.Kind.NAME)
+    if named is None:
+        return
+    assignee = shorten(named, 64)
     try:
         await store.assign(chat_id, number, assignee, by_id=who.id, by_name=who.name)
     except FlagNotFound:
@@ -325,8 +351,12 @@ async def unflag(update: Update, context: Context, here: Here) -> None:
     if existing.retracted_at is not None:
         await reply(update, context, Rendered(t(lang, "already_retracted", number=number)))
         return
-    reason = words[1] if len(words) > 1 else None
-    await store.retract(chat_id, number, reason, by_id=who.id, by_name=who.name)
+    reason = await guards.accepted_text(
+        update, context, lang, words[1] if len(words) > 1 else "", text_rules.Kind.REASON
+    )
+    if reason is None:
+        return
+    await store.retract(chat_id, number, reason or None, by_id=who.id, by_name=who.name)
     await reply(update, context, Rendered(t(lang, "unflagged", number=number)))
     context.sender.kick(chat_id)
 
@@ -363,7 +393,15 @@ async def edited(update: Update, context: Context) -> None:
         if not new_text.startswith("/"):
             return
         _, new_text = split_speaker(command_text(message))
-    new_text = new_text.replace("\x00", "").strip()
+    checked = text_rules.check(new_text, text_rules.Kind.STATEMENT)
+    if isinstance(checked, text_rules.Refused):
+        lang = await language(update, context)
+        reason = Html(text_rules.explain(checked, lang))
+        await reply(
+            update, context, Rendered(t(lang, "edit_refused", number=found.number, reason=reason))
+        )
+        return
+    new_text = checked
     if not new_text:
         return
     who = actor(update)

@@ -17,7 +17,7 @@ from typing import Any
 from telegram import Update
 from telegram.constants import ChatType
 
-from bot import access, timezones
+from bot import access, text_rules, timezones
 from bot.access import COMMAND_ROLES, Role
 from bot.callbacks import MAX_NUMBER
 from bot.context import BotContext
@@ -38,6 +38,18 @@ class Here:
 async def chat_zone(context: BotContext, chat_id: int) -> tzinfo:
     """The zone the chat reads times in (/settings timezone); UTC until set."""
     return timezones.zone(await context.store.get_timezone(chat_id))
+
+
+async def accepted_text(
+    update: Update, context: BotContext, lang: Lang, text: str, kind: text_rules.Kind
+) -> str | None:
+    """``text`` as the log keeps it (bot.text_rules), or None once the sender is told
+    why the log refuses it."""
+    checked = text_rules.check(text, kind)
+    if isinstance(checked, text_rules.Refused):
+        await reply(update, context, Rendered(text_rules.explain(checked, lang)))
+        return None
+    return checked
 
 
 Guarded = Callable[[Update, BotContext, Here], Coroutine[Any, Any, None]]

@@ -548,11 +548,13 @@ class Store:
                 parameters += (position, *request.values)
         try:
             rows = await self.database.write(_add_flags_sql(len(batch)), parameters)
-        except StoreError as exc:
+        except Exception as exc:
+            # Any error, not only the database's (a text SQLite cannot encode raises
+            # UnicodeEncodeError): it is the caller's whose row caused it, never its
+            # neighbours', nor theirs still queued behind it.
             if len(batch) == 1:
                 _settle(batch[0].done, exc)
                 return
-            # One bad row must not fail its neighbours: retry them one by one.
             for request in batch:
                 await self._insert_flags([request])
             return

@@ -26,7 +26,7 @@ from aiohttp import web
 from telegram import Bot, User
 from telegram.error import TelegramError
 
-from bot import access, export, points, services, timezones
+from bot import access, export, points, services, text_rules, timezones
 from bot.handlers.common import Actor, telegram_language
 from bot.handlers.flags import split_speaker
 from bot.i18n import t
@@ -36,17 +36,18 @@ from bot.sender import Job, Priority
 from bot.store import Flag, FlagNotFound, Status
 from bot.web import views
 from bot.web.auth import AuthError, WebAppUser, chat_of_token, check_init_data
+from bot.web.limits import ChangeLimit
+from bot.web.protocol import BoardRunner
 
 log = logging.getLogger(__name__)
 
 AnyApplication = Any  # telegram.ext.Application[...]; aiohttp only carries it
 PAGE_DEFAULT: Final = 50
 PAGE_MAX: Final = 200
-MAX_NOTE: Final = 2000
-# A statement as long as a Telegram message can be, less room for the confirmation.
-MAX_STATEMENT: Final = 4000
-MAX_URL: Final = 500
 MAX_BODY: Final = 16 * 1024
+# The page sends flat objects; a deeper body is refused before a handler reads it.
+MAX_JSON_DEPTH: Final = 8
+SERVER: Final = "playbook-bot"
 MAX_UPDATE: Final = 1024 * 1024
 
 # Telegram's script is the one asset the page may load from elsewhere; everything
@@ -72,11 +73,14 @@ _STATIC_TYPES: Final = {
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers or {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +102,7 @@ class Board:
     # Seconds since the epoch, as in initData's auth_date; replaced in tests.
     clock: Callable[[], float] = time.time
     titles: dict[int, str] = field(default_factory=dict)
+    changes: ChangeLimit = field(default_factory=ChangeLimit)
 
     @property
     def svc(self) -> services.Services:
@@ -190,6 +195,28 @@ def _error(status: int, code: str, message: str) -> web.Response:
     return web.json_response({"error": code, "message": message}, status=status)
 
 
+def _secure(response: web.StreamResponse, *, api: bool) -> None:
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    # Not aiohttp's default, which names its version and Python's.
+    response.headers["Server"] = SERVER
+    if api:
+        response.headers["Cache-Control"] = "no-store"
+
+
+def _unreadable(status: int) -> web.StreamResponse:
+    """The answer to a request aiohttp could not read (bot.web.protocol)."""
+    message = (
+        "the request could not be read: a header or the request line is too long or malformed"
+        if status < 500
+        else "the request took too long"
+    )
+    response = _error(status, "unreadable", message)
+    _secure(response, api=True)
+    return response
+
+
 @web.middleware
 async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Security headers on everything; on the API, every failure as a JSON message.
@@ -201,6 +228,7 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         response = await handler(request)
     except ApiError as exc:
         response = _error(exc.status, exc.code, exc.message)
+        response.headers.update(exc.headers)
     except web.HTTPException as exc:
         # The page's own 404s carry the same headers as everything else.
         if request.path.startswith("/api/"):
@@ -210,11 +238,7 @@ async def _guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     except Exception:
         log.exception("the board failed on %s %s", request.method, request.path)
         response = _error(500, "internal", "something went wrong on the bot's side")
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    if request.path.startswith("/api/"):
-        response.headers["Cache-Control"] = "no-store"
+    _secure(response, api=request.path.startswith("/api/"))
     response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
     return response
 
@@ -237,23 +261,43 @@ async def _body(request: web.Request) -> dict[str, Any]:
     raw = await request.read()
     if len(raw) > MAX_BODY:
         raise ApiError(413, "too_large", f"the request body is over {MAX_BODY} bytes")
+    too_deep = ApiError(400, "too_deep", f"the JSON is nested over {MAX_JSON_DEPTH} levels")
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise ApiError(400, "bad_json", "the request body is not JSON") from None
+    except RecursionError:
+        raise too_deep from None
+    if _nested_deeper(data, MAX_JSON_DEPTH):
+        raise too_deep
     if not isinstance(data, dict):
         raise ApiError(400, "bad_json", "the request body must be a JSON object")
     return data
 
 
-def _text_field(data: dict[str, Any], name: str, limit: int) -> str:
+def _nested_deeper(value: Any, limit: int) -> bool:
+    """Whether arrays and objects in ``value`` nest more than ``limit`` levels."""
+    level: list[Any] = [value]
+    for _ in range(limit):
+        level = [
+            child
+            for item in level
+            if isinstance(item, dict | list)
+            for child in (item.values() if isinstance(item, dict) else item)
+        ]
+    return any(isinstance(item, dict | list) for item in level)
+
+
+def _text_field(data: dict[str, Any], name: str, kind: text_rules.Kind, lang: Lang) -> str:
+    """The field as the log keeps it (bot.text_rules): else 400, saying why in ``lang``."""
     value = data.get(name, "")
     if not isinstance(value, str):
         raise ApiError(400, "bad_field", f"{name} must be text")
-    value = value.replace("\x00", "").strip()
-    if len(value) > limit:
-        raise ApiError(400, "too_long", f"{name} is longer than {limit} characters")
-    return value
+    checked = text_rules.check(value, kind)
+    if isinstance(checked, text_rules.Refused):
+        code = "too_long" if checked.problem is text_rules.Problem.TOO_LONG else "bad_text"
+        raise ApiError(400, code, text_rules.explain(checked, lang))
+    return checked
 
 
 async def _flag(board: Board, caller: Caller, number: int) -> Flag:
@@ -287,7 +331,13 @@ def _signed_in(handler: SignedInHandler) -> Handler:
 
     async def checked(request: web.Request) -> web.StreamResponse:
         board = _board(request)
-        return await handler(board, await board.caller(request), request)
+        caller = await board.caller(request)
+        if request.method == "POST":
+            wait_s = board.changes.wait_s((caller.chat_id, caller.user.id))
+            if wait_s:
+                message = t(caller.lang, "too_many_requests", seconds=wait_s)
+                raise ApiError(429, "too_many", message, {"Retry-After": str(wait_s)})
+        return await handler(board, caller, request)
 
     return checked
 
@@ -364,7 +414,8 @@ async def list_flags(board: Board, caller: Caller, request: web.Request) -> web.
 async def add_flag(board: Board, caller: Caller, request: web.Request) -> web.Response:
     """As /flag, for any member: the next number, matched against the playbook, and
     confirmed in the group like a flag made there ("Lavrov: …" names the speaker)."""
-    speaker, text = split_speaker(_text_field(await _body(request), "text", MAX_STATEMENT))
+    statement = _text_field(await _body(request), "text", text_rules.Kind.STATEMENT, caller.lang)
+    speaker, text = split_speaker(statement)
     if not text:
         raise ApiError(400, "empty", "the statement is empty")
     who = caller.actor
@@ -396,7 +447,7 @@ async def set_verdict(
     if not isinstance(raw_status, str) or raw_status not in set(Status):
         raise ApiError(400, "bad_status", f"status must be one of {', '.join(Status)}")
     status = Status(raw_status)
-    note = _text_field(data, "note", MAX_NOTE)
+    note = _text_field(data, "note", text_rules.Kind.NOTE, caller.lang)
     number = flag.number
     if not await board.may_judge(caller, flag):
         raise ApiError(
@@ -413,7 +464,7 @@ async def set_verdict(
 
 @_flag_change
 async def add_note(board: Board, caller: Caller, flag: Flag, data: dict[str, Any]) -> web.Response:
-    note = _text_field(data, "note", MAX_NOTE)
+    note = _text_field(data, "note", text_rules.Kind.NOTE, caller.lang)
     if not note:
         raise ApiError(400, "empty", "the note is empty")
     return await _add_note(board, caller, flag, note)
@@ -432,7 +483,7 @@ async def add_evidence(
     board: Board, caller: Caller, flag: Flag, data: dict[str, Any]
 ) -> web.Response:
     """A link to the source that settles it, kept as a note so exports carry it."""
-    url = _text_field(data, "url", MAX_URL)
+    url = _text_field(data, "url", text_rules.Kind.LINK, caller.lang)
     parts = urlsplit(url)
     # https only: the page opens evidence through Telegram, and only over https.
     if parts.scheme != "https" or not parts.netloc or any(c.isspace() for c in url):
@@ -445,7 +496,7 @@ async def set_assignee(
     board: Board, caller: Caller, flag: Flag, data: dict[str, Any]
 ) -> web.Response:
     """As /assign: by the flagger or a chat admin only, stored, and said in the group."""
-    assignee = shorten(_text_field(data, "assignee", 200), 64)
+    assignee = shorten(_text_field(data, "assignee", text_rules.Kind.NAME, caller.lang), 64)
     number = flag.number
     if not await board.may_change(caller, flag):
         raise ApiError(
@@ -483,7 +534,7 @@ async def set_assignee(
 async def withdraw(board: Board, caller: Caller, flag: Flag, data: dict[str, Any]) -> web.Response:
     """As /unflag: by the flagger or a chat admin. The flag keeps its number and stays
     in the log, struck through, with the reason in its history."""
-    reason = _text_field(data, "reason", MAX_NOTE)
+    reason = _text_field(data, "reason", text_rules.Kind.REASON, caller.lang)
     if not await board.may_change(caller, flag):
         raise ApiError(
             403, "not_allowed", f"only the flagger or a chat admin may withdraw #{flag.number}"
@@ -612,7 +663,7 @@ async def start(application: AnyApplication) -> None:
     """Serve the board on WEB_LISTEN:WEB_PORT in the running loop."""
     settings = services.of_application(application).settings
     board = Board(application)
-    runner = web.AppRunner(make_app(board), access_log=None)
+    runner = BoardRunner(make_app(board), _unreadable, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, settings.web_listen, settings.web_port)
     await site.start()

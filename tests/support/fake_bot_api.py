@@ -466,6 +466,13 @@ def _header_param(header: str, name: str) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 
+def answer_bytes(payload: Any) -> bytes:
+    """The fake's JSON answer. A lone surrogate, which a test's update may carry and an
+    answer then echoes (the message a reply quotes), goes out as its JSON escape, as
+    Telegram writes every character outside ASCII."""
+    return json.dumps(payload, ensure_ascii=False).encode("utf-8", "backslashreplace")
+
+
 class _RequestHandler(BaseHTTPRequestHandler):
     """Hands each request to the FakeBotAPI; one thread per connection.
 
@@ -492,7 +499,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         body = self._read_body()
         content_type = self.headers.get("Content-Type", "")
         status, payload = self.server.api.handle_http(url.path, url.query, content_type, body)
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        data = answer_bytes(payload)
         try:
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
@@ -706,6 +713,12 @@ class FakeBotAPI:
         """Every request refused with 429 because the bot went over a flood limit."""
         with self._lock:
             return list(self._floods)
+
+    @property
+    def unmodified_edits(self) -> list[Rejection]:
+        """Edits refused because they changed nothing: each spent the chat's budget."""
+        with self._lock:
+            return [r for r in self._rejections if r.description == MESSAGE_NOT_MODIFIED]
 
     @property
     def rejections(self) -> list[Rejection]:
