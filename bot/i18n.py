@@ -731,6 +731,7 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     "text_kind_link": {"en": "The link", "uk": "Посилання"},
     "text_kind_name": {"en": "The name", "uk": "Ім’я"},
     "text_kind_round": {"en": "The round's name", "uk": "Назва раунду"},
+    "text_kind_point": {"en": "The talking point", "uk": "Теза"},
     "text_unreadable": {
         "en": "{what} holds broken characters (such as half of an emoji) that cannot be "
         "stored. Nothing was changed: copy or type it again and resend.",
@@ -852,10 +853,10 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
         "Скоротіть її й надішліть знову.",
     },
     "point_bad_text": {
-        "en": "That text has a character I cannot keep (a NUL or a broken one). Type it "
-        "again and send it.",
-        "uk": "У тексті є символ, який я не можу зберегти (NUL або пошкоджений). Наберіть "
-        "його ще раз і надішліть.",
+        "en": "That text has a character I cannot keep (a NUL, a broken one or a hidden "
+        "direction mark). Type it again and send it.",
+        "uk": "У тексті є символ, який я не можу зберегти (NUL, пошкоджений або прихована "
+        "позначка напрямку письма). Наберіть його ще раз і надішліть.",
     },
     "point_edit_prompt": {
         "en": "Reply to this message with the new text of point {number} (or send "

@@ -16,11 +16,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from bot import text_rules
 from bot.access import COMMAND_ROLES, Role
 from bot.store import Point, PointEvent, PointNotFound, Round, Store
 from bot.store.models import name_key
 
-MAX_POINT_CHARS: Final = 1000
+MAX_POINT_CHARS: Final = text_rules.LIMITS[text_rules.Kind.POINT]
 
 # Asks Telegram, only when the rule needs it, whether the actor administers the chat.
 AdminCheck = Callable[[], Awaitable[bool]]
@@ -48,14 +49,14 @@ class Listing:
 def check_text(text: str) -> str | Refusal:
     """The text as it will be kept, or why it cannot be. Markup is kept as typed: every
     renderer shows it as text."""
-    text = text.strip()
-    if not text:
-        return Refusal("points_usage")
-    if "\x00" in text or any(0xD800 <= ord(ch) <= 0xDFFF for ch in text):
+    checked = text_rules.check(text, text_rules.Kind.POINT)
+    if isinstance(checked, text_rules.Refused):
+        if checked.problem is text_rules.Problem.TOO_LONG:
+            return Refusal("point_too_long", {"limit": checked.limit, "length": len(text.strip())})
         return Refusal("point_bad_text")
-    if len(text) > MAX_POINT_CHARS:
-        return Refusal("point_too_long", {"limit": MAX_POINT_CHARS, "length": len(text)})
-    return text
+    if not checked:
+        return Refusal("points_usage")
+    return checked
 
 
 async def may(command: str, is_admin: AdminCheck) -> bool:

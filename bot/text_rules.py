@@ -36,6 +36,7 @@ class Kind(StrEnum):
     LINK = "link"
     NAME = "name"
     ROUND = "round"
+    POINT = "point"
 
 
 LIMITS: Final[dict[Kind, int]] = {
@@ -47,6 +48,8 @@ LIMITS: Final[dict[Kind, int]] = {
     # Names are cut to fit where they are shown (an assignee to 64, a round to 80).
     Kind.NAME: 200,
     Kind.ROUND: 200,
+    # A talking point is a line to say at a press conference, not a speech.
+    Kind.POINT: 1000,
 }
 
 

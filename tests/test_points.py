@@ -122,6 +122,8 @@ async def test_a_point_cannot_be_changed_from_another_chat(
     ("text", "expected"),
     [
         ("nul\x00byte", "a character I cannot keep"),
+        # Shown reversed, a point would say what nobody wrote.
+        ("Ukraine\u202e came to talk", "a hidden direction mark"),
         ("x" * 10_000, "at most 1000 characters; this one has 10000"),
     ],
 )
