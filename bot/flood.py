@@ -1,12 +1,18 @@
 """Telegram's flood limits, kept per chat, so that one busy group slows only itself.
 
-Telegram takes about 20 messages a minute into one group (edits included), about one
-a second into a private chat after a short burst, and about 30 a second from a bot
-overall; past that it answers 429 with ``retry_after``. python-telegram-bot's
+Telegram takes about one message a second into one chat, at most 20 in any minute into
+one group (edits included), a short burst into a private chat, and about 30 a second
+from a bot overall; past that it answers 429 with ``retry_after``. python-telegram-bot's
 ``AIORateLimiter`` keeps the same limits but, on any 429, halts every request of the
 bot in every chat until the wait is over. :class:`FloodControl` replaces it: a 429
 pauses only the chat it concerns, and the sender (``bot.sender``) can ask how long
 until a chat has room, so it merges what piles up meanwhile instead of queueing it.
+
+A group's minute is shared: replies to commands and buttons may use all of it, while
+what the bot says on its own (confirmations, notices, the board, watch cards) leaves
+the last ``group_reply_share`` messages for them. A burst of confirmations then merges
+rather than making the next person who asks something wait a minute. A request is a
+reply when it is sent inside :func:`replying` (``bot.sender`` does that).
 
 A request is counted here when it leaves and again when its answer is back, and
 Telegram counts it somewhere in between, on arrival. The later of the two times is the
@@ -18,10 +24,12 @@ bot a little inside Telegram's numbers besides.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections import defaultdict, deque
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
@@ -56,9 +64,11 @@ class Budget:
 
     group_per_window: int = 20
     group_window_s: float = 61.0
-    # A group may get a few messages at once, then one every group_pace_s: spending
-    # the whole minute's 20 in the first second would leave nothing for the next 59.
-    group_burst: int = 5
+    # One message a second into a group, as Telegram asks, and no burst on top.
+    group_pace_s: float = 1.05
+    # Of a group's minute, what confirmations, notices, the board and watch cards leave
+    # for replies to commands and buttons.
+    group_reply_share: int = 5
     private_burst: int = 3
     private_pace_s: float = 1.05
     overall_per_second: int = 28
@@ -66,10 +76,6 @@ class Budget:
     # The live board is edited at most this often: at most a third of a group's
     # budget, and never ahead of confirmations (bot.sender orders them).
     board_every_s: float = 10.0
-
-    @property
-    def group_pace_s(self) -> float:
-        return self.group_window_s / self.group_per_window
 
     def faster(self, factor: float, margin_s: float = 0.02) -> Budget:
         """The same rules on a clock ``factor`` times faster (tests of other things).
@@ -80,6 +86,7 @@ class Budget:
         return replace(
             self,
             group_window_s=self.group_window_s / factor + 10 * margin_s,
+            group_pace_s=self.group_pace_s / factor + margin_s,
             private_pace_s=self.private_pace_s / factor + margin_s,
             overall_window_s=self.overall_window_s / factor + 2 * margin_s,
             board_every_s=self.board_every_s / factor,
@@ -87,6 +94,20 @@ class Budget:
 
 
 TELEGRAM: Final = Budget()
+
+
+# Set while a reply to a command or a button is being sent (see replying()).
+_REPLYING: ContextVar[bool] = ContextVar("replying", default=False)
+
+
+@contextlib.contextmanager
+def replying() -> Iterator[None]:
+    """Requests made inside answer someone: they may use a group's reply share."""
+    token = _REPLYING.set(True)
+    try:
+        yield
+    finally:
+        _REPLYING.reset(token)
 
 
 @dataclass
@@ -149,13 +170,25 @@ class FloodControl(BaseRateLimiter[int]):
             # A fresh start does not know what a previous run sent a moment ago; should
             # Telegram still count it, its 429 pauses that chat alone (see pause()).
             group = is_group(chat_id)
-            burst = self.budget.group_burst if group else self.budget.private_burst
-            budget = _ChatBudget(group, _Bucket(float(burst), now))
+            budget = _ChatBudget(group, _Bucket(self._capacity(group), now))
             self._chats[chat_id] = budget
         return budget
 
-    def wait_time(self, chat_id: int | None) -> float:
-        """Seconds until one more message to ``chat_id`` fits; 0 when it fits now."""
+    def _capacity(self, group: bool) -> float:
+        # A group's bucket holds one message: the next one is a pace later.
+        return 1.0 if group else float(self.budget.private_burst)
+
+    def _pace(self, group: bool) -> float:
+        return self.budget.group_pace_s if group else self.budget.private_pace_s
+
+    def wait_time(self, chat_id: int | None, *, reply: bool | None = None) -> float:
+        """Seconds until one more message to ``chat_id`` fits; 0 when it fits now.
+
+        ``reply`` asks for a reply to a command or a button, which may use a group's
+        reply share; by default, whether the caller is inside :func:`replying`.
+        """
+        if reply is None:
+            reply = _REPLYING.get()
         now = self._clock()
         waits = [self._paused_all_until - now]
         rules = self.budget
@@ -169,21 +202,28 @@ class FloodControl(BaseRateLimiter[int]):
             budget = self._budget(chat_id, now)
             waits.append(budget.paused_until - now)
             if self.enabled:
-                waits.append(self._chat_wait(budget, now))
+                waits.append(self._chat_wait(budget, now, reply))
         return max(0.0, *waits)
 
-    def _chat_wait(self, budget: _ChatBudget, now: float) -> float:
-        rules = self.budget
-        if budget.is_group:
-            budget.bucket.refill(now, rules.group_burst, rules.group_pace_s)
-            pace_wait = (1 - budget.bucket.tokens) * rules.group_pace_s
-            sent, window = budget.sent, rules.group_window_s
-            while sent and sent[0] <= now - window:
-                sent.popleft()
-            full = len(sent) >= rules.group_per_window
-            return max(pace_wait, sent[0] + window - now if full else 0.0)
-        budget.bucket.refill(now, rules.private_burst, rules.private_pace_s)
-        return (1 - budget.bucket.tokens) * rules.private_pace_s
+    def is_crowded(self, chat_id: int) -> bool:
+        """Whether what the bot says on its own would wait more than the chat's pace:
+        its share of the minute is spent, or Telegram said wait."""
+        return self.wait_time(chat_id, reply=False) > self._pace(is_group(chat_id))
+
+    def _chat_wait(self, budget: _ChatBudget, now: float, reply: bool) -> float:
+        group, rules = budget.is_group, self.budget
+        pace = self._pace(group)
+        budget.bucket.refill(now, self._capacity(group), pace)
+        pace_wait = (1 - budget.bucket.tokens) * pace
+        if not group:
+            return pace_wait
+        sent, window = budget.sent, rules.group_window_s
+        while sent and sent[0] <= now - window:
+            sent.popleft()
+        limit = rules.group_per_window - (0 if reply else rules.group_reply_share)
+        # Room comes back when the oldest message past the limit leaves the window.
+        over = len(sent) - limit
+        return max(pace_wait, sent[over] + window - now if over >= 0 else 0.0)
 
     def _take(self, chat_id: int | None) -> float:
         now = self._clock()
@@ -223,14 +263,10 @@ class FloodControl(BaseRateLimiter[int]):
             return
         if budget.is_group:
             _restamp(budget.sent, taken_at, now)
-            capacity = self.budget.group_burst
-            pace = self.budget.group_pace_s
-        else:
-            capacity = self.budget.private_burst
-            pace = self.budget.private_pace_s
+        capacity = self._capacity(budget.is_group)
         # As if the token had been spent now: what flowed in meanwhile cannot have
         # refilled a full bucket past one short of full.
-        budget.bucket.refill(now, capacity, pace)
+        budget.bucket.refill(now, capacity, self._pace(budget.is_group))
         budget.bucket.tokens = min(budget.bucket.tokens, capacity - 1)
 
     def pause(self, chat_id: int | None, seconds: float) -> None:

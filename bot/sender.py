@@ -4,7 +4,8 @@ A handler commits what an update changes, queues what the bot has to say, and
 returns: it never waits for Telegram to accept a message, so a group at its flood
 limit holds up neither the next update of another chat nor the acknowledgement of
 the batch. Each chat's lane sends one message at a time when its budget
-(``bot.flood``) has room, most urgent first:
+(``bot.flood``) has room, most urgent first; replies may use the share of a group's
+minute kept for them, the rest may not:
 
 1. replies to commands and buttons (in memory: a read that is lost in a crash can
    be asked again);
@@ -35,7 +36,7 @@ from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from bot import render_log, timezones
-from bot.flood import FloodControl
+from bot.flood import FloodControl, replying
 from bot.i18n import Html, t
 from bot.playbook import Lang, as_lang
 from bot.render import Rendered, esc, shorten
@@ -223,7 +224,7 @@ class _Lane:
 
     def add(self, job: Job) -> None:
         if job.priority == Priority.WATCH:
-            if self.sender.flood.wait_time(self.chat_id) > 0:
+            if self.sender.flood.is_crowded(self.chat_id):
                 return  # no room now: a watch card later would be stale
             self.watch.append(job)
         else:
@@ -266,14 +267,15 @@ class _Lane:
         if self.sender.is_gone(self.chat_id):
             await self.sender.forget_chat(self.chat_id)
             return
-        wait = self.sender.flood.wait_time(self.chat_id)
+        wait = self.sender.flood.wait_time(self.chat_id, reply=bool(self.replies))
         if wait > 0:
-            if self.watch:
+            if self.watch and self.sender.flood.is_crowded(self.chat_id):
                 log.debug(
                     "chat %s over budget: %d watch cards dropped", self.chat_id, len(self.watch)
                 )
                 self.watch.clear()
-            await asyncio.sleep(wait)
+            # A reply that arrives meanwhile may fit where the rest does not: look again.
+            await self._sleep(wait)
             return
         if self.replies:
             await self._send_job(self.replies[0], self.replies)
@@ -340,6 +342,9 @@ class _Lane:
         job.tries += 1
         if job.edits is not None and job.shows and self.sender.already_shows(job.edits, job.shows):
             outcome, result = _Outcome.UNCHANGED, None
+        elif job.priority == Priority.REPLY:
+            with replying():
+                outcome, result = await self._call(job.send)
         else:
             outcome, result = await self._call(job.send)
         if outcome is _Outcome.SENT and job.on_sent is not None:

@@ -737,19 +737,40 @@ async def limited() -> AsyncIterator[tuple[FakeBotAPI, Bot]]:
             yield server, application.bot
 
 
+async def test_a_group_takes_one_message_a_second(limited: tuple[FakeBotAPI, Bot]) -> None:
+    api, bot = limited
+    await bot.send_message(GROUP_ID, "1")
+    with pytest.raises(RetryAfter) as refused:
+        await bot.send_message(GROUP_ID, "too soon")
+    assert refused.value.retry_after == 1
+    await bot.send_message(GROUP_ID - 1, "another group has its own second")
+    await asyncio.sleep(1.05)
+    await bot.send_message(GROUP_ID, "a second later")
+    assert len(api.floods) == 1
+
+
 async def test_a_group_takes_twenty_messages_a_minute_edits_included(
     limited: tuple[FakeBotAPI, Bot],
 ) -> None:
     api, bot = limited
+    api.speed_up_time(30)  # a minute in two seconds; one message in each thirtieth
+
+    async def next_second() -> None:
+        await asyncio.sleep(0.04)
+
     first = await bot.send_message(GROUP_ID, "1")
     for n in range(2, 20):
+        await next_second()
         await bot.send_message(GROUP_ID, str(n))
+    await next_second()
     await bot.edit_message_text("edited", GROUP_ID, first.message_id)  # the 20th
-    with pytest.raises(RetryAfter) as refused:
+    await next_second()
+    with pytest.raises(RetryAfter):
         await bot.send_message(GROUP_ID, "21")
-    assert 55 <= refused.value.retry_after <= 60
     await bot.send_message(GROUP_ID - 1, "another group has its own budget")
     assert [call.status for call in api.floods] == [429]
+    # Whole seconds until the oldest of the twenty leaves the (two-second) minute.
+    assert api.floods[0].response["parameters"]["retry_after"] in (1, 2)
 
 
 async def test_a_private_chat_takes_a_short_burst_then_one_a_second(

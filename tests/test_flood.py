@@ -8,9 +8,10 @@ every arrival: it must never have answered 429.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
-from bot.flood import FloodControl
+from bot.flood import TELEGRAM, FloodControl, replying
 from tests.support.fake_bot_api import TELEGRAM_LIMITS, FloodMeter
 
 GROUP = -1001000000101
@@ -38,9 +39,21 @@ class SimulatedTelegram:
         return FloodControl(clock=self.clock, sleep=self.sleep)
 
     async def send(
-        self, flood: FloodControl, chat_id: int, *, on_the_way: float, answer_takes: float = 0.05
-    ) -> None:
-        """One sendMessage through the bot's limiter, ``on_the_way`` seconds to arrive."""
+        self,
+        flood: FloodControl,
+        chat_id: int,
+        *,
+        on_the_way: float = 0.01,
+        answer_takes: float = 0.05,
+        reply: bool = False,
+    ) -> float:
+        """One sendMessage through the bot's limiter, ``on_the_way`` seconds to arrive;
+        ``reply`` for an answer to a command or a button. Returns when it arrived."""
+        if reply:
+            with replying():
+                return await self.send(
+                    flood, chat_id, on_the_way=on_the_way, answer_takes=answer_takes
+                )
 
         async def request(**_: Any) -> bool:
             self.now += on_the_way
@@ -51,16 +64,17 @@ class SimulatedTelegram:
             return True
 
         await flood.process_request(request, (), {}, "sendMessage", {"chat_id": chat_id}, None)
+        return self.arrivals[-1]
 
 
 async def test_a_group_message_held_up_on_the_way_is_not_overtaken_into_telegrams_minute() -> None:
     telegram = SimulatedTelegram()
     flood = telegram.flood_control()
 
-    # The first confirmation takes 10 s to reach Telegram; the next 44 go straight through.
-    await telegram.send(flood, GROUP, on_the_way=10.0)
+    # The first reply takes 10 s to reach Telegram; the next 44 go straight through.
+    await telegram.send(flood, GROUP, on_the_way=10.0, reply=True)
     for _ in range(44):
-        await telegram.send(flood, GROUP, on_the_way=0.01)
+        await telegram.send(flood, GROUP, on_the_way=0.01, reply=True)
 
     assert telegram.refusals == []
     assert len(telegram.arrivals) == 45
@@ -76,4 +90,49 @@ async def test_a_private_reply_held_up_on_the_way_does_not_refill_the_burst_earl
     for _ in range(10):
         await telegram.send(flood, MEMBER, on_the_way=0.0, answer_takes=0.0)
 
+    assert telegram.refusals == []
+
+
+async def test_a_group_gets_a_message_a_second_without_waiting_for_budget_it_has() -> None:
+    telegram = SimulatedTelegram()
+    flood = telegram.flood_control()
+
+    arrivals = [await telegram.send(flood, GROUP, reply=n % 2 == 0) for n in range(12)]
+
+    assert telegram.refusals == []
+    gaps = [later - earlier for earlier, later in itertools.pairwise(arrivals)]
+    # One a second, as Telegram asks, and no slower: twelve in twelve seconds, not 35.
+    assert min(gaps) >= 1.0
+    assert max(gaps) < TELEGRAM.group_pace_s + 0.1
+    assert arrivals[-1] - arrivals[0] < 12.5
+
+
+async def test_confirmations_leave_a_groups_last_five_of_the_minute_to_replies() -> None:
+    telegram = SimulatedTelegram()
+    flood = telegram.flood_control()
+    share = TELEGRAM.group_per_window - TELEGRAM.group_reply_share
+
+    # A burst of flags: confirmations take what they may of the minute, then must wait.
+    for _ in range(share):
+        await telegram.send(flood, GROUP)
+    assert flood.wait_time(GROUP, reply=False) > 40, "what is left of the minute is kept"
+
+    # Someone asks something: the answer comes at the group's pace, not in a minute.
+    asked_at = telegram.now
+    answered = [await telegram.send(flood, GROUP, reply=True) for _ in range(5)]
+    assert answered[0] - asked_at < TELEGRAM.group_pace_s + 0.1
+    assert answered[-1] - asked_at < 5 * (TELEGRAM.group_pace_s + 0.1)
+    # The minute is full now: a sixth reply waits for it, as Telegram would make it.
+    assert flood.wait_time(GROUP, reply=True) > 30
+    assert telegram.refusals == []
+
+
+async def test_a_private_chat_keeps_its_short_burst() -> None:
+    telegram = SimulatedTelegram()
+    flood = telegram.flood_control()
+
+    arrivals = [await telegram.send(flood, MEMBER, on_the_way=0.0) for _ in range(4)]
+
+    assert arrivals[2] - arrivals[0] < 0.2, "three at once"
+    assert arrivals[3] - arrivals[2] >= 1.0
     assert telegram.refusals == []

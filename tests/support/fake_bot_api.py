@@ -206,6 +206,8 @@ class Call:
     status: int
     response: JSONDict
     files: dict[str, UploadedFile] = field(default_factory=dict)
+    # time.monotonic() when it was answered: when a user would see what it did.
+    at: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -287,12 +289,13 @@ FLOOD_COUNTED = frozenset(
 class FloodLimits:
     """Telegram's flood limits, as its answers show them (it does not publish exact rules).
 
-    A group or supergroup takes ``group_per_minute`` messages in any sliding minute; a
-    private chat about one a second after a short burst; the bot as a whole
-    ``overall_per_second``. Past a limit Telegram answers 429 with ``retry_after``, in
-    whole seconds, until there is room.
+    A group or supergroup takes ``group_per_second`` messages in any sliding second and
+    ``group_per_minute`` in any sliding minute; a private chat about one a second after a
+    short burst; the bot as a whole ``overall_per_second``. Past a limit Telegram answers
+    429 with ``retry_after``, in whole seconds, until there is room.
     """
 
+    group_per_second: int = 1
     group_per_minute: int = 20
     private_per_second: float = 1.0
     private_burst: int = 3
@@ -312,6 +315,7 @@ class FloodMeter:
     def __init__(self, limits: FloodLimits) -> None:
         self.limits = limits
         self._group: dict[int, deque[float]] = defaultdict(deque)
+        self._group_second: dict[int, deque[float]] = defaultdict(deque)
         self._private: dict[int, tuple[float, float]] = {}  # tokens, at
         self._overall: deque[float] = deque()
 
@@ -322,6 +326,9 @@ class FloodMeter:
         waits = [_window_wait(self._overall, limits.overall_per_second, second, now)]
         if chat_id is not None and chat_id < 0:
             waits.append(_window_wait(self._group[chat_id], limits.group_per_minute, minute, now))
+            waits.append(
+                _window_wait(self._group_second[chat_id], limits.group_per_second, second, now)
+            )
         elif chat_id is not None:
             rate = limits.private_per_second / second
             tokens, at = self._private.get(chat_id, (float(limits.private_burst), now))
@@ -335,6 +342,7 @@ class FloodMeter:
         self._overall.append(now)
         if chat_id is not None and chat_id < 0:
             self._group[chat_id].append(now)
+            self._group_second[chat_id].append(now)
         elif chat_id is not None:
             tokens, _ = self._private[chat_id]
             self._private[chat_id] = (tokens - 1, now)
@@ -1037,7 +1045,7 @@ class FakeBotAPI:
         else:
             status, response = HTTPStatus.OK.value, {"ok": True, "result": outcome}
         with self._lock:
-            call = Call(len(self._calls), method, params, status, response, files)
+            call = Call(len(self._calls), method, params, status, response, files, time.monotonic())
             self._calls.append(call)
             if isinstance(outcome, ApiError) and not scripted:
                 rejection = Rejection(method, params, outcome.status, outcome.description)
