@@ -287,7 +287,7 @@ async def test_export_sends_csv_and_markdown_to_admins_only(
     [refusal] = await bot.say(GROUP, people["bystander"], "/export")
     assert "only chat admins" in refusal["text"]
     sent = await bot.say(GROUP, people["chat_admin"], "/export")
-    assert "Export of 1 flag:" in sent[0]["text"]
+    assert "Export of 1 flag:" in sent[0]["caption"], "the text rides on the first file"
     documents = bot.api.documents
     names = [document["filename"] for document in documents]
     assert names[0].endswith(".csv") and names[1].endswith(".md")

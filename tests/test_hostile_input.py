@@ -404,7 +404,7 @@ async def test_an_anonymous_admin_can_flag_export_and_purge(
     assert stored.flagged_by_id == GROUP, "recorded as the chat, never as GroupAnonymousBot"
 
     sent = await bot.feed(anonymous_admin_says(bot, "/export"))
-    assert "Export of 1 flag:" in sent[0]["text"]
+    assert "Export of 1 flag:" in sent[0]["caption"], "the text rides on the first file"
     assert [d["filename"][-3:] for d in bot.api.documents] == ["csv", ".md"]
 
     [question] = await bot.feed(anonymous_admin_says(bot, "/purge"))

@@ -224,14 +224,16 @@ async def export_command(update: Update, context: Context, here: Here) -> None:
     markdown += export.points_to_markdown(
         prepared.points, prepared.histories, prepared.round_names, where
     )
-    await reply(update, context, Rendered(t(lang, "export_done", count=len(flags))))
-    outgoing = context.sender
-    for content, filename in ((csv_file, f"{base}.csv"), (markdown, f"{base}.md")):
-        outgoing.submit(
+    # What the files are goes in the first one's caption: a busy group has 20 messages a
+    # minute, and a line of text on its own would spend one of them.
+    caption = t(lang, "export_done", count=len(flags))
+    files = ((csv_file, f"{base}.csv", caption), (markdown, f"{base}.md", None))
+    for content, filename, text in files:
+        context.sender.submit(
             chat_id,
             Job(
                 Priority.REPLY,
-                functools.partial(message.reply_document, content, filename=filename),
+                functools.partial(message.reply_document, content, filename=filename, caption=text),
             ),
         )
 
