@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 import httpx
@@ -62,6 +63,16 @@ GROUP_COMMANDS = (
 )  # fmt: skip
 
 
+# The update types the handlers registered in build_application() take: Telegram is
+# asked for these only (tests/test_startup_requests.py checks the list against the handlers).
+UPDATE_TYPES = (
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.INLINE_QUERY,
+    Update.MY_CHAT_MEMBER,
+)
+
 _MENUS_TASK = "command menus task"
 
 
@@ -87,20 +98,30 @@ async def _post_init(application: AnyApplication) -> None:
 
 
 async def _set_command_menus(application: AnyApplication) -> None:
+    """Set the menus Telegram does not already show: on a restart, none."""
     bot = application.bot
-    # Four independent calls, sent together: one round trip, not four.
+    menus = [
+        (command_menu(names, lang), scope, None if lang == "en" else lang)
+        for lang in LANGUAGES
+        for names, scope in (
+            (PRIVATE_COMMANDS, BotCommandScopeAllPrivateChats()),
+            (GROUP_COMMANDS, BotCommandScopeAllGroupChats()),
+        )
+    ]
+    # Independent calls, sent together: one round trip for the reads, one for the writes.
+    shown = await asyncio.gather(
+        *(bot.get_my_commands(scope=scope, language_code=code) for _, scope, code in menus),
+        return_exceptions=True,
+    )
+    stale = [
+        menu
+        for menu, now in zip(menus, shown, strict=True)
+        if isinstance(now, BaseException) or _said(now) != _said(menu[0])
+    ]
     results = await asyncio.gather(
         *(
-            bot.set_my_commands(
-                command_menu(names, lang),
-                scope=scope,
-                language_code=None if lang == "en" else lang,
-            )
-            for lang in LANGUAGES
-            for names, scope in (
-                (PRIVATE_COMMANDS, BotCommandScopeAllPrivateChats()),
-                (GROUP_COMMANDS, BotCommandScopeAllGroupChats()),
-            )
+            bot.set_my_commands(commands, scope=scope, language_code=code)
+            for commands, scope, code in stale
         ),
         return_exceptions=True,
     )
@@ -108,6 +129,10 @@ async def _set_command_menus(application: AnyApplication) -> None:
     if failed:
         # The bot works without its menus; they are set again at the next start.
         log.warning("command menus not set: %s", failed[0])
+
+
+def _said(commands: Sequence[BotCommand]) -> list[tuple[str, str]]:
+    return [(command.command, command.description) for command in commands]
 
 
 def _watch_sighup(application: AnyApplication) -> None:
@@ -236,9 +261,9 @@ def run_application(application: AnyApplication, settings: Settings) -> int:
             url_path=path,
             webhook_url=settings.webhook_url,
             secret_token=settings.webhook_secret.get_secret_value() or None,
-            allowed_updates=Update.ALL_TYPES,
+            allowed_updates=UPDATE_TYPES,
         )
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        application.run_polling(allowed_updates=UPDATE_TYPES)
     code: int = application.bot_data.get(errors.EXIT_CODE_KEY, 0)
     return code

@@ -477,6 +477,8 @@ def register(application: AnyApplication) -> None:
             pick_button, pattern=callbacks.any_of(callbacks.Pick, callbacks.BackToPicks)
         )
     )
-    application.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, migrated))
+    # Telegram says a group moved in a message update (never a channel post).
+    migration = filters.UpdateType.MESSAGE & filters.StatusUpdate.MIGRATE
+    application.add_handler(MessageHandler(migration, migrated))
     # Its own group, so edits are seen even when another handler also matches.
     application.add_handler(MessageHandler(filters.UpdateType.EDITED_MESSAGE, edited), group=2)

@@ -21,6 +21,7 @@ from aiohttp import web
 from telegram import Update
 
 from bot import services
+from bot.app import UPDATE_TYPES
 from bot.web import server
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ async def serve(application: Any) -> None:
         await application.bot.set_webhook(
             url=settings.webhook_url,
             secret_token=settings.webhook_secret.get_secret_value() or None,
-            allowed_updates=Update.ALL_TYPES,
+            allowed_updates=UPDATE_TYPES,
         )
         await application.start()
         log.info("taking updates at %s", settings.webhook_url)

@@ -1091,6 +1091,7 @@ class FakeBotAPI:
             "answerInlineQuery": self._answer_inline_query,
             "sendDocument": self._send_document,
             "setMyCommands": self._set_my_commands,
+            "getMyCommands": self._get_my_commands,
             "setWebhook": self._set_webhook,
             "deleteWebhook": self._delete_webhook,
             "getChat": self._get_chat,
@@ -1539,6 +1540,11 @@ class FakeBotAPI:
         key = _commands_key(params.get("scope"), params.get("language_code", ""))
         self._commands[key] = copy.deepcopy(commands)
         return True
+
+    def _get_my_commands(self, params: JSONDict, files: dict[str, UploadedFile]) -> list[JSONDict]:
+        """What setMyCommands set for exactly this scope and language; [] if nothing."""
+        key = _commands_key(params.get("scope"), params.get("language_code", ""))
+        return copy.deepcopy(self._commands.get(key, []))
 
     def _set_webhook(self, params: JSONDict, files: dict[str, UploadedFile]) -> bool:
         self._webhook_url = str(params.get("url", ""))
