@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/flags.py
 	$(BIN)/python bench/e2e.py
 	$(BIN)/python bench/live_session.py
+	$(BIN)/python bench/group_session.py
 	$(BIN)/python bench/board_api.py
 	$(BIN)/python bench/statement.py
 
