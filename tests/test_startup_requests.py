@@ -26,6 +26,7 @@ from bot.app import UPDATE_TYPES, build_application
 from bot.context import AnyApplication
 from bot.services import Library
 from tests.conftest import make_settings, start_bot, stop_bot
+from tests.support.bot_process import RecordingBotAPI, bot_processes
 from tests.support.fake_bot_api import FakeBotAPI
 
 USER = {"id": 7, "is_bot": False, "first_name": "Ann", "username": "ann"}
@@ -142,3 +143,19 @@ async def test_a_restart_sets_no_menus_and_a_changed_menu_is_set_alone(
     assert restored.params["scope"] == {"type": "all_group_chats"}
     assert "language_code" not in restored.params
     assert api.commands({"type": "all_group_chats"}) == group_menu
+
+
+async def test_the_polling_bot_is_sent_only_the_update_types_it_handles(tmp_path: Path) -> None:
+    with RecordingBotAPI() as api, bot_processes(api, tmp_path) as bots:
+        bots().start_ready()
+        ann = api.user(USER["id"], "Ann")
+        api.channel_post(-1001000000799, "a post in a channel the bot is in")
+        mark = api.mark()
+        api.send_text(ann["id"], ann, "/term goodwill")
+        await api.wait_for_reply(ann["id"], since=mark, timeout=10)
+
+        polls = [call for call in api.calls if call.method == "getUpdates" and call.ok]
+        assert {tuple(call.params["allowed_updates"]) for call in polls} == {UPDATE_TYPES}
+        delivered = [next(iter(set(u) - {"update_id"})) for c in polls for u in c.result]
+        assert delivered == ["message"], "the channel post was never sent to the bot"
+        assert api.pending_updates == []

@@ -1548,6 +1548,8 @@ class FakeBotAPI:
 
     def _set_webhook(self, params: JSONDict, files: dict[str, UploadedFile]) -> bool:
         self._webhook_url = str(params.get("url", ""))
+        if "allowed_updates" in params:  # kept for getUpdates too, as Telegram does
+            self._allowed_updates = list(params["allowed_updates"] or []) or None
         if params.get("drop_pending_updates"):
             self._updates = []
         return True
