@@ -155,6 +155,7 @@ class FloodControl(BaseRateLimiter[int]):
         self._chats: dict[int, _ChatBudget] = {}
         self._overall: deque[float] = deque()
         self._paused_all_until = 0.0
+        self._started = clock()
         # When each chat was last told to wait, so a burst of 429s is logged once.
         self._logged_pause: defaultdict[int | None, float] = defaultdict(float)
 
@@ -167,10 +168,14 @@ class FloodControl(BaseRateLimiter[int]):
     def _budget(self, chat_id: int, now: float) -> _ChatBudget:
         budget = self._chats.get(chat_id)
         if budget is None:
-            # A fresh start does not know what a previous run sent a moment ago; should
-            # Telegram still count it, its 429 pauses that chat alone (see pause()).
+            # A fresh start does not know what a previous run sent a moment ago. A
+            # group's second is cheap to respect: its first message waits until a pace
+            # after the start, by when the last one of a run stopped then is a second
+            # old. Should Telegram still count a previous run's minute or a private
+            # chat's burst, its 429 pauses that chat alone (see pause()).
             group = is_group(chat_id)
-            budget = _ChatBudget(group, _Bucket(self._capacity(group), now))
+            bucket = _Bucket(0.0, self._started) if group else _Bucket(self._capacity(group), now)
+            budget = _ChatBudget(group, bucket)
             self._chats[chat_id] = budget
         return budget
 

@@ -136,3 +136,18 @@ async def test_a_private_chat_keeps_its_short_burst() -> None:
     assert arrivals[2] - arrivals[0] < 0.2, "three at once"
     assert arrivals[3] - arrivals[2] >= 1.0
     assert telegram.refusals == []
+
+
+async def test_a_restart_right_after_a_group_message_waits_out_telegrams_second() -> None:
+    telegram = SimulatedTelegram()
+    before_the_kill = telegram.flood_control()
+    await telegram.send(before_the_kill, GROUP, answer_takes=0.0)
+
+    # Killed the moment its message was answered; the next process is up 0.2 s later.
+    telegram.now += 0.2
+    restarted_at = telegram.now
+    restarted = telegram.flood_control()
+    arrived = await telegram.send(restarted, GROUP, reply=True)
+
+    assert telegram.refusals == []
+    assert arrived - restarted_at < TELEGRAM.group_pace_s + 0.1, "and no later than that"
