@@ -20,6 +20,7 @@ from telegram.ext import (
     CommandHandler,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
 )
 
 from bot.app import UPDATE_TYPES, build_application
@@ -84,6 +85,10 @@ def handled_types(handler: BaseHandler[Any, Any, Any], bot: Any) -> set[str]:
         }
     if isinstance(handler, ChatMemberHandler):
         return _MEMBER_TYPES[handler.chat_member_types]
+    if isinstance(handler, TypeHandler) and handler.type is Update:
+        # A guard that sees every update first (handlers.unreadable) acts on the types
+        # the others take, and asks for none of its own.
+        return set()
     kind = next((kind for cls, kind in _ONE_TYPE.items() if isinstance(handler, cls)), None)
     assert kind is not None, f"{handler!r}: say here which update types it takes"
     return {kind}
