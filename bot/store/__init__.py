@@ -6,11 +6,13 @@
 - :mod:`~bot.store.fulltext`: how a chat's flags are indexed and searched.
 - :mod:`~bot.store.operations`: :class:`Store`, every operation on chats and flags.
 - :mod:`~bot.store.points`: talking points and their history (bot.points changes them).
+- :mod:`~bot.store.definitions`: the register of their definitions (bot.definitions).
 - :mod:`~bot.store.backup`: consistent copies while the bot runs.
 """
 
 from bot.store.backup import backup_database
 from bot.store.database import WAL_BACKSTOP_PAGES, Database
+from bot.store.definitions import Definition, DefinitionAsk
 from bot.store.errors import FlagNotFound, StoreError
 from bot.store.fulltext import fts_expression, register_functions, search_terms
 from bot.store.models import (
@@ -36,6 +38,8 @@ __all__ = [
     "WAL_BACKSTOP_PAGES",
     "Board",
     "Database",
+    "Definition",
+    "DefinitionAsk",
     "Flag",
     "FlagEvent",
     "FlagNotFound",

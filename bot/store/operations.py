@@ -23,6 +23,11 @@ import aiosqlite
 
 from bot.store.backup import backup_database
 from bot.store.database import Database
+from bot.store.definitions import (
+    DefinitionsStore,
+    delete_chat_definitions,
+    delete_definitions_before,
+)
 from bot.store.errors import FlagNotFound, StoreError
 from bot.store.fulltext import fts_expression
 from bot.store.models import (
@@ -171,6 +176,7 @@ class Store:
         self.database = database
         self.outbox = Outbox(database)
         self.points = PointsStore(database)
+        self.definitions = DefinitionsStore(database)
         self._new_flags: list[_NewFlag] = []
         self._flag_writer: asyncio.Task[None] | None = None
 
@@ -969,6 +975,7 @@ class Store:
             )
             await db.execute_fetchall("DELETE FROM flags WHERE chat_id = ?", (chat_id,))
             await delete_chat_points(db, chat_id)
+            await delete_chat_definitions(db, chat_id)
             await db.execute_fetchall("DELETE FROM rounds WHERE chat_id = ?", (chat_id,))
             await db.execute_fetchall(
                 "UPDATE chats SET board_message_id = NULL WHERE chat_id = ?", (chat_id,)
@@ -987,6 +994,7 @@ class Store:
             )
             await db.execute_fetchall("DELETE FROM flags WHERE created_at < ?", (bound,))
             await delete_points_before(db, bound)
+            await delete_definitions_before(db, bound)
             await db.execute_fetchall(
                 """
                 DELETE FROM rounds

@@ -286,6 +286,46 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         WHERE chat_id = new.chat_id AND round_id IS NULL;
     END;
     """,
+    # 7: the register of their definitions (bot/definitions.py): what the other side
+    # said a term means, and which terms the team asked them to define. Rows are never
+    # changed (a correction is a new row); purge and retention delete them. A round's
+    # name is kept beside its id, so a definition outlives a round retention removes.
+    """
+    CREATE TABLE definitions (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL REFERENCES chats (chat_id) ON UPDATE CASCADE,
+        -- The playbook term's key, or NULL for a phrase the playbook does not have.
+        term_key TEXT,
+        phrase TEXT NOT NULL,
+        text TEXT NOT NULL,
+        speaker TEXT,
+        round_id INTEGER REFERENCES rounds (id) ON DELETE SET NULL,
+        round_name TEXT,
+        recorded_by_id INTEGER NOT NULL,
+        recorded_by_name TEXT NOT NULL,
+        -- The message a reply-define took its text from.
+        message_id INTEGER,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX definitions_by_term ON definitions (chat_id, term_key, id);
+    CREATE INDEX definitions_by_round ON definitions (round_id);
+    CREATE INDEX definitions_by_time ON definitions (created_at);
+
+    CREATE TABLE definition_asks (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL REFERENCES chats (chat_id) ON UPDATE CASCADE,
+        term_key TEXT,
+        phrase TEXT NOT NULL,
+        round_id INTEGER REFERENCES rounds (id) ON DELETE SET NULL,
+        round_name TEXT,
+        asked_by_id INTEGER NOT NULL,
+        asked_by_name TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX definition_asks_by_term ON definition_asks (chat_id, term_key, id);
+    CREATE INDEX definition_asks_by_round ON definition_asks (round_id);
+    CREATE INDEX definition_asks_by_time ON definition_asks (created_at);
+    """,
 )
 
 
