@@ -156,7 +156,7 @@ def _parse_age(text: str) -> timedelta:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from bot import export, points, timezones
+    from bot import definitions, export, points, timezones
     from bot.store import Store
 
     async def fetch() -> bytes | None:
@@ -172,6 +172,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             histories = await store.history_for(args.chat, [f.number for f in flags])
             where = timezones.zone(await store.get_timezone(args.chat))
             prepared = await points.for_export(store, args.chat, round_name)
+            register = await definitions.for_export(store, args.chat, round_name)
         finally:
             await store.close()
         if args.format == "csv":
@@ -180,11 +181,16 @@ def cmd_export(args: argparse.Namespace) -> int:
             listed = export.points_to_json(
                 prepared.points, prepared.histories, prepared.round_names
             )
-            return export.to_json(flags, histories, where, points=listed)
-        return export.to_markdown(
-            flags, histories, chat_title=str(args.chat), round_name=round_name, where=where
-        ) + export.points_to_markdown(
-            prepared.points, prepared.histories, prepared.round_names, where
+            kept = export.definitions_to_json(register.definitions, register.asks)
+            return export.to_json(flags, histories, where, points=listed, definitions=kept)
+        return (
+            export.to_markdown(
+                flags, histories, chat_title=str(args.chat), round_name=round_name, where=where
+            )
+            + export.points_to_markdown(
+                prepared.points, prepared.histories, prepared.round_names, where
+            )
+            + export.definitions_to_markdown(register.definitions, register.asks, where)
         )
 
     data = asyncio.run(fetch())

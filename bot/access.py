@@ -49,6 +49,8 @@ COMMAND_ROLES: Final[Mapping[str, Role]] = {
     "settings": Role.MEMBER,
     "points": Role.MEMBER,
     "points add": Role.MEMBER,
+    "define": Role.MEMBER,
+    "asked": Role.MEMBER,
     "verify": Role.FLAGGER,
     "assign": Role.FLAGGER,
     "unflag": Role.FLAGGER,

@@ -29,6 +29,7 @@ from bot.handlers import (
     admin,
     board_app,
     chat_settings,
+    definitions,
     errors,
     flag_log,
     flags,
@@ -59,7 +60,7 @@ PRIVATE_COMMANDS = (
 GROUP_COMMANDS = (
     "flag", "verify", "assign", "unflag", "log", "show", "find", "round", "summary",
     "export", "board", "principle", "term", "tactic", "claim", "search", "who", "timeline",
-    "watch", "settings", "lang", "help", "points", "statement",
+    "watch", "settings", "lang", "help", "points", "statement", "define", "asked",
 )  # fmt: skip
 
 
@@ -234,6 +235,7 @@ def build_application(settings: Settings, library: Library | None = None) -> Any
     flags.register(application)
     flag_log.register(application)
     points.register(application)
+    definitions.register(application)
     admin.register(application)
     watch.register(application)
     chat_settings.register(application)

@@ -15,8 +15,9 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+from bot.definitions import subject_key
 from bot.i18n import t
-from bot.store import Flag, FlagEvent, Point, PointEvent, Status
+from bot.store import Definition, DefinitionAsk, Flag, FlagEvent, Point, PointEvent, Status
 
 Histories = Mapping[int, Sequence[FlagEvent]]
 
@@ -285,9 +286,11 @@ def to_json(
     where: tzinfo = UTC,
     *,
     points: Sequence[Mapping[str, Any]] = (),
+    definitions: Mapping[str, Any] | None = None,
 ) -> bytes:
     """Every field and the full history, for machines; UTF-8, not ASCII-escaped.
-    ``points``: the talking points (:func:`points_to_json`), when there are any."""
+    ``points``: the talking points (:func:`points_to_json`), when there are any;
+    ``definitions``: the register of their definitions (:func:`definitions_to_json`)."""
     document: dict[str, Any] = {
         "format": "playbook-bot/flags",
         "version": 1,
@@ -296,6 +299,8 @@ def to_json(
     }
     if points:
         document["points"] = [dict(point) for point in points]
+    if definitions:
+        document.update(definitions)
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
 
 
@@ -368,3 +373,125 @@ def points_to_json(
         }
         for point in points
     ]
+
+
+# -- the register of their definitions (bot.definitions) ------------------------------
+# A definition is not a flag: its own CSV file (one row per definition or ask), its own
+# section of the Markdown report, its own lists in the JSON document.
+
+DEFINITIONS_CSV_HEADER = (
+    "entry",
+    "time (UTC)",
+    "time (local)",
+    "round",
+    "term",
+    "playbook term",
+    "speaker",
+    "definition",
+    "recorded by",
+)
+
+
+def definitions_to_csv(
+    definitions: Sequence[Definition], asks: Sequence[DefinitionAsk], where: tzinfo = UTC
+) -> bytes:
+    """One row per definition, then one per ask; UTF-8 with a BOM, as the flags' CSV."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(DEFINITIONS_CSV_HEADER)
+    for item in definitions:
+        writer.writerow(
+            (
+                "definition",
+                _utc(item.created_at),
+                _local_iso(item.created_at, where),
+                _cell(item.round_name),
+                _cell(item.phrase),
+                _cell(item.term_key),
+                _cell(item.speaker),
+                _cell(item.text),
+                _cell(item.recorded_by_name),
+            )
+        )
+    for asked in asks:
+        writer.writerow(
+            (
+                "asked",
+                _utc(asked.created_at),
+                _local_iso(asked.created_at, where),
+                _cell(asked.round_name),
+                _cell(asked.phrase),
+                _cell(asked.term_key),
+                "",
+                "",
+                _cell(asked.asked_by_name),
+            )
+        )
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def definitions_to_markdown(
+    definitions: Sequence[Definition], asks: Sequence[DefinitionAsk], where: tzinfo = UTC
+) -> bytes:
+    """The register as a section to append to :func:`to_markdown`'s report: each term,
+    its definitions in the order recorded, with round, speaker and recorder."""
+    if not definitions and not asks:
+        return b""
+    lines = ["---", "", "# Their definitions", ""]
+    by_term: dict[str, list[Definition]] = {}
+    for item in definitions:
+        by_term.setdefault(subject_key(item.term_key, item.phrase), []).append(item)
+    for group in by_term.values():
+        term = group[-1].phrase
+        playbook = f" (playbook: {_inline(group[-1].term_key)})" if group[-1].term_key else ""
+        lines += [f"## {_inline(term)}{playbook}", ""]
+        for item in group:
+            byline = [_short_local(item.created_at, where), _inline(item.round_name or "no round")]
+            if item.speaker:
+                byline.append(f"**{_inline(item.speaker)}**")
+            lines += [" · ".join(byline), ""]
+            lines += [f"> {line}" if line else ">" for line in md_escape(item.text).split("\n")]
+            lines += ["", f"- Recorded by: {_inline(item.recorded_by_name)}", ""]
+    if asks:
+        lines += ["## Asked to define", ""]
+        for asked in asks:
+            scope = _inline(asked.round_name or "no round")
+            stamp = _short_local(asked.created_at, where)
+            lines.append(
+                f"- {_inline(asked.phrase)} · {stamp} · {scope} ({_inline(asked.asked_by_name)})"
+            )
+        lines.append("")
+    return "\n".join(lines).encode("utf-8")
+
+
+def definitions_to_json(
+    definitions: Sequence[Definition], asks: Sequence[DefinitionAsk]
+) -> dict[str, list[dict[str, Any]]]:
+    """The register for the JSON document: its "definitions" and "definition_asks"."""
+    return {
+        "definitions": [
+            {
+                "id": item.id,
+                "term": item.phrase,
+                "playbook_term": item.term_key,
+                "round": item.round_name,
+                "speaker": item.speaker,
+                "text": item.text,
+                "recorded_by": {"id": item.recorded_by_id, "name": item.recorded_by_name},
+                "message_id": item.message_id,
+                "created_at": _utc(item.created_at),
+            }
+            for item in definitions
+        ],
+        "definition_asks": [
+            {
+                "id": asked.id,
+                "term": asked.phrase,
+                "playbook_term": asked.term_key,
+                "round": asked.round_name,
+                "asked_by": {"id": asked.asked_by_id, "name": asked.asked_by_name},
+                "created_at": _utc(asked.created_at),
+            }
+            for asked in asks
+        ],
+    }

@@ -85,6 +85,8 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
             "/show 12 · /find <i>words</i> · /summary · /export · /board\n"
             "/round start <i>name</i> · /round end · /round\n"
             "/who Lavrov — the card, with this chat's flags by that speaker\n"
+            "/define root causes (Lavrov): <i>what they said it means</i> — their definition; "
+            "/define root causes — every one, round by round; /asked root causes — we asked\n"
             "/settings · /settings timezone Europe/Kyiv — this chat's settings\n\n"
             "/lang — English / українська"
         ),
@@ -110,6 +112,9 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
             "/show 12 · /find <i>слова</i> · /summary · /export · /board\n"
             "/round start <i>назва</i> · /round end · /round\n"
             "/who Лавров — картка з позначками цього чату, де говорить ця особа\n"
+            "/define першопричини (Лавров): <i>що, за їхніми словами, це означає</i> — їхнє "
+            "визначення; /define першопричини — усі, раунд за раундом; /asked першопричини — "
+            "ми попросили визначити\n"
             "/settings · /settings timezone Europe/Kyiv — налаштування цього чату\n\n"
             "/lang — English / українська"
         ),
@@ -956,6 +961,141 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     "statement_in_en": {"en": "🇬🇧 In English", "uk": "🇬🇧 Англійською"},
     "statement_in_uk": {"en": "🇺🇦 In Ukrainian", "uk": "🇺🇦 Українською"},
     "statement_button": {"en": "📝 Draft the statement", "uk": "📝 Скласти чернетку заяви"},
+    # -- the register of their definitions (bot.definitions) -------------------------
+    "cmd_define": {
+        "en": "Their definition of a term: /define root causes: …",
+        "uk": "Їхнє визначення терміна: /define першопричини: …",
+    },
+    "cmd_asked": {
+        "en": "We asked them to define a term",
+        "uk": "Ми попросили їх визначити термін",
+    },
+    "define_usage": {
+        "en": "Usage: /define &lt;term&gt;: &lt;what they said it means&gt; · "
+        "/define &lt;term&gt; (&lt;who said it&gt;): &lt;…&gt; · reply to a message with "
+        "/define &lt;term&gt; · /define &lt;term&gt; shows every definition recorded here. "
+        "Example: /define root causes (Lavrov): NATO's expansion since 1997",
+        "uk": "Як користуватися: /define &lt;термін&gt;: &lt;що, за їхніми словами, він "
+        "означає&gt; · /define &lt;термін&gt; (&lt;хто сказав&gt;): &lt;…&gt; · або дайте "
+        "відповідь на повідомлення командою /define &lt;термін&gt; · /define &lt;термін&gt; "
+        "показує всі визначення, записані тут. Приклад: /define першопричини (Лавров): "
+        "розширення НАТО з 1997 року",
+    },
+    "asked_usage": {
+        "en": "Usage: /asked &lt;term&gt; notes that we asked them to define it; /asked "
+        "alone lists the terms still undefined.",
+        "uk": "Як користуватися: /asked &lt;термін&gt; — позначити, що ми попросили їх "
+        "визначити термін; /asked без слів — терміни, яких досі не визначили.",
+    },
+    "define_bad_text": {
+        "en": "That contains a character I cannot keep (a NUL byte or a broken one). "
+        "Please retype it and send it again.",
+        "uk": "Тут є символ, який я не можу зберегти (нульовий байт чи пошкоджений "
+        "символ). Наберіть текст заново й надішліть ще раз.",
+    },
+    "define_term_too_long": {
+        "en": "A term can be at most {limit} characters: put the term before the colon "
+        "and what they said after it.",
+        "uk": "Термін може мати щонайбільше {limit} символів: термін пишіть до двокрапки, "
+        "а те, що вони сказали, — після неї.",
+    },
+    "define_speaker_too_long": {
+        "en": "Who said it can be at most {limit} characters.",
+        "uk": "Імʼя того, хто це сказав, може мати щонайбільше {limit} символів.",
+    },
+    "define_empty": {
+        "en": "There is no definition to record: write it after the colon, e.g. "
+        "/define root causes: NATO's expansion since 1997",
+        "uk": "Немає визначення, яке можна записати: напишіть його після двокрапки, "
+        "наприклад /define першопричини: розширення НАТО з 1997 року",
+    },
+    "define_too_long": {
+        "en": "A definition can be at most {limit} characters; this one has {length}. "
+        "Record the gist, or split it into two.",
+        "uk": "Визначення може мати щонайбільше {limit} символів, а тут {length}. "
+        "Запишіть суть або розділіть на два.",
+    },
+    "define_reply_no_text": {
+        "en": "That message has no text to record. Type the definition instead: "
+        "/define &lt;term&gt;: &lt;what they said it means&gt;",
+        "uk": "У цьому повідомленні немає тексту, який можна записати. Наберіть "
+        "визначення: /define &lt;термін&gt;: &lt;що, за їхніми словами, він означає&gt;",
+    },
+    "define_round": {"en": "Round “{name}”", "uk": "Раунд «{name}»"},
+    "define_no_round": {"en": "Outside a round", "uk": "Поза раундом"},
+    "define_recorded": {
+        "en": "📖 Recorded their definition of “{term}”.",
+        "uk": "📖 Записано їхнє визначення терміна «{term}».",
+    },
+    "define_recorded_round": {
+        "en": "📖 Recorded their definition of “{term}” in round “{round}”.",
+        "uk": "📖 Записано їхнє визначення терміна «{term}» у раунді «{round}».",
+    },
+    "define_recorded_hint": {
+        "en": "/define {phrase} shows every definition recorded here, round by round.",
+        "uk": "/define {phrase} покаже всі записані тут визначення, раунд за раундом.",
+    },
+    "define_asked": {
+        "en": "❓ Noted: we asked them to define “{term}”. It stays on /summary and /asked "
+        "until their definition is recorded with /define.",
+        "uk": "❓ Позначено: ми попросили їх визначити «{term}». Термін залишиться в "
+        "/summary та /asked, доки їхнє визначення не запишуть через /define.",
+    },
+    "define_register_title": {
+        "en": "📖 <b>Their definitions of “{term}” in this chat</b>",
+        "uk": "📖 <b>Їхні визначення терміна «{term}» у цьому чаті</b>",
+    },
+    "define_register_earlier": {
+        "en": Plural(
+            one="{count} earlier definition is left out here; /export has it.",
+            many="{count} earlier definitions are left out here; /export has them.",
+        ),
+        "uk": Plural(
+            one="Ще {count} раніше записане визначення тут не вмістилося; воно є в /export.",
+            few="Ще {count} раніше записані визначення тут не вмістилися; вони є в /export.",
+            many="Ще {count} раніше записаних визначень тут не вмістилися; вони є в /export.",
+        ),
+    },
+    "define_changed": {"en": "⚠️ changed", "uk": "⚠️ змінилося"},
+    "define_unchanged": {"en": "same as before", "uk": "як і раніше"},
+    "define_by": {"en": "recorded by {name}", "uk": "автор запису: {name}"},
+    "define_still_asked": {
+        "en": "❓ Asked {when} by {name}; no definition recorded since.",
+        "uk": "❓ Попросили визначити {when} ({name}); визначення відтоді не записано.",
+    },
+    "define_none": {
+        "en": "No definition of “{term}” recorded in this chat yet. Record what they say: "
+        "/define {phrase}: &lt;what they said it means&gt;",
+        "uk": "У цьому чаті ще не записано визначення терміна «{term}». Запишіть, що вони "
+        "кажуть: /define {phrase}: &lt;що, за їхніми словами, він означає&gt;",
+    },
+    "define_card_title": {"en": "Their definitions here", "uk": "Їхні визначення в цьому чаті"},
+    "define_card_more": {
+        "en": "…more in /define {phrase}",
+        "uk": "…решта — у /define {phrase}",
+    },
+    "define_card_hint": {
+        "en": "The latest of each round; every one: /define {phrase}",
+        "uk": "Останнє в кожному раунді; усі — у /define {phrase}",
+    },
+    "define_asked_title": {
+        "en": Plural(
+            one="❓ {count} term asked, not yet defined",
+            many="❓ {count} terms asked, not yet defined",
+        ),
+        "uk": Plural(
+            one="❓ {count} термін: просили визначити, визначення ще немає",
+            few="❓ {count} терміни: просили визначити, визначення ще немає",
+            many="❓ {count} термінів: просили визначити, визначення ще немає",
+        ),
+    },
+    "define_asked_more": {"en": "…and {count} more: /asked", "uk": "…і ще {count}: /asked"},
+    "define_asked_none": {
+        "en": "No term is waiting for their definition. /asked &lt;term&gt; notes that we "
+        "asked them to define one.",
+        "uk": "Жоден термін не чекає на їхнє визначення. /asked &lt;термін&gt; — позначити, "
+        "що ми попросили їх визначити термін.",
+    },
 }
 
 

@@ -9,7 +9,16 @@ from datetime import UTC, datetime
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot import callbacks, export, points, render_log, render_points, text_rules
+from bot import (
+    callbacks,
+    definitions,
+    export,
+    points,
+    render_definitions,
+    render_log,
+    render_points,
+    text_rules,
+)
 from bot.context import AnyApplication
 from bot.handlers import guards
 from bot.handlers.common import (
@@ -191,7 +200,10 @@ async def summary(update: Update, context: Context, here: Here) -> None:
     if rounds is not None:
         data = await context.store.summary(here.chat_id, rounds.round_name)
         where = await guards.chat_zone(context, here.chat_id)
-        rendered = render_log.summary(data, context.library.playbook, here.lang, where)
+        playbook = context.library.playbook
+        rendered = render_log.summary(data, playbook, here.lang, where)
+        asks = await definitions.open_asks(context.store, here.chat_id)
+        rendered = render_definitions.with_open_asks(rendered, asks, playbook, here.lang)
         await reply(update, context, rendered)
 
 
@@ -202,7 +214,8 @@ async def export_command(update: Update, context: Context, here: Here) -> None:
         return
     chat_id, lang, round_name, store = here.chat_id, here.lang, rounds.round_name, context.store
     flags = await store.export_flags(chat_id, round_name)
-    if not flags:
+    register = await definitions.for_export(store, chat_id, round_name)
+    if not flags and not register.definitions and not register.asks:
         # Two empty files would only say the same less clearly.
         key = "export_empty_round" if round_name else "export_empty"
         await reply(update, context, Rendered(t(lang, key, name=round_name or "")))
@@ -224,10 +237,14 @@ async def export_command(update: Update, context: Context, here: Here) -> None:
     markdown += export.points_to_markdown(
         prepared.points, prepared.histories, prepared.round_names, where
     )
+    markdown += export.definitions_to_markdown(register.definitions, register.asks, where)
     # What the files are goes in the first one's caption: a busy group has 20 messages a
     # minute, and a line of text on its own would spend one of them.
     caption = t(lang, "export_done", count=len(flags))
-    files = ((csv_file, f"{base}.csv", caption), (markdown, f"{base}.md", None))
+    files = [(csv_file, f"{base}.csv", caption), (markdown, f"{base}.md", None)]
+    if register.definitions or register.asks:
+        register_csv = export.definitions_to_csv(register.definitions, register.asks, where)
+        files.append((register_csv, f"definitions-{base.removeprefix('flags-')}.csv", None))
     for content, filename, text in files:
         context.sender.submit(
             chat_id,

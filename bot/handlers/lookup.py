@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from telegram import Update
@@ -15,6 +16,7 @@ from telegram.ext import (
 from bot import access, callbacks, render
 from bot.access import Role
 from bot.context import AnyApplication
+from bot.handlers import definitions
 from bot.handlers.common import (
     NEW_MESSAGES,
     Context,
@@ -27,7 +29,7 @@ from bot.handlers.common import (
     stale_button,
 )
 from bot.i18n import t
-from bot.playbook import Kind, Lang, as_kind, as_lang
+from bot.playbook import AnyEntry, Kind, Lang, as_kind, as_lang
 from bot.render import Rendered
 from bot.search import CHOICES
 from bot.services import Library
@@ -40,13 +42,22 @@ _PLURAL: dict[str, Kind] = {
 }
 
 
-def answer(library: Library, query: str, lang: Lang, kinds: tuple[Kind, ...] | None) -> Rendered:
+def answer(
+    library: Library,
+    query: str,
+    lang: Lang,
+    kinds: tuple[Kind, ...] | None,
+    card_of: Callable[[AnyEntry], Rendered] | None = None,
+) -> Rendered:
     """What the bot says to a search: one card when one entry clearly leads, else a
-    short list or suggestions; a principle number out of range says how many there are."""
+    short list or suggestions; a principle number out of range says how many there are.
+    ``card_of``: how a card opens in this chat (with its definitions, bot.definitions)."""
     found = library.index.answer(query, kinds=kinds)
     if found.missing_number is not None:
         return Rendered(t(lang, "principle_range", count=len(library.playbook.principles)))
     if found.opens is not None:
+        if card_of is not None:
+            return card_of(found.opens)
         return render.card(found.opens, library.playbook, lang)
     confident = [hit for hit in found.choices if hit.confident]
     if confident:
@@ -101,7 +112,8 @@ def _lookup_command(kind: Kind) -> Any:
         if not query:
             await reply(update, context, render.entry_list(kind, library.playbook, lang))
             return
-        await reply(update, context, answer(library, query, lang, (kind,)))
+        card_of = await definitions.cards_here(update, context, lang)
+        await reply(update, context, answer(library, query, lang, (kind,), card_of))
 
     return handler
 
@@ -112,7 +124,8 @@ async def search_command(update: Update, context: Context) -> None:
     if not query:
         await reply(update, context, render.welcome(lang))
         return
-    await reply(update, context, answer(context.library, query, lang, None))
+    card_of = await definitions.cards_here(update, context, lang)
+    await reply(update, context, answer(context.library, query, lang, None, card_of))
 
 
 async def private_text(update: Update, context: Context) -> None:
@@ -159,7 +172,9 @@ async def button(update: Update, context: Context) -> None:
         entry = library.playbook.get(parsed.kind, parsed.key)
         if entry is not None:
             await query.answer()
-            await show_in_place(update, context, render.card(entry, library.playbook, lang))
+            card_of = await definitions.cards_here(update, context, lang)
+            shown = card_of(entry) if card_of else render.card(entry, library.playbook, lang)
+            await show_in_place(update, context, shown)
             return
         await query.answer(t(lang, "entry_gone"), show_alert=True)
         return
