@@ -45,7 +45,7 @@ class Refusal:
 @dataclass(frozen=True)
 class Typed:
     """What followed /define: the term, who said it, and what they said it means
-    (None: nothing after the colon, or no colon)."""
+    (None: no colon, so nothing to record; empty: a colon with nothing after it)."""
 
     phrase: str
     speaker: str | None
@@ -96,8 +96,7 @@ def parse(arguments: str) -> Typed | Refusal:
         return Refusal("define_term_too_long", {"limit": MAX_TERM_CHARS})
     if speaker is not None and len(speaker) > MAX_SPEAKER_CHARS:
         return Refusal("define_speaker_too_long", {"limit": MAX_SPEAKER_CHARS})
-    text = tail.strip() if colon else ""
-    return Typed(phrase, speaker, text or None)
+    return Typed(phrase, speaker, tail.strip() if colon else None)
 
 
 def check_text(text: str) -> str | Refusal:

@@ -45,6 +45,8 @@ EXAMPLES = {
     "points move": "/points move 1 1",
     "points remove": "/points remove 1",
     "statement": "/statement",
+    "define": "/define root causes (Lavrov): NATO's expansion since 1997",
+    "asked": "/asked root causes",
 }
 # Who is one step short of each role, and who holds it, for flag #1 by the flagger.
 SHORT_OF = {

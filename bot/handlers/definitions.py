@@ -48,7 +48,7 @@ async def define_command(update: Update, context: Context, here: Here) -> None:
     about = definitions.subject(context.library.index, typed.phrase)
     text, source_id = typed.text, None
     replied = message.reply_to_message
-    if text is None and replied is not None:
+    if not text and replied is not None:
         text = replied.text or replied.caption
         if text is None:
             await reply(update, context, Rendered(t(here.lang, "define_reply_no_text")))
