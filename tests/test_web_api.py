@@ -458,10 +458,16 @@ async def test_only_chat_admins_export_csv_and_markdown(board: Board) -> None:
     rows = list(csv.DictReader(io.StringIO(exported.raw.decode("utf-8-sig"))))
     assert rows[0]["text"] == '"=cmd" & <b>bold</b>'
     await board.store.points.add(GROUP, "Ukraine came to talk", by_id=204, by_name="Oksana")
+    await board.store.definitions.add(
+        GROUP, term_key=None, phrase="buffer zone", text="a strip of 30 km",
+        speaker="Lavrov", by_id=204, by_name="Oksana",
+    )  # fmt: skip
     markdown = await board.visitor("chat_admin").get("/api/export", format="md")
     assert markdown.raw.decode().startswith("# Flag log: Delegation")
     assert "# Talking points" in markdown.raw.decode()
     assert "> Ukraine came to talk" in markdown.raw.decode()
+    assert "# Their definitions" in markdown.raw.decode()
+    assert "> a strip of 30 km" in markdown.raw.decode()
     bad = await board.visitor("chat_admin").get("/api/export", format="pdf")
     assert bad.status == 400
 

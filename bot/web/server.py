@@ -26,7 +26,7 @@ from aiohttp import web
 from telegram import Bot, User
 from telegram.error import TelegramError
 
-from bot import access, export, points, services, text_rules, timezones
+from bot import access, definitions, export, points, services, text_rules, timezones
 from bot.handlers.common import Actor, telegram_language
 from bot.handlers.flags import split_speaker
 from bot.i18n import t
@@ -583,6 +583,8 @@ async def export_log(board: Board, caller: Caller, request: web.Request) -> web.
         body += export.points_to_markdown(
             prepared.points, prepared.histories, prepared.round_names, where
         )
+        register = await definitions.for_export(store, caller.chat_id, round_name)
+        body += export.definitions_to_markdown(register.definitions, register.asks, where)
         content_type = "text/markdown"
     return web.Response(
         body=body,
