@@ -345,3 +345,19 @@ async def test_the_command_line_exports_definitions(tmp_path: Path) -> None:
     assert [a["term"] for a in document["definition_asks"]] == ["buffer zone"]
     done = cli("export", "--chat", str(GROUP), "--format", "md", env=env)
     assert "# Their definitions" in done.stdout and "> NATO since 1997" in done.stdout
+
+
+async def test_the_register_speaks_ukrainian(enrolled: Bot, people: dict[str, Any]) -> None:
+    bot, taras, admin = enrolled, people["flagger"], people["chat_admin"]
+    await bot.say(taras["id"], taras, "/lang uk")
+    await bot.say(GROUP, admin, "/round start Стамбул")
+    [recorded] = await bot.say(GROUP, taras, "/define першопричини (Лавров): розширення НАТО")
+    assert "Записано їхнє визначення терміна «Ліквідація першопричин»" in recorded["text"]
+    assert "у раунді «Стамбул»" in recorded["text"]
+    for term in ("київський режим", "буферна зона"):
+        await bot.say(GROUP, taras, f"/asked {term}")
+    [summary] = await bot.say(GROUP, taras, "/summary")
+    assert "❓ 2 терміни: просили визначити, визначення ще немає" in summary["text"]
+    [register] = await bot.say(GROUP, taras, "/define root causes")
+    assert "Їхні визначення терміна «Ліквідація першопричин» у цьому чаті" in register["text"]
+    assert "Раунд «Стамбул»" in register["text"] and "автор запису: Taras" in register["text"]
