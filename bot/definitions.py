@@ -18,14 +18,15 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from bot import search
+from bot import search, text_rules
 from bot.access import COMMAND_ROLES, Role
 from bot.playbook import Term
 from bot.search import SearchIndex
 from bot.store import Definition, DefinitionAsk, Store
 from bot.store.models import name_key
 
-MAX_DEFINITION_CHARS: Final = 2000
+# What they said a term means is as long as a verdict's note may be.
+MAX_DEFINITION_CHARS: Final = text_rules.LIMITS[text_rules.Kind.NOTE]
 MAX_TERM_CHARS: Final = 100
 MAX_SPEAKER_CHARS: Final = 80
 # "root causes (Lavrov)": who said it, in brackets after the term.
@@ -77,7 +78,13 @@ def subject_key(term_key: str | None, phrase: str) -> str:
 
 
 def _bad(text: str) -> bool:
-    return "\x00" in text or any(0xD800 <= ord(ch) <= 0xDFFF for ch in text)
+    """Text the log's rules refuse whatever its length: a lone surrogate, a NUL, a bidi
+    control that would make it read as something else."""
+    checked = text_rules.check(text, text_rules.Kind.NOTE)
+    return (
+        isinstance(checked, text_rules.Refused)
+        and checked.problem is not text_rules.Problem.TOO_LONG
+    )
 
 
 def parse(arguments: str) -> Typed | Refusal:

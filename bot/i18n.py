@@ -988,10 +988,10 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
         "визначити термін; /asked без слів — терміни, яких досі не визначили.",
     },
     "define_bad_text": {
-        "en": "That contains a character I cannot keep (a NUL byte or a broken one). "
-        "Please retype it and send it again.",
-        "uk": "Тут є символ, який я не можу зберегти (нульовий байт чи пошкоджений "
-        "символ). Наберіть текст заново й надішліть ще раз.",
+        "en": "That contains a character I cannot keep (a NUL byte, a broken character, "
+        "or one that reverses how the text reads). Please retype it and send it again.",
+        "uk": "Тут є символ, який я не можу зберегти (нульовий байт, пошкоджений символ "
+        "або символ, що змінює напрямок тексту). Наберіть текст заново й надішліть ще раз.",
     },
     "define_term_too_long": {
         "en": "A term can be at most {limit} characters: put the term before the colon "

@@ -176,8 +176,8 @@ async def test_definitions_are_in_every_export(enrolled: Bot, people: dict[str, 
     await bot.say(GROUP, taras, '/define root causes (Lavrov): =HYPERLINK("x") # *not bold*')
     await bot.say(GROUP, taras, "/asked Kyiv regime")
     # No flag at all: the register alone is still worth an export.
-    done, *files = await bot.say(GROUP, admin, "/export")
-    assert "Export of 0 flags" in done["text"] and len(files) == 3
+    files = await bot.say(GROUP, admin, "/export")
+    assert len(files) == 3 and "Export of 0 flags" in files[0]["caption"]
     md = next(d for d in bot.api.documents if d["filename"].endswith(".md"))
     text = md["content"].decode("utf-8")
     assert "# Their definitions" in text and "## root causes (playbook: root-causes)" in text
@@ -256,6 +256,7 @@ async def test_a_restart_keeps_definitions_and_asks(
         ("/define : what", "Usage: /define &lt;term&gt;"),
         ("/define root causes:   ", "There is no definition to record"),
         ("/define root causes: nul\x00byte", "a character I cannot keep"),
+        ("/define root causes: NATO\u202eseveR", "a character I cannot keep"),
         ("/define root causes: " + "x" * 5000, "at most 2000 characters; this one has 5000"),
         ("/define " + "long " * 40 + ": x", "A term can be at most 100 characters"),
     ],
