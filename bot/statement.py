@@ -46,6 +46,8 @@ STATUS_ICON: Final = {Status.FALSE: "❌", Status.MISLEADING: "⚠️"}
 MESSAGE_BUDGET: Final = 4000
 # Characters Word's XML cannot hold: C0 controls but tab and line breaks, and
 # surrogates (a lone one cannot be encoded at all).
+# The message's own tags, never in the text (every piece of it is escaped).
+_TAG: Final = re.compile(r"</?[a-z]+>")
 _NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -244,6 +246,13 @@ def to_messages(draft: Draft, budget: int = MESSAGE_BUDGET) -> list[str]:
     if current:
         parts.append(current)
     return parts
+
+
+def to_text(draft: Draft) -> str:
+    """The draft as the chat shows it, without markup: the text the board shows and a
+    press officer copies (each message of the chat, tags taken off, one after another)."""
+    lines = [f"{_TAG.sub('', _TAGS[block.kind][0])}{block.text}" for block in draft.blocks]
+    return "\n".join(lines)
 
 
 # -- files to edit ---------------------------------------------------------------------

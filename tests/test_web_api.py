@@ -8,7 +8,9 @@ The real Application runs against the fake Bot API with the board on a free port
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from docx import Document
 
 from bot.callbacks import verdict as verdict_button
 from bot.members import MEMBER_CACHE_S
@@ -561,3 +564,150 @@ async def test_a_body_too_large_for_a_note_is_refused_before_it_is_read_as_json(
     assert answer.status == 413
     assert "over 16384 bytes" in answer.body["message"]
     assert (await board.store.get_flag(GROUP, number)).note is None
+
+
+# -- talking points and the statement ---------------------------------------------------------
+
+
+def _visible(message: dict[str, Any]) -> str:
+    """What a reader of the chat sees of a message: its HTML's text."""
+    return html.unescape(re.sub(r"<[^>]+>", "", message["text"]))
+
+
+async def test_a_member_adds_a_point_from_the_board_and_the_chat_lists_it(board: Board) -> None:
+    await board.bot.say(GROUP, board.people["chat_admin"], "/round start Istanbul 3")
+    await board.bot.say(GROUP, board.people["flagger"], "/points add Ukraine came to talk")
+    answer = await board.visitor("bystander").post(
+        "/api/points", {"text": "Moscow <b>walked out</b> & blamed Kyiv"}
+    )
+    assert answer.status == 201, answer.body
+    assert answer.body["round"] == "Istanbul 3"
+    assert answer.body["can_manage"] is False
+    listed = [(item["number"], item["text"], item["by"]) for item in answer.body["points"]]
+    assert listed == [
+        (1, "Ukraine came to talk", "Taras"),
+        (2, "Moscow <b>walked out</b> & blamed Kyiv", "Petro"),
+    ]
+    # The same point in the chat's /points, markup shown as text, with its history.
+    [shown] = await board.bot.say(GROUP, board.people["flagger"], "/points")
+    assert "2. Moscow &lt;b&gt;walked out&lt;/b&gt; &amp; blamed Kyiv" in shown["text"]
+    point_id = answer.body["points"][1]["id"]
+    history = await board.store.points.history_for(GROUP, [point_id])
+    assert [event.action for event in history[point_id]] == ["created"]
+    assert history[point_id][0].by_name == "Petro"
+
+
+async def test_a_member_cannot_edit_move_or_remove_a_point_and_an_admin_can(board: Board) -> None:
+    for text in ("first", "second", "third"):
+        assert (await board.visitor("flagger").post("/api/points", {"text": text})).status == 201
+    listed = (await board.visitor("bystander").get("/api/points")).body
+    assert listed["round"] is None  # no round open: they wait for the next one
+    first, second, third = (item["id"] for item in listed["points"])
+    member = board.visitor("flagger")
+    for path, body in (
+        (f"/api/points/{first}/remove", {}),
+        (f"/api/points/{first}/edit", {"text": "mine now"}),
+        (f"/api/points/{third}/move", {"to": 1}),
+    ):
+        refused = await member.post(path, body)
+        assert refused.status == 403, path
+        assert refused.body["message"] == "only chat admins may edit, move or remove talking points"
+    after = (await member.get("/api/points")).body["points"]
+    assert [item["text"] for item in after] == ["first", "second", "third"]
+
+    admin = board.visitor("chat_admin")
+    assert (await admin.get("/api/points")).body["can_manage"] is True
+    moved = await admin.post(f"/api/points/{third}/move", {"to": 1})
+    assert [item["text"] for item in moved.body["points"]] == ["third", "first", "second"]
+    edited = await admin.post(f"/api/points/{second}/edit", {"text": "second, sharper"})
+    assert [item["text"] for item in edited.body["points"]][2] == "second, sharper"
+    removed = await admin.post(f"/api/points/{first}/remove", {})
+    assert [item["number"] for item in removed.body["points"]] == [1, 2]
+    assert [item["text"] for item in removed.body["points"]] == ["third", "second, sharper"]
+    gone = await admin.post(f"/api/points/{first}/remove", {})
+    assert gone.status == 404 and gone.body["error"] == "point_gone"
+    history = await board.store.points.history_for(GROUP, [first, second, third])
+    assert [event.action for event in history[first]][-1] == "remove"
+    assert history[first][-1].by_name == "Oksana"
+
+
+async def test_a_hostile_point_is_refused_with_400_and_nothing_is_kept(board: Board) -> None:
+    visitor = board.visitor("bystander")
+    for body in (
+        {"text": "a lone \ud800 surrogate"},
+        {"text": "a NUL \x00 in it"},
+        {"text": "   "},
+        {"text": 12},
+        {"text": "x" * 10_000},
+    ):
+        answer = await visitor.post("/api/points", body)
+        assert answer.status == 400, (str(body)[:40], answer.body)
+        assert answer.body["message"]
+    too_long = await visitor.post("/api/points", {"text": "x" * 10_000})
+    assert too_long.body == {
+        "error": "too_long",
+        "message": "a talking point can be at most 1000 characters",
+    }
+    assert (await visitor.get("/api/points")).body["points"] == []
+    assert (await board.visitor("stranger").post("/api/points", {"text": "hi"})).status == 403
+    bad = await board.visitor("chat_admin").post("/api/points/x1/remove", {})
+    assert bad.status in (400, 404)
+
+
+async def test_the_boards_statement_is_the_text_statement_sends_in_the_chat(board: Board) -> None:
+    admin, flagger = board.people["chat_admin"], board.people["flagger"]
+    await board.bot.say(GROUP, admin, "/round start Istanbul 3")
+    await board.flag("flagger", "Rudenko: Ukraine has adopted a law that prohibits negotiations")
+    await board.flag("flagger", "Peskov: the Kiev regime <refuses> all talks")
+    await board.flag("flagger", "Lavrov: we must first eliminate the root causes")
+    await board.bot.say(GROUP, flagger, "/verify 1 false")
+    await board.bot.say(GROUP, flagger, "/verify 2 misleading they met in May & <i>June</i>")
+    await board.visitor("bystander").post("/api/points", {"text": "Ukraine came to talk"})
+    for lang in ("en", "uk"):
+        answers = await board.bot.say(GROUP, admin, "/statement" if lang == "en" else "/lang uk")
+        if lang == "uk":
+            answers = await board.bot.say(GROUP, admin, "/statement")
+        chat_text = "\n".join(_visible(answer) for answer in answers if "text" in answer)
+        drafted = await board.visitor("chat_admin").get("/api/statement")
+        assert drafted.status == 200, drafted.body
+        assert drafted.body["lang"] == lang
+        assert drafted.body["text"] == chat_text
+        assert drafted.body["left_out"] == [3]
+        assert drafted.body["round"]["name"] == "Istanbul 3"
+    assert "they met in May & <i>June</i>" in drafted.body["text"]
+    other = await board.visitor("chat_admin").get("/api/statement", lang="en")
+    assert other.body["text"].startswith("DRAFT, to edit before release.")
+    word = await board.visitor("chat_admin").get("/api/statement/file", format="docx", lang="en")
+    assert word.status == 200
+    assert 'filename="statement-istanbul-3-en.docx"' in word.headers["Content-Disposition"]
+    assert Document(io.BytesIO(word.raw)).paragraphs[1].text.startswith("Statement after round")
+    markdown = await board.visitor("chat_admin").get("/api/statement/file", format="md")
+    assert markdown.raw.decode().startswith("*ЧЕРНЕТКА")
+
+
+async def test_a_member_who_is_not_an_admin_cannot_draft_the_statement(board: Board) -> None:
+    await board.bot.say(GROUP, board.people["chat_admin"], "/round start Geneva")
+    await board.visitor("bystander").post("/api/points", {"text": "Ukraine came to talk"})
+    for path in ("/api/statement", "/api/statement/file"):
+        refused = await board.visitor("bystander").get(path)
+        assert refused.status == 403, path
+        assert refused.body == {
+            "error": "admins_only",
+            "message": "only chat admins may draft the statement",
+        }
+    assert (await board.visitor("bystander").get("/api/me")).body["admin"] is False
+
+
+async def test_a_round_with_nothing_to_state_says_so_and_offers_no_file(board: Board) -> None:
+    admin = board.visitor("chat_admin")
+    none_yet = await admin.get("/api/statement")
+    assert none_yet.status == 404 and none_yet.body["error"] == "no_round"
+    await board.bot.say(GROUP, board.people["chat_admin"], "/round start Geneva")
+    await board.bot.say(GROUP, board.people["chat_admin"], "/round start Geneva 2")
+    rounds = (await admin.get("/api/statement")).body["rounds"]
+    assert [item["name"] for item in rounds] == ["Geneva 2", "Geneva"]
+    empty = await admin.get("/api/statement", round=str(rounds[1]["id"]))
+    assert empty.body["empty"] is True
+    assert empty.body["text"].startswith("Round “Geneva” has nothing to draft yet")
+    assert (await admin.get("/api/statement/file", round=str(rounds[1]["id"]))).status == 404
+    assert (await admin.get("/api/statement", round="999999")).status == 404

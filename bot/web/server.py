@@ -12,6 +12,7 @@ cannot be trusted gets 401, a user outside the chat 403, and nothing changes.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import time
@@ -26,14 +27,15 @@ from aiohttp import web
 from telegram import Bot, User
 from telegram.error import TelegramError
 
-from bot import access, definitions, export, points, services, text_rules, timezones
+from bot import access, definitions, export, points, services, statement, text_rules, timezones
 from bot.handlers.common import Actor, telegram_language
 from bot.handlers.flags import split_speaker
+from bot.handlers.points import draft_for_round, statement_filename
 from bot.i18n import t
 from bot.playbook import Lang, as_lang
 from bot.render import Rendered, shorten
 from bot.sender import Job, Priority
-from bot.store import Flag, FlagNotFound, Status
+from bot.store import Flag, FlagNotFound, Point, Round, Status
 from bot.web import views
 from bot.web.auth import AuthError, WebAppUser, chat_of_token, check_init_data
 from bot.web.limits import ChangeLimit
@@ -594,6 +596,192 @@ async def export_log(board: Board, caller: Caller, request: web.Request) -> web.
     )
 
 
+# -- talking points and the statement (issue 24) ------------------------------------------
+# Every change goes through bot.points, as /points does in the chat: the same roles
+# (access.COMMAND_ROLES), the same checks of the text, the same history.
+
+_POINT_REFUSALS: Final = {
+    "admins_only": (403, "admins_only", "only chat admins may edit, move or remove talking points"),
+    "point_gone": (404, "point_gone", "that talking point is no longer on the list"),
+    "point_not_found": (404, "point_gone", "that talking point is no longer on the list"),
+    "points_usage": (400, "empty", "the talking point is empty"),
+    "point_bad_text": (400, "bad_text", "the text has a character that cannot be kept"),
+}
+
+
+def _refused(refusal: points.Refusal) -> ApiError:
+    if refusal.key == "point_too_long":
+        limit = refusal.values.get("limit", points.MAX_POINT_CHARS)
+        return ApiError(400, "too_long", f"a talking point can be at most {limit} characters")
+    status, code, message = _POINT_REFUSALS.get(
+        refusal.key, (400, refusal.key, "the talking point was not changed")
+    )
+    return ApiError(status, code, message)
+
+
+def _point_id(request: web.Request) -> int:
+    raw = request.match_info.get("point", "")
+    if not raw.isdecimal() or len(raw) > 9 or int(raw) <= 0:
+        raise ApiError(400, "bad_point", f"{shorten(raw, 20)!r} is not a talking point")
+    return int(raw)
+
+
+def _point_text(data: dict[str, Any]) -> str:
+    """The text as sent: bot.points checks it (and refuses what it cannot keep)."""
+    value = data.get("text", "")
+    if not isinstance(value, str):
+        raise ApiError(400, "bad_field", "text must be text")
+    return value
+
+
+async def _points_listing(board: Board, caller: Caller) -> web.Response:
+    shown = await points.listing(board.svc.require_store(), caller.chat_id)
+    can_manage = await points.may("points edit", lambda: board.is_admin(caller))
+    return web.json_response(
+        {
+            "round": None if shown.round is None else shown.round.name,
+            "can_manage": can_manage,
+            "points": [
+                {
+                    "id": point.id,
+                    "number": number,
+                    "text": point.text,
+                    "by": point.proposed_by_name,
+                    "at": point.created_at.isoformat(timespec="seconds"),
+                }
+                for number, point in enumerate(shown.points, 1)
+            ],
+        }
+    )
+
+
+def _point_actor(board: Board, caller: Caller) -> dict[str, Any]:
+    who = caller.actor
+    return {"by_id": who.id, "by_name": who.name, "is_admin": lambda: board.is_admin(caller)}
+
+
+@_signed_in
+async def list_points(board: Board, caller: Caller, request: web.Request) -> web.Response:
+    """As /points: the open round's points, else those for the next round, numbered."""
+    return await _points_listing(board, caller)
+
+
+@_signed_in
+async def add_point(board: Board, caller: Caller, request: web.Request) -> web.Response:
+    """As /points add, for any member."""
+    text = _point_text(await _body(request))
+    store = board.svc.require_store()
+    added = await points.propose(store, caller.chat_id, text, **_point_actor(board, caller))
+    if isinstance(added, points.Refusal):
+        raise _refused(added)
+    response = await _points_listing(board, caller)
+    response.set_status(201)
+    return response
+
+
+@_signed_in
+async def change_point(board: Board, caller: Caller, request: web.Request) -> web.Response:
+    """As ✏️, ⬆️ and 🗑 under /points: for chat admins, the point named by its id."""
+    point_id = _point_id(request)
+    data = await _body(request)
+    store = board.svc.require_store()
+    mine = _point_actor(board, caller)
+    action = request.match_info["action"]
+    outcome: Point | list[Point] | points.Refusal
+    if action == "edit":
+        text = _point_text(data)
+        outcome = await points.edit(store, caller.chat_id, point_id, text, which_is_id=True, **mine)
+    elif action == "remove":
+        outcome = await points.remove(store, caller.chat_id, point_id, which_is_id=True, **mine)
+    else:
+        to = data.get("to")
+        if not isinstance(to, int) or isinstance(to, bool) or not 0 < to < 10**6:
+            raise ApiError(400, "bad_place", "to must be the point's new number on the list")
+        outcome = await points.move(store, caller.chat_id, point_id, to, which_is_id=True, **mine)
+    if isinstance(outcome, points.Refusal):
+        raise _refused(outcome)
+    return await _points_listing(board, caller)
+
+
+async def _statement_round(board: Board, caller: Caller, request: web.Request) -> Round:
+    """The round a statement request names (by id), the last one by default; only for
+    those who may draft it (as /statement)."""
+    if not await points.may("statement", lambda: board.is_admin(caller)):
+        raise ApiError(403, "admins_only", "only chat admins may draft the statement")
+    rounds = await board.svc.require_store().rounds(caller.chat_id)
+    if not rounds:
+        raise ApiError(404, "no_round", "this chat has no rounds yet, so there is nothing to draft")
+    raw = request.query.get("round", "")
+    if not raw:
+        return rounds[-1]
+    chosen = next((r for r in rounds if raw.isdecimal() and r.id == int(raw)), None)
+    if chosen is None:
+        raise ApiError(404, "no_round", f"there is no round {shorten(raw, 20)!r} in this chat")
+    return chosen
+
+
+def _statement_lang(request: web.Request, caller: Caller) -> Lang:
+    return as_lang(request.query.get("lang")) or caller.lang
+
+
+async def _statement_draft(
+    board: Board, caller: Caller, request: web.Request
+) -> tuple[Round, Lang, statement.Draft]:
+    chosen = await _statement_round(board, caller, request)
+    lang = _statement_lang(request, caller)
+    store, playbook = board.svc.require_store(), board.svc.library.playbook
+    made = await draft_for_round(store, playbook, caller.chat_id, chosen, lang)
+    return chosen, lang, made
+
+
+@_signed_in
+async def show_statement(board: Board, caller: Caller, request: web.Request) -> web.Response:
+    """As /statement: the draft in plain text, exactly the words the chat is sent."""
+    chosen, lang, made = await _statement_draft(board, caller, request)
+    rounds = await board.svc.require_store().rounds(caller.chat_id)
+    if made.is_empty:
+        text = html.unescape(t(lang, "statement_nothing", name=chosen.name))
+        if made.left_out:
+            numbers = ", ".join(f"#{number}" for number in made.left_out)
+            left_out = t(lang, "statement_left_out", count=len(made.left_out), numbers=numbers)
+            text += "\n" + html.unescape(left_out)
+    else:
+        text = statement.to_text(made)
+    return web.json_response(
+        {
+            "round": {"id": chosen.id, "name": chosen.name},
+            "rounds": [{"id": r.id, "name": r.name} for r in reversed(rounds)],
+            "lang": lang,
+            "empty": made.is_empty,
+            "left_out": list(made.left_out),
+            "text": text,
+        }
+    )
+
+
+@_signed_in
+async def statement_file(board: Board, caller: Caller, request: web.Request) -> web.Response:
+    """The draft as the files /statement sends: Markdown or Word."""
+    kind = request.query.get("format", "md")
+    if kind not in ("md", "docx"):
+        raise ApiError(400, "bad_format", "format must be md or docx")
+    chosen, lang, made = await _statement_draft(board, caller, request)
+    if made.is_empty:
+        raise ApiError(404, "empty", html.unescape(t(lang, "statement_nothing", name=chosen.name)))
+    if kind == "md":
+        body, content_type = statement.to_markdown(made), "text/markdown"
+    else:
+        body = statement.to_docx(made)
+        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    name = statement_filename(chosen, lang, kind)
+    return web.Response(
+        body=body,
+        content_type=content_type,
+        charset="utf-8" if kind == "md" else None,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
 # -- the page ---------------------------------------------------------------------------
 
 
@@ -649,6 +837,11 @@ def make_app(board: Board) -> web.Application:
             web.post("/api/flags/{number}/assignee", set_assignee),
             web.post("/api/flags/{number}/withdraw", withdraw),
             web.get("/api/export", export_log),
+            web.get("/api/points", list_points),
+            web.post("/api/points", add_point),
+            web.post("/api/points/{point}/{action:edit|move|remove}", change_point),
+            web.get("/api/statement", show_statement),
+            web.get("/api/statement/file", statement_file),
             web.route("*", "/api/{tail:.*}", _not_found),
         ]
     )
