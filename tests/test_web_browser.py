@@ -18,6 +18,7 @@ Chromium): then a missing browser fails the run instead of hiding the test.
 from __future__ import annotations
 
 import asyncio
+import html
 import json
 import os
 import re
@@ -804,6 +805,115 @@ async def test_an_empty_search_offers_to_clear_the_filters(board: Board, phone: 
     await expect(page.locator("#flags li.flag")).to_have_count(1, timeout=WAIT_MS)
     assert await page.input_value("#f-q") == ""
     assert await page.is_hidden("#empty")
+
+
+def _visible(message: dict[str, Any]) -> str:
+    """What a reader of the chat sees of a message: its HTML's text."""
+    return html.unescape(re.sub(r"<[^>]+>", "", message["text"]))
+
+
+async def points_shown(page: Any) -> list[str]:
+    values = await page.locator("#points-list li.point .body").all_text_contents()
+    return list(values)
+
+
+@pytest.mark.parametrize("phone", ["flagger"], indirect=True)
+async def test_a_member_adds_a_point_on_the_board_and_the_chat_lists_it(
+    board: Board, phone: Any
+) -> None:
+    from playwright.async_api import expect
+
+    await board.bot.say(GROUP, board.people["chat_admin"], "/round start Istanbul 3")
+    page = phone
+    await opened(page, board)
+    # Drafting is for chat admins: a member has no Statement view.
+    assert await page.is_hidden("#tab-statement")
+    await page.click("#tab-points")
+    await expect(page.locator("#points-title")).to_have_text("Talking points · round “Istanbul 3”")
+    await expect(page.locator("#points-empty")).to_be_visible()
+    assert await telegram(page, "Telegram.WebApp.BackButton.isVisible") is True
+    await page.fill("#new-point-text", "Moscow <b>walked out</b> & blamed Kyiv")
+    assert await telegram(page, "Telegram.WebApp.MainButton.text") == "Add the point"
+    assert await telegram(page, "tgTest.closingConfirmation") is True
+    await page.evaluate("tgTest.clickMain()")
+    await expect(page.locator("#message")).to_have_text(
+        "Point 1 added. It is in /points in the chat too.", timeout=WAIT_MS
+    )
+    assert await points_shown(page) == ["1. Moscow <b>walked out</b> & blamed Kyiv"]
+    assert await page.input_value("#new-point-text") == ""
+    assert await telegram(page, "Telegram.WebApp.MainButton.isVisible") is False
+    # A member proposes; only chat admins edit, move and remove.
+    assert await page.locator("#points-list .actions button").count() == 0
+    [listed] = await board.bot.say(GROUP, board.people["bystander"], "/points")
+    assert "1. Moscow <b>walked out</b> & blamed Kyiv — Taras" in _visible(listed)
+
+    # A point proposed in the chat appears on the open board, in place.
+    await board.bot.say(GROUP, board.people["bystander"], "/points add Ukraine came to talk")
+    await expect(page.locator("#points-list li.point")).to_have_count(2, timeout=WAIT_MS)
+    assert (await points_shown(page))[1] == "2. Ukraine came to talk"
+    await page.evaluate("tgTest.clickBack()")
+    await expect(page.locator("#board")).to_be_visible()
+    assert page.problems == []  # type: ignore[attr-defined]
+
+
+async def test_an_admin_reorders_points_and_copies_the_statement_the_chat_gets(
+    board: Board, phone: Any
+) -> None:
+    from playwright.async_api import expect
+
+    bot, people = board.bot, board.people
+    await bot.say(GROUP, people["chat_admin"], "/round start Istanbul 3")
+    await board.flag("flagger", "Rudenko: Ukraine has adopted a law that prohibits negotiations")
+    await board.flag("flagger", "Peskov: the Kiev regime <refuses> all talks")
+    await board.flag("flagger", "Lavrov: we must first eliminate the root causes")
+    await bot.say(GROUP, people["flagger"], "/verify 1 false")
+    await bot.say(GROUP, people["flagger"], "/verify 2 misleading they met in May & <i>June</i>")
+    await bot.say(GROUP, people["bystander"], "/points add Moscow did not come to talk")
+    await bot.say(GROUP, people["bystander"], "/points add Ukraine came to talk")
+    page = phone
+    await page.context.grant_permissions(
+        ["clipboard-read", "clipboard-write"], origin=board.client.base_url
+    )
+    await opened(page, board)
+
+    await page.click("#tab-points")
+    await page.get_by_role("button", name="Move point 2 up").click()
+    await expect(page.locator("#message")).to_have_text("Point 2 is now point 1.", timeout=WAIT_MS)
+    assert await points_shown(page) == [
+        "1. Ukraine came to talk",
+        "2. Moscow did not come to talk",
+    ]
+    await page.get_by_role("button", name="Edit point 2").click()
+    await page.get_by_label("New text of point 2").fill("Moscow did not come to talk at all")
+    await page.get_by_role("button", name="Save", exact=True).click()
+    await expect(page.locator("#message")).to_have_text("Point 2 edited.", timeout=WAIT_MS)
+    assert (await points_shown(page))[1] == "2. Moscow did not come to talk at all"
+
+    await page.click("#tab-statement")
+    mark = bot.api.mark()
+    answers = await bot.say(GROUP, people["chat_admin"], "/statement")
+    in_chat = "\n".join(_visible(answer) for answer in answers if "text" in answer)
+    assert bot.api.replies_to(GROUP, after_index=mark)
+    box = page.locator("#statement-text")
+    await expect(box).to_have_text(in_chat, timeout=WAIT_MS)
+    assert "they met in May & <i>June</i>" in (await box.text_content() or "")
+    assert await page.locator("#statement-text *").count() == 0  # text, never markup
+    assert await telegram(page, "Telegram.WebApp.MainButton.text") == "Copy the draft"
+    await page.evaluate("tgTest.clickMain()")
+    await expect(page.locator("#message")).to_have_text(
+        "Copied. Paste it where you write the release.", timeout=WAIT_MS
+    )
+    assert await page.evaluate("navigator.clipboard.readText()") == in_chat
+
+    # The other language is a tap away; a client that will not copy selects the text.
+    await page.get_by_role("button", name="🇺🇦 In Ukrainian").click()
+    await expect(box).to_contain_text("ЧЕРНЕТКА, відредагуйте", timeout=WAIT_MS)
+    await page.evaluate("Object.defineProperty(navigator, 'clipboard', { value: undefined })")
+    await page.evaluate("tgTest.clickMain()")
+    await expect(page.locator("#message")).to_contain_text("the draft is selected")
+    selected = await page.evaluate("window.getSelection().toString()")
+    assert selected.startswith("ЧЕРНЕТКА, відредагуйте")
+    assert page.problems == []  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])

@@ -95,6 +95,39 @@
       empty_text: "There is nothing to send yet.",
       export_empty: "There is nothing to export yet.",
       offline: "No connection to the bot. Trying again…",
+      tab_log: "Log",
+      tab_points: "Points",
+      tab_statement: "Statement",
+      points_title: (round) => (round ? `Talking points · round “${round}”` : "Talking points for the next round"),
+      points_empty: "No talking points yet. Propose the first one above.",
+      points_hint_admin: "Edit, reorder and remove points here or under /points in the chat. A removed point stays in its history and in exports.",
+      points_hint_member: "Any member proposes points; chat admins edit, reorder and remove them.",
+      point_new: "A talking point for the round",
+      point_save: "Add the point",
+      point_added: (n) => `Point ${n} added. It is in /points in the chat too.`,
+      point_edit: (n) => `Edit point ${n}`,
+      point_up: (n) => `Move point ${n} up`,
+      point_down: (n) => `Move point ${n} down`,
+      point_remove: (n) => `Remove point ${n}`,
+      point_remove_confirm: (n) => `Remove point ${n}? It stays in its history and in exports.`,
+      point_removed: (n) => `Point ${n} removed. It stays in its history and in exports.`,
+      point_moved: (a, b) => `Point ${a} is now point ${b}.`,
+      point_edit_label: (n) => `New text of point ${n}`,
+      point_edit_save: "Save",
+      point_edited: (n) => `Point ${n} edited.`,
+      cancel: "Cancel",
+      point_gone: "That point is no longer on the list; the list is shown as it is now.",
+      bad_text: "That text has a character that cannot be kept. Type it again and send it.",
+      e403_admins: "Only chat admins may do this.",
+      statement_title: "The statement draft",
+      statement_round: "Round",
+      statement_other: (lang) => (lang === "uk" ? "🇬🇧 In English" : "🇺🇦 In Ukrainian"),
+      statement_copy: "Copy the draft",
+      statement_copied: "Copied. Paste it where you write the release.",
+      statement_selected: "This client does not let the page copy: the draft is selected, copy it from the menu.",
+      statement_md: "Download .md",
+      statement_docx: "Download .docx",
+      statement_no_round: "This chat has no rounds yet, so there is nothing to draft. Start one with /round start in the chat.",
       action_created: "flagged",
       action_status: "verdict",
       action_assign: "assigned",
@@ -173,6 +206,39 @@
       empty_text: "Ще нічого надсилати.",
       export_empty: "Ще нічого експортувати.",
       offline: "Немає зв’язку з ботом. Повторюю спробу…",
+      tab_log: "Журнал",
+      tab_points: "Тези",
+      tab_statement: "Заява",
+      points_title: (round) => (round ? `Тези · раунд «${round}»` : "Тези до наступного раунду"),
+      points_empty: "Тез поки немає. Запропонуйте першу вище.",
+      points_hint_admin: "Редагуйте, упорядковуйте й прибирайте тези тут або під /points у чаті. Прибрана теза лишається в історії та в експорті.",
+      points_hint_member: "Тези пропонує будь-хто з учасників; редагують, упорядковують і прибирають їх адміністратори чату.",
+      point_new: "Теза до раунду",
+      point_save: "Додати тезу",
+      point_added: (n) => `Тезу ${n} додано. Вона є і в /points у чаті.`,
+      point_edit: (n) => `Редагувати тезу ${n}`,
+      point_up: (n) => `Підняти тезу ${n}`,
+      point_down: (n) => `Опустити тезу ${n}`,
+      point_remove: (n) => `Прибрати тезу ${n}`,
+      point_remove_confirm: (n) => `Прибрати тезу ${n}? Вона лишиться в історії та в експорті.`,
+      point_removed: (n) => `Тезу ${n} прибрано. Вона лишається в історії та в експорті.`,
+      point_moved: (a, b) => `Теза ${a} тепер має номер ${b}.`,
+      point_edit_label: (n) => `Новий текст тези ${n}`,
+      point_edit_save: "Зберегти",
+      point_edited: (n) => `Тезу ${n} змінено.`,
+      cancel: "Скасувати",
+      point_gone: "Цієї тези вже немає у списку; показано список, як він є зараз.",
+      bad_text: "У тексті є символ, який не можна зберегти. Наберіть його ще раз і надішліть.",
+      e403_admins: "Це можуть лише адміністратори чату.",
+      statement_title: "Чернетка заяви",
+      statement_round: "Раунд",
+      statement_other: (lang) => (lang === "uk" ? "🇬🇧 Англійською" : "🇺🇦 Українською"),
+      statement_copy: "Скопіювати чернетку",
+      statement_copied: "Скопійовано. Вставте туди, де пишете заяву.",
+      statement_selected: "Цей клієнт не дає сторінці копіювати: чернетку виділено, скопіюйте її через меню.",
+      statement_md: "Завантажити .md",
+      statement_docx: "Завантажити .docx",
+      statement_no_round: "У цьому чаті ще немає раундів, тож складати нічого. Почніть раунд командою /round start у чаті.",
       action_created: "позначено",
       action_status: "вердикт",
       action_assign: "призначено",
@@ -205,6 +271,7 @@
     ticket: 0,
     unsaved: false,
     scroll: 0,
+    view: "log",
   };
 
   const $ = (id) => document.getElementById(id);
@@ -300,6 +367,12 @@
     } else if (!$("record").hidden && record.noteInput && record.noteInput.value.trim()) {
       text = s("note_save");
       action = sendNote;
+    } else if (!$("points").hidden && $("new-point-text").value.trim()) {
+      text = s("point_save");
+      action = sendPoint;
+    } else if (!$("statement").hidden && draft.text) {
+      text = s("statement_copy");
+      action = copyStatement;
     }
     mainAction = action;
     if (mainButton) {
@@ -490,8 +563,11 @@
     if (status === 403) {
       if (code === "not_enrolled") return s("e403_enrolled");
       if (code === "not_member") return s("e403");
+      if (code === "admins_only") return s("e403_admins");
       return s("e403_allowed");
     }
+    if (code === "point_gone") return s("point_gone");
+    if (code === "bad_text") return s("bad_text");
     if (status === 404) return code === "empty" || code === "no_round" ? s("export_empty") : s("e404");
     if (status === 413) return s("e413");
     if (status === 429) return s("e429", Math.max(1, error.retryAfter || 1));
@@ -528,6 +604,9 @@
     clearInterval(state.polling);
     $("board").hidden = true;
     $("record").hidden = true;
+    $("views").hidden = true;
+    $("points").hidden = true;
+    $("statement").hidden = true;
     $("message").hidden = true;
     $("count").hidden = true;
     $("stopped-text").textContent = text;
@@ -572,6 +651,18 @@
     $("export-csv").textContent = s("export_csv");
     $("export-md").textContent = s("export_md");
     $("stopped-close").textContent = s("close");
+    $("views").setAttribute("aria-label", s("title"));
+    $("tab-log").textContent = s("tab_log");
+    $("tab-points").textContent = s("tab_points");
+    $("tab-statement").textContent = s("tab_statement");
+    $("new-point-label").textContent = s("point_new");
+    $("new-point-text").placeholder = s("point_new");
+    $("new-point-send").textContent = s("point_save");
+    $("statement-title").textContent = s("statement_title");
+    $("statement-round-label").textContent = s("statement_round");
+    $("statement-copy").textContent = s("statement_copy");
+    $("statement-md").textContent = s("statement_md");
+    $("statement-docx").textContent = s("statement_docx");
   }
 
   // Refill a select only when its choices changed, and never while it is open.
@@ -758,7 +849,12 @@
   const keptDrafts = new Map();
 
   function drafts() {
-    const values = [$("new-flag-text").value, ...record.inputs.map((input) => input.value)];
+    const values = [
+      $("new-flag-text").value,
+      $("new-point-text").value,
+      ...record.inputs.map((input) => input.value),
+      ...[...pointRows.values()].filter((row) => row.editor).map((row) => row.editor.value),
+    ];
     for (const kept of keptDrafts.values()) values.push(...Object.values(kept));
     return values;
   }
@@ -1080,6 +1176,7 @@
       $("message").hidden = true;
       $("count").hidden = true;
       $("board").hidden = true;
+      $("views").hidden = true;
       $("record").hidden = false;
       updateRecord(data);
       window.scrollTo(0, 0);
@@ -1100,25 +1197,286 @@
     $("count").hidden = false;
     $("record").hidden = true;
     $("board").hidden = false;
+    $("views").hidden = false;
     window.scrollTo(0, state.scroll);
     if (tg && tg.BackButton) tg.BackButton.hide();
     syncControls();
   }
 
-  async function download(kind) {
+  function download(kind) {
+    const round = $("f-round").value;
+    const query = new URLSearchParams({ format: kind });
+    if (round) query.set("round", round);
+    return saveFile(`api/export?${query}`, `flags.${kind}`);
+  }
+
+  // A file from the API saved under the name the bot gives it.
+  async function saveFile(path, fallbackName) {
     try {
-      const round = $("f-round").value;
-      const query = new URLSearchParams({ format: kind });
-      if (round) query.set("round", round);
-      const response = await api(`api/export?${query}`, { raw: true });
+      const response = await api(path, { raw: true });
       const blob = await response.blob();
       const match = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
-      const link = el("a", { href: URL.createObjectURL(blob), download: match ? match[1] : `flags.${kind}` });
+      const link = el("a", { href: URL.createObjectURL(blob), download: match ? match[1] : fallbackName });
       document.body.append(link);
       link.click();
       link.remove();
     } catch (error) {
       fail(error);
+    }
+  }
+
+  // -- the views: the log, talking points, the statement -----------------------------------
+
+  const VIEWS = { log: "board", points: "points", statement: "statement" };
+
+  function showView(name) {
+    state.view = name;
+    for (const [view, id] of Object.entries(VIEWS)) $(id).hidden = view !== name;
+    for (const tab of $("views").querySelectorAll("button")) {
+      if (tab.dataset.view === name) tab.setAttribute("aria-current", "page");
+      else tab.removeAttribute("aria-current");
+    }
+    $("count").hidden = name !== "log";
+    $("message").hidden = true;
+    try {
+      if (tg && tg.BackButton) {
+        if (name === "log") tg.BackButton.hide();
+        else tg.BackButton.show();
+      }
+    } catch (error) {
+      // An older client has no BackButton; the tabs lead back.
+    }
+    syncControls();
+    if (name === "points") loadPoints().catch(fail);
+    if (name === "statement") loadStatement().catch(fail);
+  }
+
+  // Telegram's Back: from a record to the log, from another view to the log.
+  function goBack() {
+    if (record.number !== null) closeRecord();
+    else if (state.view !== "log") showView("log");
+  }
+
+  // Talking points, updated row by row: a point being edited keeps its field.
+  const pointRows = new Map(); // point id -> { key, node, editor }
+  let pointsData = null;
+
+  async function pointChange(path, body, success) {
+    try {
+      const data = await api(path, { method: "POST", body });
+      telegram.haptic("success");
+      say(success);
+      showPoints(data);
+      return true;
+    } catch (error) {
+      fail(error);
+      if (error.code === "point_gone") loadPoints().catch(fail);
+      return false;
+    }
+  }
+
+  function editPoint(point) {
+    const row = pointRows.get(point.id);
+    if (!row || row.editor) return;
+    const edit = field(s("point_edit_label", point.number), { multiline: true });
+    edit.input.value = point.text;
+    row.editor = edit.input;
+    const save = el("button", { type: "submit", class: "primary", text: s("point_edit_save") });
+    const cancel = el("button", {
+      type: "button",
+      class: "secondary",
+      text: s("cancel"),
+      onclick: () => {
+        row.editor = null;
+        row.key = null;
+        showPoints(pointsData);
+      },
+    });
+    const form = el(
+      "form",
+      {
+        class: "form",
+        onsubmit: async (event) => {
+          event.preventDefault();
+          const text = edit.input.value.trim();
+          if (!text) return;
+          save.disabled = true;
+          const number = point.number;
+          const done = await pointChange(`api/points/${point.id}/edit`, { text }, s("point_edited", number));
+          save.disabled = false;
+          if (done) {
+            row.editor = null;
+            row.key = null;
+            showPoints(pointsData);
+          }
+        },
+      },
+      edit.label,
+      edit.input,
+      el("div", { class: "row" }, save, cancel),
+    );
+    row.node.replaceChildren(el("span", { class: "number", text: `${point.number}.` }), form);
+    edit.input.focus();
+    syncControls();
+  }
+
+  function pointItem(point, count, canManage) {
+    const n = point.number;
+    const actions = canManage
+      ? el(
+          "div",
+          { class: "actions" },
+          el("button", {
+            type: "button",
+            class: "secondary",
+            "aria-label": s("point_edit", n),
+            text: "✏️",
+            onclick: () => editPoint(point),
+          }),
+          n > 1
+            ? el("button", {
+                type: "button",
+                class: "secondary",
+                "aria-label": s("point_up", n),
+                text: "⬆️",
+                onclick: () => pointChange(`api/points/${point.id}/move`, { to: n - 1 }, s("point_moved", n, n - 1)),
+              })
+            : null,
+          n < count
+            ? el("button", {
+                type: "button",
+                class: "secondary",
+                "aria-label": s("point_down", n),
+                text: "⬇️",
+                onclick: () => pointChange(`api/points/${point.id}/move`, { to: n + 1 }, s("point_moved", n, n + 1)),
+              })
+            : null,
+          el("button", {
+            type: "button",
+            class: "secondary remove",
+            "aria-label": s("point_remove", n),
+            text: "🗑",
+            onclick: async () => {
+              if (!(await telegram.confirm(s("point_remove_confirm", n)))) return;
+              await pointChange(`api/points/${point.id}/remove`, {}, s("point_removed", n));
+            },
+          }),
+        )
+      : null;
+    return el(
+      "li",
+      { class: "point", "data-id": point.id },
+      el("p", { class: "body" }, el("span", { class: "number", text: `${n}. ` }), point.text),
+      el("p", { class: "by", text: `— ${point.by}` }),
+      actions,
+    );
+  }
+
+  function showPoints(data) {
+    pointsData = data;
+    $("points-title").textContent = s("points_title", data.round);
+    $("points-hint").textContent = data.can_manage ? s("points_hint_admin") : s("points_hint_member");
+    $("points-empty").textContent = s("points_empty");
+    $("points-empty").hidden = data.points.length > 0;
+    const list = $("points-list");
+    const count = data.points.length;
+    const wanted = data.points.map((point) => {
+      const key = `${state.lang}|${count}|${data.can_manage}|${JSON.stringify(point)}`;
+      let row = pointRows.get(point.id);
+      if (row && row.editor) return row.node; // being edited: left as it is
+      if (!row || row.key !== key) {
+        const node = pointItem(point, count, data.can_manage);
+        if (row && row.node.isConnected) row.node.replaceWith(node);
+        row = { key, node, editor: null };
+        pointRows.set(point.id, row);
+      }
+      return row.node;
+    });
+    const keep = new Set(wanted);
+    for (const child of [...list.children]) if (!keep.has(child)) child.remove();
+    let cursor = list.firstChild;
+    for (const node of wanted) {
+      if (node === cursor) cursor = cursor.nextSibling;
+      else list.insertBefore(node, cursor);
+    }
+    const shown = new Set(data.points.map((point) => point.id));
+    for (const id of [...pointRows.keys()]) if (!shown.has(id)) pointRows.delete(id);
+  }
+
+  async function loadPoints() {
+    showPoints(await api("api/points"));
+  }
+
+  async function sendPoint() {
+    const input = $("new-point-text");
+    const text = input.value.trim();
+    if (!text) return;
+    try {
+      const data = await api("api/points", { method: "POST", body: { text } });
+      if (input.value.trim() === text) input.value = "";
+      const added = [...data.points].reverse().find((point) => point.text === text);
+      telegram.haptic("success");
+      say(s("point_added", added ? added.number : data.points.length));
+      showPoints(data);
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  // The statement: the draft as text, in the reader's language or the other.
+  const draft = { round: "", lang: null, text: "" };
+
+  function statementQuery(extra = {}) {
+    const query = new URLSearchParams({ lang: draft.lang || state.lang, ...extra });
+    if (draft.round) query.set("round", draft.round);
+    return query;
+  }
+
+  async function loadStatement() {
+    if (!draft.lang) draft.lang = state.lang;
+    let data;
+    try {
+      data = await api(`api/statement?${statementQuery()}`);
+    } catch (error) {
+      if (error.code !== "no_round") throw error;
+      data = { rounds: [], round: null, lang: draft.lang, empty: true, text: s("statement_no_round") };
+    }
+    const select = $("statement-round");
+    const options = data.rounds.map((item) => [String(item.id), item.name]);
+    const current = [...select.options].map((option) => [option.value, option.textContent]);
+    if (JSON.stringify(options) !== JSON.stringify(current) && document.activeElement !== select) {
+      select.replaceChildren(...options.map(([value, label]) => el("option", { value, text: label })));
+    }
+    if (data.round) select.value = String(data.round.id);
+    select.disabled = options.length === 0;
+    draft.lang = data.lang;
+    draft.text = data.empty ? "" : data.text;
+    const box = $("statement-text");
+    box.lang = data.lang;
+    if (box.textContent !== data.text) box.textContent = data.text;
+    $("statement-lang").textContent = s("statement_other", data.lang);
+    $("statement-lang").hidden = !data.round;
+    $("statement-copy").hidden = data.empty || Boolean(mainButton);
+    $("statement-files").hidden = data.empty;
+    syncControls();
+  }
+
+  // Copy through the clipboard where the client allows it; otherwise select the text,
+  // so one tap on the client's own Copy does it.
+  async function copyStatement() {
+    if (!draft.text) return;
+    try {
+      if (!navigator.clipboard || !navigator.clipboard.writeText) throw new Error("no clipboard");
+      await navigator.clipboard.writeText(draft.text);
+      telegram.haptic("success");
+      say(s("statement_copied"));
+    } catch (error) {
+      const range = document.createRange();
+      range.selectNodeContents($("statement-text"));
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      say(s("statement_selected"));
     }
   }
 
@@ -1137,6 +1495,9 @@
         state.me = await api("api/me");
         applyFacets(state.me);
       }
+      if (state.view === "points") await loadPoints();
+      // A verdict given meanwhile changes the draft; unchanged text is left as it is.
+      if (state.view === "statement" && changed) await loadStatement();
     } catch (error) {
       // Lost connection is said, not buzzed, every 3 seconds.
       if (error.status === 0) say(s("offline"), { error: true });
@@ -1159,12 +1520,13 @@
       telegram.call("ready");
       telegram.call("expand");
       if (tg.onEvent) tg.onEvent("themeChanged", applyTheme);
-      if (tg.BackButton && tg.BackButton.onClick) tg.BackButton.onClick(closeRecord);
+      if (tg.BackButton && tg.BackButton.onClick) tg.BackButton.onClick(goBack);
       if (mainButton && mainButton.onClick) mainButton.onClick(runMainAction);
     }
     // Without Telegram's MainButton the composer's own button sends the flag; without
     // its BackButton the page's own leads back to the log.
     $("new-flag-send").hidden = Boolean(mainButton);
+    $("new-point-send").hidden = Boolean(mainButton);
     $("back").hidden = Boolean(tg && tg.BackButton);
     try {
       const me = await api("api/me");
@@ -1174,7 +1536,10 @@
       applyFacets(me);
       $("title").textContent = me.chat.title;
       $("exports").hidden = !me.admin;
-      $("board").hidden = false;
+      // Drafting is for chat admins, as /statement: the others do not see the view.
+      $("tab-statement").hidden = !me.admin;
+      $("views").hidden = false;
+      showView("log");
       await loadLog({ force: true });
     } catch (error) {
       fail(error);
@@ -1209,6 +1574,28 @@
     $("back").addEventListener("click", closeRecord);
     $("export-csv").addEventListener("click", () => download("csv"));
     $("export-md").addEventListener("click", () => download("md"));
+    for (const tab of $("views").querySelectorAll("button")) {
+      tab.addEventListener("click", () => showView(tab.dataset.view));
+    }
+    $("new-point").addEventListener("submit", (event) => {
+      event.preventDefault();
+      runMainActionFor(sendPoint);
+    });
+    $("statement-round").addEventListener("change", () => {
+      draft.round = $("statement-round").value;
+      loadStatement().catch(fail);
+    });
+    $("statement-lang").addEventListener("click", () => {
+      draft.lang = draft.lang === "uk" ? "en" : "uk";
+      loadStatement().catch(fail);
+    });
+    $("statement-copy").addEventListener("click", copyStatement);
+    $("statement-md").addEventListener("click", () =>
+      saveFile(`api/statement/file?${statementQuery({ format: "md" })}`, "statement.md"),
+    );
+    $("statement-docx").addEventListener("click", () =>
+      saveFile(`api/statement/file?${statementQuery({ format: "docx" })}`, "statement.docx"),
+    );
     state.polling = setInterval(poll, POLL_MS);
   }
 
