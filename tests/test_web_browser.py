@@ -974,6 +974,33 @@ async def test_every_screen_passes_axe_in_both_themes_and_languages(
     if lang == "en":
         await screenshot(page, tmp_path, f"board-empty-{theme}")
 
+    # Talking points: the member's view, and the admin's with its buttons.
+    await board.bot.say(GROUP, board.people["bystander"], "/points add Ukraine came to talk")
+    await board.bot.say(GROUP, board.people["bystander"], "/points add Moscow did not")
+    await page.click("#tab-points")
+    await expect(page.locator("#points-list li.point")).to_have_count(2, timeout=WAIT_MS)
+    found["points"] = await serious_violations(page)
+    assert await small_targets(page) == []
+    if lang == "en":
+        await screenshot(page, tmp_path, f"board-points-{theme}")
+    # The Statement view, for a chat admin reading the board in this test's language.
+    await board.store.set_language(CHAT_ADMIN, lang)
+    admin = await open_tab(board, browser, "chat_admin", theme=theme, bypass_csp=True)
+    await opened(admin, board)
+    await admin.click("#tab-points")
+    await expect(admin.locator("#points-list .actions button")).to_have_count(6, timeout=WAIT_MS)
+    found["points, as an admin"] = await serious_violations(admin)
+    assert await small_targets(admin) == []
+    await admin.click("#tab-statement")
+    await expect(admin.locator("#statement-text")).to_contain_text(
+        "DRAFT" if lang == "en" else "ЧЕРНЕТКА", timeout=WAIT_MS
+    )
+    found["statement"] = await serious_violations(admin)
+    assert await small_targets(admin) == []
+    if lang == "en":
+        await screenshot(admin, tmp_path, f"board-statement-{theme}")
+    assert admin.problems == []  # type: ignore[attr-defined]
+
     stopped = await open_tab(
         board, browser, who, theme=theme, signed_by=OTHER_BOT_TOKEN, bypass_csp=True
     )
