@@ -885,6 +885,12 @@ async def test_an_admin_reorders_points_and_copies_the_statement_the_chat_gets(
     ]
     await page.get_by_role("button", name="Edit point 2").click()
     await page.get_by_label("New text of point 2").fill("Moscow did not come to talk at all")
+    # A point proposed in the chat meanwhile joins the list; the text being edited stays.
+    await bot.say(GROUP, people["bystander"], "/points add Kyiv's delegation waited")
+    await expect(page.locator("#points-list li.point")).to_have_count(3, timeout=WAIT_MS)
+    edited = page.get_by_label("New text of point 2")
+    assert await edited.input_value() == "Moscow did not come to talk at all"
+    assert await telegram(page, "tgTest.closingConfirmation") is True
     await page.get_by_role("button", name="Save", exact=True).click()
     await expect(page.locator("#message")).to_have_text("Point 2 edited.", timeout=WAIT_MS)
     assert (await points_shown(page))[1] == "2. Moscow did not come to talk at all"

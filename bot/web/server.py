@@ -27,7 +27,7 @@ from aiohttp import web
 from telegram import Bot, User
 from telegram.error import TelegramError
 
-from bot import access, definitions, export, points, services, statement, text_rules, timezones
+from bot import access, definitions, export, points, services, text_rules, timezones
 from bot.handlers.common import Actor, telegram_language
 from bot.handlers.flags import split_speaker
 from bot.handlers.points import draft_for_round, statement_filename
@@ -35,6 +35,7 @@ from bot.i18n import t
 from bot.playbook import Lang, as_lang
 from bot.render import Rendered, shorten
 from bot.sender import Job, Priority
+from bot.statement import Draft, to_docx, to_markdown, to_text
 from bot.store import Flag, FlagNotFound, Point, Round, Status
 from bot.web import views
 from bot.web.auth import AuthError, WebAppUser, chat_of_token, check_init_data
@@ -726,7 +727,7 @@ def _statement_lang(request: web.Request, caller: Caller) -> Lang:
 
 async def _statement_draft(
     board: Board, caller: Caller, request: web.Request
-) -> tuple[Round, Lang, statement.Draft]:
+) -> tuple[Round, Lang, Draft]:
     chosen = await _statement_round(board, caller, request)
     lang = _statement_lang(request, caller)
     store, playbook = board.svc.require_store(), board.svc.library.playbook
@@ -746,7 +747,7 @@ async def show_statement(board: Board, caller: Caller, request: web.Request) -> 
             left_out = t(lang, "statement_left_out", count=len(made.left_out), numbers=numbers)
             text += "\n" + html.unescape(left_out)
     else:
-        text = statement.to_text(made)
+        text = to_text(made)
     return web.json_response(
         {
             "round": {"id": chosen.id, "name": chosen.name},
@@ -769,9 +770,9 @@ async def statement_file(board: Board, caller: Caller, request: web.Request) -> 
     if made.is_empty:
         raise ApiError(404, "empty", html.unescape(t(lang, "statement_nothing", name=chosen.name)))
     if kind == "md":
-        body, content_type = statement.to_markdown(made), "text/markdown"
+        body, content_type = to_markdown(made), "text/markdown"
     else:
-        body = statement.to_docx(made)
+        body = to_docx(made)
         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     name = statement_filename(chosen, lang, kind)
     return web.Response(
