@@ -44,10 +44,10 @@ STATUS_ICON: Final = {Status.FALSE: "❌", Status.MISLEADING: "⚠️"}
 # Below Telegram's 4,096 characters, counted in UTF-16 on the HTML sent, which is
 # never shorter than the text Telegram counts once it has parsed the tags.
 MESSAGE_BUDGET: Final = 4000
-# Characters Word's XML cannot hold: C0 controls but tab and line breaks, and
-# surrogates (a lone one cannot be encoded at all).
 # The message's own tags, never in the text (every piece of it is escaped).
 _TAG: Final = re.compile(r"</?[a-z]+>")
+# Characters Word's XML cannot hold: C0 controls but tab and line breaks, and
+# surrogates (a lone one cannot be encoded at all).
 _NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
