@@ -22,6 +22,8 @@ from pydantic import (
     model_validator,
 )
 
+from bot.folding import normalize
+
 if TYPE_CHECKING:
     import yaml
 
@@ -383,8 +385,6 @@ class ContentFile(Model):
 
 def speaker_key(name: str) -> str:
     """A speaker's name folded for matching: case, punctuation, scripts' letter variants."""
-    from bot.search import normalize  # search imports this module
-
     return normalize(name)
 
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import bisect
 import math
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ import Stemmer
 from rapidfuzz import fuzz, process
 from unidecode import unidecode
 
+from bot.folding import normalize
 from bot.playbook import AnyEntry, Event, Kind, Lang, Person, Principle, Text
 from bot.rewrites import (
     ROLE_VOCABULARY_AS_TYPED,
@@ -65,37 +65,6 @@ _MAX_PREFIX_WORDS = 50
 _GATHER_LIMIT = 500
 # Hits below this are noise and are not even offered as suggestions.
 SUGGEST = 45.0
-
-_CYRILLIC_FOLD = str.maketrans(
-    {
-        "і": "и",
-        "ї": "и",
-        "ы": "и",
-        "й": "и",
-        "є": "е",
-        "э": "е",
-        "ё": "е",
-        "ґ": "г",
-        "ъ": None,
-        "ь": None,
-    }
-)
-_APOSTROPHES = re.compile(r"['’ʼ`´‘ʹ]")
-_NON_WORD = re.compile(r"[^\w]+|_")
-
-
-def normalize(text: str) -> str:
-    """Fold text to the form both the index and the queries are compared in."""
-    text = _APOSTROPHES.sub("", text.casefold())
-    if text.isascii():  # nothing to decompose: most English queries
-        folded = text
-    else:
-        decomposed = unicodedata.normalize("NFKD", text)
-        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-        # Decomposing may bring capitals back: "№" becomes "No".
-        folded = stripped.casefold().translate(_CYRILLIC_FOLD)
-    return " ".join(_NON_WORD.sub(" ", folded).split())
-
 
 _STOPWORDS_AS_TYPED = (
     "a an the of to in on at for and or is are was be by with from as it its that this "
