@@ -7,7 +7,8 @@ button's payload, so a forged button cannot act in another chat or as another us
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
 
@@ -68,23 +69,47 @@ COMMAND_ROLES: Final[Mapping[str, Role]] = {
 }
 
 
-def is_flagger(flag: Flag, user_id: int) -> bool:
-    """Role.FLAGGER on this flag (with chat admins): may change it and assign it."""
-    return user_id == flag.flagged_by_id
+async def _not_asked() -> bool:
+    return False
 
 
-def is_judging_assignee(flag: Flag, username: str | None) -> bool:
-    """The assignee, when the flagger or a chat admin made the assignment: they may
-    give the verdict too. Wherever a verdict is given (the chat or the board)."""
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, in the chat or on the board: a user, or a chat acting as itself."""
+
+    id: int
+    name: str
+    username: str | None = None
+    # Whether they administer the chat they act in. Asked only when a rule needs it:
+    # only Telegram can say, and the chat and the board ask it differently.
+    is_admin: Callable[[], Awaitable[bool]] = field(default=_not_asked, compare=False, repr=False)
+
+
+def _is_judging_assignee(flag: Flag, username: str | None) -> bool:
+    """The assignee, when the flagger or a chat admin made the assignment."""
     if not (flag.assignee and flag.assignee_may_judge and username):
         return False
     return flag.assignee.lstrip("@").casefold() == username.casefold()
 
 
-def may_judge_unless_admin(flag: Flag, user_id: int, username: str | None) -> bool:
-    """A verdict on ``flag`` by its flagger or an assignee they (or an admin) appointed;
-    everyone else needs to be a chat admin, which only Telegram can say."""
-    return is_flagger(flag, user_id) or is_judging_assignee(flag, username)
+async def may(command: str, actor: Actor, flag: Flag | None = None) -> bool:
+    """Whether ``actor`` may do what ``command`` does (to ``flag``), by COMMAND_ROLES,
+    wherever they ask from: the chat's commands and buttons, and the board.
+
+    Role.FLAGGER is the flag's flagger (or a chat admin); for a verdict also the one
+    they assigned it to. Telegram is asked about admins only when nothing else decides.
+    """
+    role = COMMAND_ROLES[command]
+    if role is Role.BOT_ADMIN:
+        raise ValueError(f"/{command} is for bot admins, whom only the settings name")
+    if role is Role.MEMBER:
+        return True
+    if role is Role.FLAGGER and flag is not None:
+        if actor.id == flag.flagged_by_id:
+            return True
+        if command == "verify" and _is_judging_assignee(flag, actor.username):
+            return True
+    return await actor.is_admin()
 
 
 def commands_for(role: Role) -> list[str]:

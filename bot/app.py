@@ -223,7 +223,12 @@ def build_application(settings: Settings, library: Library | None = None) -> Any
     application = builder.build()
     get_updates_request.queue = application.update_queue
     svc = Services(settings=settings, library=library)
-    svc.sender = Sender(svc, flood)
+    svc.sender = Sender(
+        flood,
+        settings=settings,
+        store=svc.require_store,
+        playbook=lambda: svc.library.playbook,
+    )
     application.bot_data[services.KEY] = svc
     unreadable.register(application)
     lookup.register(application)
@@ -252,9 +257,9 @@ def run_application(application: AnyApplication, settings: Settings) -> int:
     """
     if settings.webhook_url and settings.web_app_url:
         # One server for the board and Telegram's updates (bot.web.hook).
-        from bot.web import hook
+        from bot.web import hook, server
 
-        asyncio.run(hook.serve(application))
+        asyncio.run(hook.serve(application, server.stop, UPDATE_TYPES))
     elif settings.webhook_url:
         path = urlsplit(settings.webhook_url).path.lstrip("/")
         application.run_webhook(

@@ -17,11 +17,9 @@ from dataclasses import dataclass
 from typing import ClassVar, Self
 
 from bot.playbook import Kind
+from bot.statements import MAX_FLAG_NUMBER
 
 MAX_BYTES = 64
-# No chat has a billion flags: a larger flag number or log offset is forged (SQLite
-# cannot even take some of them, and a Prev button built from one would not fit).
-MAX_NUMBER = 10**9
 
 _KIND_CODE: dict[Kind, str] = {
     "principle": "p",
@@ -47,7 +45,7 @@ def _number(text: str) -> int | None:
         value = int(text)
     except ValueError:
         return None
-    return max(0, value) if value <= MAX_NUMBER else None
+    return max(0, value) if value <= MAX_FLAG_NUMBER else None
 
 
 class Payload:
@@ -335,7 +333,7 @@ def unpack_numbers(packed: str, most: int = 100) -> list[int]:
         for part in packed.split("."):
             low, _, high = part.partition("-")
             first, last = int(low), int(high or low)
-            if not 0 < first <= last <= MAX_NUMBER or last - first >= most:
+            if not 0 < first <= last <= MAX_FLAG_NUMBER or last - first >= most:
                 return []
             numbers += range(first, last + 1)
     except ValueError:

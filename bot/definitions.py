@@ -20,6 +20,7 @@ from typing import Any, Final
 
 from bot import search, text_rules
 from bot.access import COMMAND_ROLES, Role
+from bot.folding import normalize
 from bot.playbook import Term
 from bot.search import SearchIndex
 from bot.store import Definition, DefinitionAsk, Store
@@ -74,7 +75,7 @@ def subject_key(term_key: str | None, phrase: str) -> str:
     the search folds it (so "the Root Causes" and "root cause" are one phrase)."""
     if term_key is not None:
         return f"term:{term_key}"
-    return "phrase:" + (search.fold(phrase) or search.normalize(phrase) or phrase.casefold())
+    return "phrase:" + (search.fold(phrase) or normalize(phrase) or phrase.casefold())
 
 
 def _bad(text: str) -> bool:

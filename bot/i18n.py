@@ -473,6 +473,26 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
         "en": "#{number} is already retracted.",
         "uk": "#{number} вже відкликано.",
     },
+    "already_status": {
+        "en": "#{number} is already {status}: nothing changed.",
+        "uk": "#{number} вже має вердикт «{status}»: нічого не змінено.",
+    },
+    "already_assigned": {
+        "en": "#{number} is already assigned to {assignee}: nothing changed.",
+        "uk": "#{number} вже перевіряє {assignee}: нічого не змінено.",
+    },
+    "already_unassigned": {
+        "en": "#{number} is assigned to no one already: nothing changed.",
+        "uk": "#{number} і так нікому не призначено: нічого не змінено.",
+    },
+    "already_text": {
+        "en": "#{number} already says that: nothing changed.",
+        "uk": "#{number} уже має саме цей текст: нічого не змінено.",
+    },
+    "nothing_typed": {
+        "en": "There is nothing to keep: write the text first.",
+        "uk": "Немає чого зберегти: спершу напишіть текст.",
+    },
     "round_started": {
         "en": "Round “{name}” started. New flags belong to it.",
         "uk": "Раунд «{name}» розпочато. Нові позначки належать до нього.",

@@ -9,7 +9,8 @@ minute kept for them, the rest may not:
 
 1. replies to commands and buttons (in memory: a read that is lost in a crash can
    be asked again);
-2. flag confirmations, 3. verdict notices (durable, from the outbox in the store);
+2. flag confirmations, 3. verdict notices and assignments (durable, from the
+   outbox in the store);
 4. term-watch cards (in memory, and dropped when the chat has no room for them);
 5. the board, edited with the latest state at most once every ``board_every_s``.
 
@@ -38,7 +39,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from bot import render_log, timezones
 from bot.flood import FloodControl, replying
 from bot.i18n import Html, t
-from bot.playbook import Lang, as_lang
+from bot.playbook import Lang, Playbook, as_lang
 from bot.render import Rendered, esc, shorten
 from bot.store import Flag, Store
 from bot.store.outbox import OutboxItem
@@ -46,7 +47,6 @@ from bot.web import links
 
 if TYPE_CHECKING:
     from bot.config import Settings
-    from bot.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -106,8 +106,19 @@ class _Outcome(enum.Enum):
 class Sender:
     """All lanes. ``submit`` and ``kick`` return at once; ``idle`` waits for quiet."""
 
-    def __init__(self, services: Services, flood: FloodControl) -> None:
-        self._services = services
+    def __init__(
+        self,
+        flood: FloodControl,
+        *,
+        settings: Settings,
+        store: Callable[[], Store],
+        playbook: Callable[[], Playbook],
+    ) -> None:
+        # The store is opened, and the playbook reloaded, after the sender is made:
+        # each is asked for when needed.
+        self._store = store
+        self.settings = settings
+        self.playbook = playbook
         self.flood = flood
         self.bot: Bot | None = None
         self._lanes: dict[int, _Lane] = {}
@@ -120,11 +131,7 @@ class Sender:
 
     @property
     def store(self) -> Store:
-        return self._services.require_store()
-
-    @property
-    def settings(self) -> Settings:
-        return self._services.settings
+        return self._store()
 
     async def start(self, bot: Bot) -> None:
         """Resume what a previous run left undelivered."""
@@ -205,7 +212,7 @@ class Sender:
         self._gone.discard(chat_id)
 
     def language(self, value: str | None) -> Lang:
-        return as_lang(value) or self._services.settings.default_language
+        return as_lang(value) or self.settings.default_language
 
 
 class _Lane:
@@ -285,11 +292,14 @@ class _Lane:
             self.outbox_dirty = False
         confirmations = [item for item in items if item.kind == "confirmation"]
         notices = [item for item in items if item.kind == "notice"]
+        assignments = [item for item in items if item.kind == "assignment"]
         boards = [item for item in items if item.kind == "board"]
         if confirmations:
             await self._confirm(confirmations)
         elif notices:
             await self._notify(notices)
+        elif assignments:
+            await self._announce_assignment(assignments[0])
         elif self.watch:
             await self._send_job(self.watch[0], self.watch)
         elif boards:
@@ -400,9 +410,7 @@ class _Lane:
             and self.sender.language(item.flag.announce_lang) == lang
         ]
         flags = [item.flag for item in alike if item.flag is not None]
-        rendered, covered = render_log.merged_confirmation(
-            flags, self.sender._services.library.playbook, lang
-        )
+        rendered, covered = render_log.merged_confirmation(flags, self.sender.playbook(), lang)
         done = alike[:covered]
         reply_to = (
             self._reply_to(first.flag.message_chat_id, first.flag.message_id)
@@ -472,6 +480,29 @@ class _Lane:
         )
         if outcome in (_Outcome.SENT, _Outcome.UNCHANGED) or await self._settle(outcome, result):
             await self.sender.store.outbox.delivered([item for item, _ in notices])
+
+    async def _announce_assignment(self, item: OutboxItem) -> None:
+        """ "#12 assigned to @analyst": the assignee has work to do. In the flag's
+        language and topic, under its confirmation."""
+        flag = item.flag
+        if flag is None:  # the flag was purged before it went out
+            await self.sender.store.outbox.delivered([item])
+            return
+        lang = self.sender.language(flag.announce_lang)
+        text = t(lang, "assigned", number=flag.number, assignee=str(item.detail.get("assignee")))
+        reply_to = self._reply_to(
+            flag.confirmation_chat_id or flag.message_chat_id, flag.confirmation_message_id
+        )
+        outcome, result = await self._call(
+            lambda: self._bot().send_message(
+                self.chat_id,
+                text,
+                message_thread_id=flag.thread_id,
+                reply_parameters=reply_to,
+            )
+        )
+        if outcome in (_Outcome.SENT, _Outcome.UNCHANGED) or await self._settle(outcome, result):
+            await self.sender.store.outbox.delivered([item])
 
     async def _board(self, items: Sequence[OutboxItem]) -> None:
         store = self.sender.store

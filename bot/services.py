@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from telegram.ext import Application, CallbackContext
 
     from bot.sender import Sender
-    from bot.store import Flag, Status, Store
+    from bot.store import Store
 
 KEY = "services"
 
@@ -58,36 +58,6 @@ class Services:
         except ContentError as exc:
             return exc
         return None
-
-    async def add_flag(self, chat_id: int, *, text: str, **fields: Any) -> Flag:
-        """One path for a new flag, from the chat or the board: matched against the
-        playbook's terms and claims, stored under the chat's next number with its
-        confirmation queued in the outbox, and the chat's sender woken to say it.
-
-        ``fields`` are :meth:`Store.add_flag`'s (who flagged it, the speaker, the
-        Telegram message it came from, the language to confirm it in)."""
-        hits = self.library.index.mentions(text, kinds=("term", "claim"))
-        record = await self.require_store().add_flag(
-            chat_id,
-            text=text,
-            matches=[f"{hit.entry.kind}:{hit.entry.id}" for hit in hits],
-            **fields,
-        )
-        # Committed with its confirmation (and board refresh) queued in the outbox: the
-        # sender says "#N flagged" when the group's budget has room.
-        self.require_sender().kick(record.chat_id)
-        return record
-
-    async def give_verdict(
-        self, chat_id: int, number: int, status: Status, note: str, *, by_id: int, by_name: str
-    ) -> Flag:
-        """One path for a verdict, from the chat or the board: stored with its notice
-        queued in the outbox, and the chat's sender woken to say it."""
-        updated = await self.require_store().set_status(
-            chat_id, number, status, note=note or None, by_id=by_id, by_name=by_name, announce=True
-        )
-        self.require_sender().kick(chat_id)
-        return updated
 
     def require_store(self) -> Store:
         if self.store is None:

@@ -79,11 +79,35 @@ async def test_flag_by_reply_records_the_message_author_and_link(
     [reply] = await bot.say(GROUP, people["flagger"], "/flag said twice", reply_to=message_id)
     assert "#1 flagged" in reply["text"]
     [stored] = await bot.flags(GROUP)
-    assert stored.text == "Peskov: people themselves should choose"
+    # "Peskov:" names who said it, as after /flag; Iryna only wrote it down.
+    assert (stored.speaker, stored.text) == ("Peskov", "people themselves should choose")
     assert stored.source_author == "Iryna"
     assert stored.source_message_id == message_id
     assert stored.note == "said twice"
     assert stored.source_link and stored.source_link.startswith("https://t.me/c/")
+
+
+async def test_a_reply_flag_names_the_speaker_the_message_names_as_flag_does(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    """Issue #25: the note-taker writes "Мединський: …" and someone flags it by reply."""
+    bot = enrolled
+    said = bot.api.send_text(GROUP, people["analyst"], "Мединський: ми готові до діалогу")
+    await bot.feed(said)
+    await bot.say(GROUP, people["flagger"], "/flag", reply_to=said["message"]["message_id"])
+    await bot.say(GROUP, people["flagger"], "/flag Мединський: ми готові до діалогу")
+    plain = bot.api.send_text(GROUP, people["analyst"], "we will not withdraw")
+    await bot.feed(plain)
+    await bot.say(GROUP, people["flagger"], "/flag", reply_to=plain["message"]["message_id"])
+
+    by_reply, typed, unnamed = await bot.flags(GROUP)
+
+    assert (by_reply.speaker, by_reply.text) == (typed.speaker, typed.text)
+    assert (by_reply.speaker, by_reply.text) == ("Мединський", "ми готові до діалогу")
+    # A message that names no one was said by its author, as far as anyone knows.
+    assert (unnamed.speaker, unnamed.text) == ("Iryna", "we will not withdraw")
+    found = await bot.store.search(GROUP, "Мединський")
+    assert sorted(flag.number for flag in found) == [1, 2]
 
 
 async def test_empty_flag_explains_how(enrolled: Bot, people: dict[str, Any]) -> None:
@@ -166,6 +190,58 @@ async def test_verdict_buttons_work_for_the_flagger_and_refuse_others(
     assert "Unverifiable" in notice["text"]
     [stored] = await bot.flags(GROUP)
     assert stored.status == "unverifiable"
+
+
+async def test_the_same_verdict_or_assignment_again_changes_and_announces_nothing(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    bot = enrolled
+    [confirmation] = await bot.say(GROUP, people["flagger"], "/flag the talks failed")
+    [notice] = await bot.say(GROUP, people["flagger"], "/verify 1 false")
+    assert "False" in notice["text"]
+    [assigned] = await bot.say(GROUP, people["flagger"], "/assign 1 @iryna_analyst")
+    assert "assigned to @iryna_analyst" in assigned["text"]
+
+    [again] = await bot.say(GROUP, people["flagger"], "/verify 1 false")
+    assert again["text"] == "#1 is already False: nothing changed."
+    [reassigned] = await bot.say(GROUP, people["chat_admin"], "/assign 1 @Iryna_Analyst")
+    assert reassigned["text"] == "#1 is already assigned to @iryna_analyst: nothing changed."
+    mark = bot.api.mark()
+    tapped = await bot.press(
+        GROUP, people["flagger"], confirmation["message_id"], verdict(1, "false")
+    )
+    assert tapped == [], "no second notice in the group"
+    answer = await bot.api.wait_for("answerCallbackQuery", since=mark)
+    assert answer.params["text"] == "#1 is already False: nothing changed."
+
+    history = await bot.store.history(GROUP, 1)
+    assert [event.action for event in history] == ["created", "status", "assign"]
+    assert await bot.store.outbox.pending(GROUP) == []
+
+
+async def test_an_edit_that_keeps_the_flagged_text_adds_nothing_to_its_history(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    bot = enrolled
+    said = bot.api.send_text(GROUP, people["analyst"], "Lavrov: we never attacked")
+    source_id = said["message"]["message_id"]
+    await bot.feed(said)
+    await bot.say(GROUP, people["flagger"], "/flag", reply_to=source_id)
+
+    # The author fixes a typo elsewhere in the message: the flagged words stay.
+    assert (
+        await bot.feed(
+            bot.api.edit_text(GROUP, people["analyst"], source_id, "Lavrov:  we never attacked")
+        )
+        == []
+    )
+    await bot.feed(bot.api.edit_text(GROUP, people["analyst"], source_id, "Lavrov: we attacked"))
+
+    history = await bot.store.history(GROUP, 1)
+    assert [(event.action, event.new_value) for event in history] == [
+        ("created", "open"),
+        ("edit", "we attacked"),
+    ]
 
 
 async def test_a_button_pressed_in_another_chat_cannot_touch_this_chats_flag(

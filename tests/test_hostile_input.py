@@ -360,7 +360,7 @@ async def test_a_photo_caption_is_flagged_by_reply(bot: Bot, people: dict[str, A
     )
     assert "#1 flagged" in reply["text"]
     [stored] = await bot.flags(GROUP)
-    assert stored.text == "Peskov: <i>no</i> talks & no ceasefire"
+    assert (stored.speaker, stored.text) == ("Peskov", "<i>no</i> talks & no ceasefire")
     assert stored.source_author == "Iryna"
 
     bare = bot.api.push_update(

@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 from telegram import Update
 
+from bot.access import Actor
 from bot.callbacks import back_to_picks, pick, verdict
+from bot.flaglog import Done, FlagLog
 from bot.store import Status
 from tests.conftest import ADMIN_ID, Bot, speed_up_flood_clock
 
@@ -263,8 +265,14 @@ async def test_verdicts_that_pile_up_are_merged_for_readers_of_one_language(
     await spend_what_confirmations_may(bot)
     svc = bot.services
     mark = bot.api.mark()
+
+    async def is_admin() -> bool:
+        return True
+
+    admin = Actor(ADMIN_ID, "Admin", is_admin=is_admin)
     for number in (1, 2, 3):
-        await svc.give_verdict(GROUP, number, Status.FALSE, "", by_id=ADMIN_ID, by_name="Admin")
+        answer = await FlagLog(svc).verdict(GROUP, admin, number, Status.FALSE)
+        assert isinstance(answer, Done) and answer.changed
     await bot.quiet()
 
     said = [message["text"] for message in bot.api.replies_to(GROUP, after_index=mark)]

@@ -181,6 +181,34 @@ async def test_close_stops_the_checkpointer_and_removes_the_wal(db_path: Path) -
     assert_search_index_in_sync(db_path)
 
 
+async def test_a_change_to_what_already_is_records_and_announces_nothing(store: Store) -> None:
+    """The same verdict, assignee or text again: no history, nothing for the group."""
+    await add(store, text="Kyiv broke off the talks")
+    assert (await store.set_status(CHAT, 1, "false", by_id=BOB, by_name="Bob")).changed
+    assert (await store.assign(CHAT, 1, "@carol", by_id=ALICE, by_name="Alice")).changed
+    queued = await store.outbox.pending(CHAT)
+    assert [item.kind for item in queued] == ["notice", "assignment"]
+    assert queued[0].detail == {"status": "false", "by_id": BOB, "by_name": "Bob"}
+    assert queued[1].detail == {"assignee": "@carol", "by_id": ALICE, "by_name": "Alice"}
+    await store.outbox.delivered(queued)
+    before = await store.history(CHAT, 1)
+
+    again = [
+        await store.set_status(CHAT, 1, "false", note="still", by_id=BOB, by_name="Bob"),
+        await store.assign(CHAT, 1, "Carol", by_id=ALICE, by_name="Alice"),
+        await store.edit_text(CHAT, 1, "Kyiv broke off the talks", by_id=ALICE, by_name="A"),
+    ]
+
+    assert [updated.changed for updated in again] == [False, False, False]
+    assert again[0].flag.note is None
+    assert await store.history(CHAT, 1) == before
+    assert await store.outbox.pending(CHAT) == []
+    # Unassigning is a change, but the group is told only who has work to do.
+    assert (await store.assign(CHAT, 1, None, by_id=ALICE, by_name="Alice")).changed
+    assert (await store.assign(CHAT, 1, "", by_id=ALICE, by_name="Alice")).changed is False
+    assert await store.outbox.pending(CHAT) == []
+
+
 async def test_refuses_a_newer_schema(db_path: Path) -> None:
     db_path.parent.mkdir(parents=True)
     connection = sqlite3.connect(db_path)
@@ -415,9 +443,11 @@ async def test_every_change_appends_history(store: Store, db_path: Path) -> None
     await store.edit_text(CHAT, 1, "Edited wording", by_id=ALICE, by_name="Alice")
     await store.set_status(CHAT, 1, "false", note=None, by_id=BOB, by_name="Bob")
     await store.assign(CHAT, 1, "", by_id=ALICE, by_name="Alice")
-    flag = await store.retract(CHAT, 1, "flagged by mistake", by_id=ALICE, by_name="Alice")
+    retracted = await store.retract(CHAT, 1, "flagged by mistake", by_id=ALICE, by_name="Alice")
     again = await store.retract(CHAT, 1, "twice", by_id=ALICE, by_name="Alice")
-    assert again == flag
+    assert retracted.changed and not again.changed
+    assert again.flag == retracted.flag
+    flag = retracted.flag
 
     assert flag.text == "Edited wording"
     assert flag.status == "false"
@@ -737,8 +767,6 @@ async def test_migrate_chat_moves_everything_and_keeps_numbers(store: Store, db_
     current = await store.current_round(supergroup)
     assert current is not None and current.name == "Round 1"
     # Message 11 is the old group's: the supergroup's own message 11 is another one.
-    found = await store.flag_by_message(supergroup, 11, message_chat_id=group)
-    assert found is not None and found.number == 2
     assert await store.flag_by_message(supergroup, 11) is None
     assert (await add(store, supergroup)).number == 4
     await store.migrate_chat(group, supergroup)  # a repeat is harmless

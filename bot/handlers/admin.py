@@ -29,7 +29,7 @@ async def enable(update: Update, context: Context, here: Here) -> None:
     """Only a bot admin enrols a chat: the log is sensitive, so they decide where one exists."""
     chat = update.effective_chat
     assert chat is not None
-    await context.store.enroll(here.chat_id, chat.title, actor(update).id)
+    await context.store.enroll(here.chat_id, chat.title, actor(update, context).id)
     await reply(update, context, Rendered(t(here.lang, "enabled")))
 
 
@@ -40,7 +40,7 @@ async def disable(update: Update, context: Context, here: Here) -> None:
         text = t(here.lang, "disable_configured", chat_id=here.chat_id)
         await reply(update, context, Rendered(text))
         return
-    await context.store.disable(here.chat_id, actor(update).id)
+    await context.store.disable(here.chat_id, actor(update, context).id)
     await reply(update, context, Rendered(t(here.lang, "disabled")))
 
 

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from telegram import CallbackQuery, Message, Update, User
+from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler, filters
 
+from bot import access
+from bot.access import Actor
 from bot.callbacks import Payload
 from bot.context import AnyApplication, BotContext
 from bot.i18n import t
+from bot.language import telegram_language
 from bot.playbook import Lang, as_lang
 from bot.render import Rendered
 from bot.sender import Job, Priority, Shown, reply_job
@@ -29,32 +31,21 @@ _LANG_KEY = "lang"
 NEW_MESSAGES = filters.UpdateType.MESSAGE
 
 
-@dataclass(frozen=True)
-class Actor:
-    id: int
-    name: str
-    username: str | None = None
+def actor(update: Update, context: Context) -> Actor:
+    """Who acted: a user, or the chat itself for anonymous admins and channels; asked,
+    Telegram says whether they administer the chat."""
 
+    async def is_admin() -> bool:
+        return await access.is_chat_admin(update, context)
 
-def actor(update: Update) -> Actor:
-    """Who acted: a user, or the chat itself for anonymous admins and channels."""
     message = update.effective_message
     if message is not None and message.sender_chat is not None and update.callback_query is None:
-        return Actor(message.sender_chat.id, message.sender_chat.title or "anonymous")
+        name = message.sender_chat.title or "anonymous"
+        return Actor(message.sender_chat.id, name, is_admin=is_admin)
     user = update.effective_user
     if user is None:
-        return Actor(0, "unknown")
-    return Actor(user.id, user.full_name, user.username)
-
-
-def telegram_language(user: User | None, default: Lang) -> Lang:
-    """Ukrainian for users whose Telegram speaks Ukrainian, else the default."""
-    code = (user.language_code or "") if user else ""
-    if code.lower().startswith("uk"):
-        return "uk"
-    if code.lower().startswith("en"):
-        return "en"
-    return default
+        return Actor(0, "unknown", is_admin=is_admin)
+    return Actor(user.id, user.full_name, user.username, is_admin=is_admin)
 
 
 async def language(update: Update, context: Context) -> Lang:

@@ -59,7 +59,7 @@ async def define_command(update: Update, context: Context, here: Here) -> None:
         where = await guards.chat_zone(context, here.chat_id)
         await reply(update, context, render_definitions.register(shown, here.lang, where))
         return
-    who = actor(update)
+    who = actor(update, context)
     outcome = await definitions.record(
         context.store,
         here.chat_id,
@@ -93,7 +93,7 @@ async def asked_command(update: Update, context: Context, here: Here) -> None:
         await reply(update, context, _refused(refusal, lang))
         return
     about = definitions.subject(context.library.index, typed.phrase)
-    who = actor(update)
+    who = actor(update, context)
     outcome = await definitions.ask(
         context.store,
         here.chat_id,

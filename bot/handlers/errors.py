@@ -8,8 +8,9 @@ from telegram import Update
 from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, TelegramError
 
 from bot.context import AnyApplication
-from bot.handlers.common import Context, telegram_language
+from bot.handlers.common import Context
 from bot.i18n import t
+from bot.language import telegram_language
 from bot.render import Rendered
 from bot.sender import reply_job
 

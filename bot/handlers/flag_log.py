@@ -54,7 +54,7 @@ def _subcommand(update: Update) -> tuple[str, str]:
 async def round_command(update: Update, context: Context, here: Here) -> None:
     chat_id, lang, store = here.chat_id, here.lang, context.store
     action, argument = _subcommand(update)
-    who = actor(update)
+    who = actor(update, context)
     if action == "start" and argument:
         name = await guards.accepted_text(update, context, lang, argument, text_rules.Kind.ROUND)
         if name is None:

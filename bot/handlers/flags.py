@@ -9,7 +9,6 @@ replies, so a failed reply never loses a flag.
 from __future__ import annotations
 
 import logging
-import re
 
 from telegram import (
     InlineKeyboardMarkup,
@@ -23,70 +22,43 @@ from telegram import (
 from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot import access, callbacks, render_log, sender, text_rules
+from bot import callbacks, render_log, sender
 from bot.context import AnyApplication
+from bot.flaglog import Answer, Change, FlagLog, Refused, refusal_text, unchanged_text
 from bot.handlers import guards
 from bot.handlers.common import (
-    Actor,
     Context,
     actor,
     add_commands,
     command_text,
-    language,
     pressed,
     reply,
     stale_button,
 )
 from bot.handlers.guards import Here, in_group
-from bot.i18n import Html, t
-from bot.playbook import LANGUAGES, Lang
+from bot.i18n import t
+from bot.playbook import Lang
 from bot.render import Rendered, shorten
 from bot.sender import Job, Priority, Shown
-from bot.store import Flag, FlagNotFound, Status
+from bot.statements import parse_number, parse_status, verdict_choices
 from bot.web import links
 
 log = logging.getLogger(__name__)
 
-# "/flag Lavrov: ..." names the speaker: a short name before a colon, not a URL.
-_SPEAKER = re.compile(r"^(?P<speaker>[^\n:/]{1,48}?)\s*:\s+(?P<text>\S.*)$", re.DOTALL)
-# A speaker and nothing they said: "/flag Lavrov:" is a statement still to type.
-_SPEAKER_ONLY = re.compile(r"^(?P<speaker>[^\n:/]{1,48}?)\s*:\s*$")
-MAX_SPEAKER_WORDS = 5
 
-# What people type for a verdict besides each status's own word in either language.
-_SYNONYMS: dict[str, Status] = {
-    "true": Status.VERIFIED,
-    "ok": Status.VERIFIED,
-    "confirmed": Status.VERIFIED,
-    "lie": Status.FALSE,
-    "fake": Status.FALSE,
-    "unverified": Status.UNVERIFIABLE,
-    "unknown": Status.UNVERIFIABLE,
-    "reopen": Status.OPEN,
-    "підтверджено": Status.VERIFIED,
-    "брехня": Status.FALSE,
-}
-_STATUS_WORDS: dict[str, Status] = {
-    **_SYNONYMS,
-    **{status.value: status for status in Status},
-    **{t(lang, f"status_{status}").casefold(): status for status in Status for lang in LANGUAGES},
-}
-
-
-def split_speaker(text: str) -> tuple[str | None, str]:
-    """``"Lavrov: the talks failed"`` → ("Lavrov", "the talks failed");
-    ``"Lavrov:"`` → ("Lavrov", ""), nothing said yet."""
-    match = _SPEAKER.match(text) or _SPEAKER_ONLY.match(text)
-    if match is None:
-        return None, text
-    speaker = match["speaker"].strip()
-    if not speaker or len(speaker.split()) > MAX_SPEAKER_WORDS:
-        return None, text
-    return speaker, (match.groupdict().get("text") or "").strip()
-
-
-def parse_status(word: str) -> Status | None:
-    return _STATUS_WORDS.get(word.casefold())
+async def _say(
+    update: Update, context: Context, lang: Lang, change: Change, answer: Answer, done: str | None
+) -> None:
+    """Answer a change in the chat: why not, that it already was so, or ``done`` (the
+    key of what to say; None when the outbox says it)."""
+    if isinstance(answer, Refused):
+        text: str | None = refusal_text(answer, lang)
+    elif not answer.changed:
+        text = unchanged_text(change, answer.flag, lang)
+    else:
+        text = None if done is None else t(lang, done, number=answer.flag.number)
+    if text is not None:
+        await reply(update, context, Rendered(text))
 
 
 def _source(message: Message) -> Message | None:
@@ -121,9 +93,8 @@ async def flag(update: Update, context: Context, here: Here) -> None:
     if message is None:
         return
     chat_id, lang = here.chat_id, here.lang
-    store = context.store
-    who = actor(update)
-    existing = await store.flag_from_command(
+    who = actor(update, context)
+    existing = await context.store.flag_from_command(
         message.chat.id, message.message_id, flagged_by_id=who.id, message_date=message.date
     )
     if existing is not None:
@@ -135,36 +106,14 @@ async def flag(update: Update, context: Context, here: Here) -> None:
     typed = command_text(message)
     source = _source(message)
     source_text = (source.text or source.caption or "") if source is not None else ""
-    note: str | None = None
-    if source is not None and source_text:
-        statement = await guards.accepted_text(
-            update, context, lang, source_text, text_rules.Kind.STATEMENT
-        )
-        if statement is None:
-            return
-        note = await guards.accepted_text(update, context, lang, typed, text_rules.Kind.NOTE)
-        if note is None:
-            return
-        text, note = statement, note or None
-        speaker = _author(source)
-        source_author = speaker
-    else:
-        accepted = await guards.accepted_text(
-            update, context, lang, typed, text_rules.Kind.STATEMENT
-        )
-        if accepted is None:
-            return
-        speaker, text = split_speaker(accepted)
-        source_author = None
-    if not text:
-        await reply(update, context, Rendered(t(lang, "flag_usage")))
-        return
-    await context.services.add_flag(
+    # A reply's statement is the message replied to, and what was typed its note.
+    replied = source is not None and bool(source_text)
+    answer = await FlagLog(context.services).flag(
         chat_id,
-        text=text,
-        speaker=speaker,
-        flagged_by_id=who.id,
-        flagged_by_name=who.name,
+        who,
+        source_text if replied else typed,
+        author=_author(source) if source is not None and replied else None,
+        note=(typed or None) if replied else None,
         message_chat_id=message.chat.id,
         message_id=message.message_id,
         message_date=message.date,
@@ -172,32 +121,9 @@ async def flag(update: Update, context: Context, here: Here) -> None:
         thread_id=message.message_thread_id if message.is_topic_message else None,
         announce_lang=lang,
         source_link=source.link if source is not None else None,
-        source_author=source_author,
-        note=note,
     )
-
-
-async def _judge(
-    update: Update, context: Context, here: Here, number: int, status: Status, note: str
-) -> str | None:
-    """Record a verdict if allowed; returns the refusal to show, or None when done."""
-    store = context.store
-    existing = await store.get_flag(here.chat_id, number)
-    if existing is None:
-        return t(here.lang, "flag_not_found", number=number)
-    who = actor(update)
-    allowed = access.may_judge_unless_admin(existing, who.id, who.username)
-    if not allowed and not await access.is_chat_admin(update, context):
-        return t(here.lang, "not_allowed_verdict", number=number)
-    await context.services.give_verdict(
-        here.chat_id, number, status, note, by_id=who.id, by_name=who.name
-    )
-    return None
-
-
-def verdict_choices(lang: Lang) -> str:
-    """The verdicts /verify takes, in the reader's language: each status's own word."""
-    return ", ".join(t(lang, f"status_{status}").casefold() for status in Status)
+    # Done: the confirmation comes from the outbox.
+    await _say(update, context, lang, Change.FLAG, answer, None)
 
 
 @in_group("verify")
@@ -217,14 +143,11 @@ async def verify(update: Update, context: Context, here: Here) -> None:
         text = t(lang, "status_invalid", value=value, choices=verdict_choices(lang))
         await reply(update, context, Rendered(text))
         return
-    note = await guards.accepted_text(
-        update, context, lang, words[2] if len(words) > 2 else "", text_rules.Kind.NOTE
-    )
-    if note is None:
-        return
-    refusal = await _judge(update, context, here, number, status, note)
-    if refusal is not None:
-        await reply(update, context, Rendered(refusal))
+    note = words[2] if len(words) > 2 else ""
+    who = actor(update, context)
+    answer = await FlagLog(context.services).verdict(here.chat_id, who, number, status, note)
+    # Done: the notice to the flagger comes from the outbox.
+    await _say(update, context, lang, Change.VERDICT, answer, None)
 
 
 async def verdict_button(update: Update, context: Context) -> None:
@@ -239,11 +162,14 @@ async def verdict_button(update: Update, context: Context) -> None:
     here = await guards.button_here(update, context)
     if here is None:
         return
-    refusal = await _judge(update, context, here, parsed.number, status, "")
-    if refusal is not None:
-        await query.answer(refusal, show_alert=True)
-        return
-    await query.answer(f"#{parsed.number}: {t(here.lang, f'status_{status}')}")
+    who = actor(update, context)
+    answer = await FlagLog(context.services).verdict(here.chat_id, who, parsed.number, status)
+    if isinstance(answer, Refused):
+        await query.answer(refusal_text(answer, here.lang), show_alert=True)
+    elif not answer.changed:
+        await query.answer(unchanged_text(Change.VERDICT, answer.flag, here.lang))
+    else:
+        await query.answer(f"#{parsed.number}: {t(here.lang, f'status_{status}')}")
 
 
 async def pick_button(update: Update, context: Context) -> None:
@@ -293,72 +219,30 @@ def _picks(markup: InlineKeyboardMarkup | None) -> list[int]:
     return numbers
 
 
-async def _flag_to_change(
-    update: Update, context: Context, here: Here, words: list[str], usage: str, refusal: str
-) -> tuple[Flag, Actor] | None:
-    """The flag the first word names, when the sender may change it (Role.FLAGGER: its
-    flagger or a chat admin), and who they are; None once told why not."""
-    number = guards.parse_number(words[0]) if words else None
-    if number is None:
-        await reply(update, context, Rendered(t(here.lang, usage)))
-        return None
-    existing = await context.store.get_flag(here.chat_id, number)
-    if existing is None:
-        await reply(update, context, Rendered(t(here.lang, "flag_not_found", number=number)))
-        return None
-    who = actor(update)
-    if not access.is_flagger(existing, who.id) and not await access.is_chat_admin(update, context):
-        await reply(update, context, Rendered(t(here.lang, refusal, number=number)))
-        return None
-    return existing, who
-
-
 @in_group("assign")
 async def assign(update: Update, context: Context, here: Here) -> None:
-    chat_id, lang = here.chat_id, here.lang
     words = command_text(update.effective_message).split(maxsplit=1)
-    # Role.FLAGGER: an assignment gives the right to judge, so not everyone may make one.
-    found = await _flag_to_change(
-        update, context, here, words if len(words) > 1 else [], "assign_usage", "not_allowed_assign"
-    )
-    if found is None:
+    number = parse_number(words[0]) if len(words) > 1 else None
+    if number is None:
+        await reply(update, context, Rendered(t(here.lang, "assign_usage")))
         return
-    flagged, who = found
-    number, store = flagged.number, context.store
-    named = await guards.accepted_text(update, context, lang, words[1], text_rules.Kind.NAME)
-    if named is None:
-        return
-    assignee = shorten(named, 64)
-    try:
-        await store.assign(chat_id, number, assignee, by_id=who.id, by_name=who.name)
-    except FlagNotFound:
-        await reply(update, context, Rendered(t(lang, "flag_not_found", number=number)))
-        return
-    await reply(update, context, Rendered(t(lang, "assigned", number=number, assignee=assignee)))
+    who = actor(update, context)
+    answer = await FlagLog(context.services).assign(here.chat_id, who, number, words[1])
+    # Done: the group hears the assignment from the outbox.
+    await _say(update, context, here.lang, Change.ASSIGN, answer, None)
 
 
 @in_group("unflag")
 async def unflag(update: Update, context: Context, here: Here) -> None:
-    chat_id, lang = here.chat_id, here.lang
     words = command_text(update.effective_message).split(maxsplit=1)
-    found = await _flag_to_change(
-        update, context, here, words, "unflag_usage", "not_allowed_unflag"
-    )
-    if found is None:
+    number = parse_number(words[0]) if words else None
+    if number is None:
+        await reply(update, context, Rendered(t(here.lang, "unflag_usage")))
         return
-    existing, who = found
-    number, store = existing.number, context.store
-    if existing.retracted_at is not None:
-        await reply(update, context, Rendered(t(lang, "already_retracted", number=number)))
-        return
-    reason = await guards.accepted_text(
-        update, context, lang, words[1] if len(words) > 1 else "", text_rules.Kind.REASON
-    )
-    if reason is None:
-        return
-    await store.retract(chat_id, number, reason or None, by_id=who.id, by_name=who.name)
-    await reply(update, context, Rendered(t(lang, "unflagged", number=number)))
-    context.sender.kick(chat_id)
+    reason = words[1] if len(words) > 1 else None
+    who = actor(update, context)
+    answer = await FlagLog(context.services).retract(here.chat_id, who, number, reason)
+    await _say(update, context, here.lang, Change.RETRACT, answer, "unflagged")
 
 
 @in_group("show")
@@ -384,29 +268,18 @@ async def edited(update: Update, context: Context) -> None:
     message = update.edited_message
     if message is None or message.chat.type == ChatType.PRIVATE:
         return
-    store = context.store
-    found = await store.flag_by_message(message.chat.id, message.message_id)
+    found = await context.store.flag_by_message(message.chat.id, message.message_id)
     if found is None:
         return
     new_text = message.text or message.caption or ""
     if found.message_id == message.message_id and found.source_message_id is None:
         if not new_text.startswith("/"):
             return
-        _, new_text = split_speaker(command_text(message))
-    checked = text_rules.check(new_text, text_rules.Kind.STATEMENT)
-    if isinstance(checked, text_rules.Refused):
-        lang = await language(update, context)
-        reason = Html(text_rules.explain(checked, lang))
-        await reply(
-            update, context, Rendered(t(lang, "edit_refused", number=found.number, reason=reason))
-        )
-        return
-    new_text = checked
-    if not new_text:
-        return
-    who = actor(update)
-    await store.edit_text(message.chat.id, found.number, new_text, by_id=who.id, by_name=who.name)
-    context.sender.kick(message.chat.id)
+        new_text = command_text(message)
+    # An edit is not a command: nothing to answer, whatever the log made of it.
+    await FlagLog(context.services).edit_text(
+        message.chat.id, actor(update, context), found.number, new_text
+    )
 
 
 async def migrated(update: Update, context: Context) -> None:

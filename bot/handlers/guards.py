@@ -19,12 +19,12 @@ from telegram.constants import ChatType
 
 from bot import access, text_rules, timezones
 from bot.access import COMMAND_ROLES, Role
-from bot.callbacks import MAX_NUMBER
 from bot.context import BotContext
 from bot.handlers.common import Handler, language, reply
 from bot.i18n import t
 from bot.playbook import Lang
 from bot.render import Rendered, shorten
+from bot.statements import parse_number
 
 
 @dataclass(frozen=True)
@@ -122,17 +122,6 @@ async def button_here(update: Update, context: BotContext) -> Here | None:
         await query.answer(t(lang, "no_log_button"), show_alert=True)
         return None
     return Here(chat.id, lang)
-
-
-def parse_number(word: str | None) -> int | None:
-    """``"12"`` or ``"#12"`` → 12; None for anything that cannot be a flag number."""
-    if word is None:
-        return None
-    cleaned = word.lstrip("#")
-    if not cleaned.isdecimal() or len(cleaned) > 12:
-        return None
-    number = int(cleaned)
-    return number if 0 < number <= MAX_NUMBER else None
 
 
 async def flag_number(

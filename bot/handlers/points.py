@@ -71,7 +71,7 @@ async def _show_list(update: Update, context: Context, here: Here) -> None:
 
 @in_group("points")
 async def points_command(update: Update, context: Context, here: Here) -> None:
-    lang, store, who = here.lang, context.store, actor(update)
+    lang, store, who = here.lang, context.store, actor(update, context)
     words = command_text(update.effective_message).split(maxsplit=1)
     action = words[0].casefold() if words else ""
     rest = words[1] if len(words) > 1 else ""
@@ -131,7 +131,7 @@ async def point_button(update: Update, context: Context) -> None:
     here = await guards.button_here(update, context)
     if here is None:
         return
-    lang, store, who = here.lang, context.store, actor(update)
+    lang, store, who = here.lang, context.store, actor(update, context)
     is_admin = _admin_check(update, context)
     mine: dict[str, Any] = {"by_id": who.id, "by_name": who.name, "is_admin": is_admin}
     before = await points.listing(store, here.chat_id)
@@ -206,7 +206,7 @@ async def point_reply(update: Update, context: Context) -> None:
     here = await guards.here(update, context, "points", log=True)
     if here is None:
         return
-    who = actor(update)
+    who = actor(update, context)
     before = await points.listing(context.store, here.chat_id)
     target = next((p for p in before.points if p.id == point_id), None)
     outcome = await points.edit(

@@ -25,6 +25,7 @@ from bot.store.models import (
     Round,
     Status,
     Summary,
+    Updated,
 )
 from bot.store.operations import MAX_FLAG_BATCH, Store
 from bot.store.points import Point, PointEvent, PointNotFound
@@ -52,6 +53,7 @@ __all__ = [
     "Store",
     "StoreError",
     "Summary",
+    "Updated",
     "backup_database",
     "fts_expression",
     "register_functions",

@@ -94,6 +94,15 @@ class Board:
 
 
 @dataclass(frozen=True, slots=True)
+class Updated:
+    """A flag after a change was asked of it; ``changed`` False when it already was so,
+    and then nothing was stored, recorded or announced."""
+
+    flag: Flag
+    changed: bool
+
+
+@dataclass(frozen=True, slots=True)
 class FlagEvent:
     number: int
     action: str

@@ -39,6 +39,7 @@ from bot.store.models import (
     Round,
     Status,
     Summary,
+    Updated,
     check_status,
     event_of,
     flag_columns,
@@ -50,7 +51,7 @@ from bot.store.models import (
     optional_str,
     round_of,
 )
-from bot.store.outbox import Outbox, queue_notice
+from bot.store.outbox import Outbox
 from bot.store.points import PointsStore, delete_chat_points, delete_points_before
 
 # The chats columns _chat_setting may name: never text from outside the store.
@@ -149,6 +150,13 @@ _ROUND_FILTER: Final = "round_id IN (SELECT id FROM rounds WHERE chat_id = ? AND
 
 def _append_note(existing: str | None, note: str) -> str:
     return note if not existing else f"{existing}\n{note}"
+
+
+def _same_assignee(current: str | None, wanted: str | None) -> bool:
+    """Telegram usernames ignore case, and "@" is how people happen to type them."""
+    if current is None or wanted is None:
+        return current is wanted
+    return current.lstrip("@").casefold() == wanted.lstrip("@").casefold()
 
 
 @dataclass(slots=True)
@@ -616,27 +624,20 @@ class Store:
         )
         return None if row is None else flag_of(row)
 
-    async def flag_by_message(
-        self, chat_id: int, message_id: int, *, message_chat_id: int | None = None
-    ) -> Flag | None:
-        """The newest flag of ``chat_id`` made by, or about, that message of
-        ``message_chat_id`` (by default the chat itself)."""
+    async def flag_by_message(self, chat_id: int, message_id: int) -> Flag | None:
+        """The newest flag of ``chat_id`` made by, or about, that message of the chat."""
         row = await self.database.read_one(
             f"""
             SELECT {flag_columns()} FROM (
-                SELECT * FROM flags WHERE message_chat_id = :in AND message_id = :message
+                SELECT * FROM flags WHERE message_chat_id = :chat AND message_id = :message
                 UNION ALL
-                SELECT * FROM flags WHERE message_chat_id = :in AND source_message_id = :message
+                SELECT * FROM flags WHERE message_chat_id = :chat AND source_message_id = :message
             )
             WHERE chat_id = :chat
             -- +number: sorting the one or two hits beats walking the chat in order.
             ORDER BY +number DESC LIMIT 1
             """,
-            {
-                "chat": chat_id,
-                "in": chat_id if message_chat_id is None else message_chat_id,
-                "message": message_id,
-            },
+            {"chat": chat_id, "message": message_id},
         )
         return None if row is None else flag_of(row)
 
@@ -693,17 +694,16 @@ class Store:
         note: str | None = None,
         by_id: int,
         by_name: str,
-        announce: bool = False,
-    ) -> Flag:
-        """Record a verdict; a note is kept in the history and appended to the flag's notes.
-
-        With ``announce`` the notice to the flagger is queued in the same transaction.
-        """
+    ) -> Updated:
+        """Record a verdict; a note is kept in the history and appended to the flag's
+        notes. The notice to the flagger is queued by the history's trigger."""
         status = check_status(status)
         note = note or None
         now = now_iso()
         async with self.database.transaction() as db:
             flag_id, flag = await self._locked_flag(db, chat_id, number)
+            if flag.status == status:
+                return Updated(flag, changed=False)
             changes: dict[str, Any] = {"status": status}
             if note:
                 changes["note"] = _append_note(flag.note, note)
@@ -711,39 +711,32 @@ class Store:
             await self._record(
                 db, flag_id, now, "status", flag.status, status, note, by_id, by_name
             )
-            if announce:
-                await queue_notice(db, updated, flag_id, now, by_id=by_id, by_name=by_name)
-        return updated
+        return Updated(updated, changed=True)
 
     async def assign(
-        self,
-        chat_id: int,
-        number: int,
-        assignee: str | None,
-        *,
-        by_id: int,
-        by_name: str,
-        may_judge: bool = True,
-    ) -> Flag:
-        """Give the flag to someone to check; an empty assignee unassigns.
-
-        ``may_judge``: the assignee may give the verdict (the handler lets only the
-        flagger or a chat admin assign, so it is true for every assignment it makes).
-        """
+        self, chat_id: int, number: int, assignee: str | None, *, by_id: int, by_name: str
+    ) -> Updated:
+        """Give the flag to someone to check; an empty assignee unassigns. Only the
+        flagger or a chat admin may assign (bot.access), so the assignee may also give
+        the verdict. The group hears of it by the history's trigger."""
         assignee = (assignee or "").strip() or None
-        changes = {"assignee": assignee, "assignee_may_judge": int(may_judge and bool(assignee))}
         now = now_iso()
         async with self.database.transaction() as db:
             flag_id, flag = await self._locked_flag(db, chat_id, number)
+            if _same_assignee(flag.assignee, assignee) and flag.assignee_may_judge == bool(
+                assignee
+            ):
+                return Updated(flag, changed=False)
+            changes = {"assignee": assignee, "assignee_may_judge": int(bool(assignee))}
             updated = await self._update_flag(db, flag_id, now, changes)
             await self._record(
                 db, flag_id, now, "assign", flag.assignee, assignee, None, by_id, by_name
             )
-        return updated
+        return Updated(updated, changed=True)
 
     async def add_note(
         self, chat_id: int, number: int, note: str, *, by_id: int, by_name: str
-    ) -> Flag:
+    ) -> Updated:
         if not note.strip():
             raise ValueError("an empty note")
         now = now_iso()
@@ -755,36 +748,36 @@ class Store:
             await self._record(
                 db, flag_id, now, "note", flag.note, updated.note, note, by_id, by_name
             )
-        return updated
+        return Updated(updated, changed=True)
 
     async def edit_text(
         self, chat_id: int, number: int, new_text: str, *, by_id: int, by_name: str
-    ) -> Flag:
+    ) -> Updated:
         """Follow an edit of the flagged Telegram message; the old text stays in history."""
         now = now_iso()
         async with self.database.transaction() as db:
             flag_id, flag = await self._locked_flag(db, chat_id, number)
             if flag.text == new_text:
-                return flag
+                return Updated(flag, changed=False)
             updated = await self._update_flag(db, flag_id, now, {"text": new_text})
             await self._record(db, flag_id, now, "edit", flag.text, new_text, None, by_id, by_name)
-        return updated
+        return Updated(updated, changed=True)
 
     async def retract(
         self, chat_id: int, number: int, reason: str | None, *, by_id: int, by_name: str
-    ) -> Flag:
+    ) -> Updated:
         """Mark the flag withdrawn; it keeps its number and stays in the log."""
         reason = reason.strip() if reason else None
         now = now_iso()
         async with self.database.transaction() as db:
             flag_id, flag = await self._locked_flag(db, chat_id, number)
             if flag.retracted:
-                return flag
+                return Updated(flag, changed=False)
             updated = await self._update_flag(
                 db, flag_id, now, {"retracted_at": now, "retract_reason": reason}
             )
             await self._record(db, flag_id, now, "retract", None, reason, reason, by_id, by_name)
-        return updated
+        return Updated(updated, changed=True)
 
     async def history(self, chat_id: int, number: int) -> list[FlagEvent]:
         """Every change to the flag, oldest first."""

@@ -1,9 +1,13 @@
 """The outbox: what the bot still has to tell a chat, kept until Telegram has it.
 
-Rows are written in the same transaction as the change they announce (a flag's
-INSERT queues its confirmation and the board refresh by trigger; a verdict queues
-its notice) and deleted once delivered. The sender (``bot.sender``) reads a chat's
-rows when it has room to send, so whatever piles up meanwhile goes out merged.
+Rows are written in the same transaction as the change they announce, and only by
+the schema's triggers (bot.store.schema, migrations 3 and 8): a new flag queues its
+confirmation, a verdict in its history queues the flagger's notice, an assignment
+queues the group's, and any change the live list shows queues its refresh. So no
+code path can change the log and forget to say so, and a change that changed
+nothing (no history row) says nothing. Rows are deleted once delivered. The sender
+(``bot.sender``) reads a chat's rows when it has room to send, so whatever piles up
+meanwhile goes out merged.
 """
 
 from __future__ import annotations
@@ -13,12 +17,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import aiosqlite
-
 from bot.store.database import Database
 from bot.store.models import Flag, flag_columns, flag_of
 
-OutboxKind = Literal["confirmation", "notice", "board"]
+OutboxKind = Literal["confirmation", "notice", "assignment", "board"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,18 +31,6 @@ class OutboxItem:
     # The flag a confirmation or notice is about, as it is now; None for the board.
     flag: Flag | None
     detail: Mapping[str, Any]
-
-
-async def queue_notice(
-    db: aiosqlite.Connection, flag: Flag, flag_id: int, now: str, *, by_id: int, by_name: str
-) -> None:
-    """Queue "your flag got a verdict" inside the caller's transaction."""
-    detail = {"status": flag.status, "by_id": by_id, "by_name": by_name}
-    await db.execute_fetchall(
-        "INSERT INTO outbox (chat_id, kind, flag_id, detail, created_at) "
-        "VALUES (?, 'notice', ?, ?, ?)",
-        (flag.chat_id, flag_id, json.dumps(detail, ensure_ascii=False), now),
-    )
 
 
 class Outbox:

@@ -326,6 +326,53 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     CREATE INDEX definition_asks_by_round ON definition_asks (round_id);
     CREATE INDEX definition_asks_by_time ON definition_asks (created_at);
     """,
+    # 8: every announcement by trigger, none by code. The outbox was filled both ways
+    # (a flag's confirmation and the live list by trigger, a verdict's notice by the
+    # code that stored it, an assignment not at all, so a crash lost it). Triggers win:
+    # a row in a flag's history is the change, and the trigger on it queues what the
+    # group hears in the same statement, whichever code wrote it; a change that
+    # changed nothing writes no history and so announces nothing; and a new flag
+    # stays one INSERT, which the group commit shares among concurrent flags.
+    # SQLite cannot change a CHECK, so the outbox is made anew for the 'assignment'
+    # kind; legacy_alter_table keeps the rename from rewriting (and rejecting) the
+    # triggers on flags that name the outbox while it is being replaced.
+    """
+    CREATE TABLE outbox_v8 (
+        id INTEGER PRIMARY KEY,
+        chat_id INTEGER NOT NULL REFERENCES chats (chat_id)
+            ON UPDATE CASCADE ON DELETE CASCADE,
+        kind TEXT NOT NULL
+            CHECK (kind IN ('confirmation', 'notice', 'assignment', 'board')),
+        flag_id INTEGER REFERENCES flags (id) ON DELETE CASCADE,
+        detail TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(detail)),
+        created_at TEXT NOT NULL
+    );
+    INSERT INTO outbox_v8 (id, chat_id, kind, flag_id, detail, created_at)
+        SELECT id, chat_id, kind, flag_id, detail, created_at FROM outbox;
+    PRAGMA legacy_alter_table = ON;
+    DROP TABLE outbox;
+    ALTER TABLE outbox_v8 RENAME TO outbox;
+    PRAGMA legacy_alter_table = OFF;
+    CREATE INDEX outbox_by_chat ON outbox (chat_id, id);
+    CREATE INDEX outbox_by_flag ON outbox (flag_id) WHERE flag_id IS NOT NULL;
+    CREATE UNIQUE INDEX outbox_one_board ON outbox (chat_id) WHERE kind = 'board';
+
+    -- A verdict tells the flagger ('notice'); an assignment tells the group who has
+    -- work to do ('assignment'); unassigning says nothing.
+    CREATE TRIGGER flag_events_announce
+    AFTER INSERT ON flag_events
+    WHEN new.action = 'status' OR (new.action = 'assign' AND new.new_value IS NOT NULL)
+    BEGIN
+        INSERT INTO outbox (chat_id, kind, flag_id, detail, created_at)
+            SELECT chat_id,
+                   CASE new.action WHEN 'status' THEN 'notice' ELSE 'assignment' END,
+                   new.flag_id,
+                   json_object(CASE new.action WHEN 'status' THEN 'status' ELSE 'assignee' END,
+                               new.new_value, 'by_id', new.by_id, 'by_name', new.by_name),
+                   new.at
+            FROM flags WHERE id = new.flag_id;
+    END;
+    """,
 )
 
 

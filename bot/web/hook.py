@@ -15,21 +15,21 @@ import contextlib
 import hmac
 import logging
 import signal
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiohttp import web
 from telegram import Update
 
 from bot import services
-from bot.app import UPDATE_TYPES
-from bot.web import server
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-def handler(application: Any) -> server.Handler:
+def handler(application: Any) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """``POST <path of WEBHOOK_URL>`` on the board's server (bot.web.server)."""
     settings = services.of_application(application).settings
     secret = settings.webhook_secret.get_secret_value()
 
@@ -50,9 +50,15 @@ def handler(application: Any) -> server.Handler:
     return take_update
 
 
-async def serve(application: Any) -> None:
+async def serve(
+    application: Any,
+    stop_server: Callable[[Any], Awaitable[None]],
+    allowed_updates: Sequence[str],
+) -> None:
     """Run the Application with the board taking its updates, until SIGINT or SIGTERM;
-    the same order of start and stop as run_webhook."""
+    the same order of start and stop as run_webhook. ``stop_server`` is the board's
+    (bot.web.server.stop), which serves this module's handler; ``allowed_updates``
+    the update types the handlers take (bot.app.UPDATE_TYPES)."""
     settings = services.of_application(application).settings
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -66,7 +72,7 @@ async def serve(application: Any) -> None:
         await application.bot.set_webhook(
             url=settings.webhook_url,
             secret_token=settings.webhook_secret.get_secret_value() or None,
-            allowed_updates=UPDATE_TYPES,
+            allowed_updates=allowed_updates,
         )
         await application.start()
         log.info("taking updates at %s", settings.webhook_url)
@@ -74,7 +80,7 @@ async def serve(application: Any) -> None:
     finally:
         # Updates under way are answered first: the server waits for its handlers,
         # which wait for the Application, still running.
-        await server.stop(application)
+        await stop_server(application)
         if application.running:
             await application.stop()
         if application.post_stop is not None:

@@ -1,9 +1,9 @@
 """The analysts' board: a Telegram Mini App served from the bot's own process.
 
 aiohttp runs in the bot's event loop (started and stopped with the Application), so
-the API calls the same Store, the same permission checks and the same Sender as the
-chat commands: a verdict given on the board is one ``Store.set_status`` with its
-notice queued in the outbox, announced in the group by the sender like any other.
+the API changes the log through the same door as the chat's commands (bot.flaglog):
+the same rules, the same store operations, the same announcements in the group.
+This module only reads requests and writes answers.
 
 Every API request carries Telegram's ``initData`` (header ``Authorization: tma …``)
 and the chat token from the board link (header ``X-Board-Chat``). A request that
@@ -28,16 +28,17 @@ from telegram import Bot, User
 from telegram.error import TelegramError
 
 from bot import access, definitions, export, points, services, text_rules, timezones
-from bot.handlers.common import Actor, telegram_language
-from bot.handlers.flags import split_speaker
+from bot.access import Actor
+from bot.flaglog import Answer, Change, FlagLog, Refused, Why, refusal_text, unchanged_text
 from bot.handlers.points import draft_for_round, statement_filename
 from bot.i18n import t
+from bot.language import telegram_language
 from bot.playbook import Lang, as_lang
-from bot.render import Rendered, shorten
-from bot.sender import Job, Priority
+from bot.render import shorten
 from bot.statement import Draft, to_docx, to_markdown, to_text
-from bot.store import Flag, FlagNotFound, Point, Round, Status
-from bot.web import views
+from bot.statements import parse_number
+from bot.store import Flag, Point, Round, Status
+from bot.web import hook, views
 from bot.web.auth import AuthError, WebAppUser, chat_of_token, check_init_data
 from bot.web.limits import ChangeLimit
 from bot.web.protocol import BoardRunner
@@ -93,10 +94,7 @@ class Caller:
     user: WebAppUser
     chat_id: int
     lang: Lang
-
-    @property
-    def actor(self) -> Actor:
-        return Actor(self.user.id, self.user.full_name, self.user.username)
+    actor: Actor
 
 
 @dataclass
@@ -135,7 +133,13 @@ class Board:
             raise ApiError(403, "not_enrolled", "this chat no longer keeps a flag log")
         if not await self.is_member(chat_id, signed.user.id):
             raise ApiError(403, "not_member", "you are not a member of this chat")
-        return Caller(signed.user, chat_id, await self.language(signed.user))
+        user = signed.user
+
+        async def is_admin() -> bool:
+            return await access.is_admin_of(self.bot, self.svc, chat_id, user.id)
+
+        actor = Actor(user.id, user.full_name, user.username, is_admin=is_admin)
+        return Caller(user, chat_id, await self.language(user), actor)
 
     async def is_member(self, chat_id: int, user_id: int, *, fail_closed: bool = False) -> bool:
         """Whether Telegram counts ``user_id`` in the chat; when Telegram cannot be
@@ -159,20 +163,8 @@ class Board:
         )
         return chosen or telegram_language(as_telegram_user, svc.settings.default_language)
 
-    async def is_admin(self, caller: Caller) -> bool:
-        return await access.is_admin_of(self.bot, self.svc, caller.chat_id, caller.user.id)
-
-    async def may_judge(self, caller: Caller, flag: Flag) -> bool:
-        """The chat's rule for verdicts (bot.access), for the board's user."""
-        user = caller.user
-        return access.may_judge_unless_admin(flag, user.id, user.username) or (
-            await self.is_admin(caller)
-        )
-
-    async def may_change(self, caller: Caller, flag: Flag) -> bool:
-        """As /assign and /unflag: only the flagger or a chat admin (an assignment gives
-        the right to judge, so a member cannot make one for themselves)."""
-        return access.is_flagger(flag, caller.user.id) or await self.is_admin(caller)
+    def flag_log(self) -> FlagLog:
+        return FlagLog(self.svc)
 
     async def chat_title(self, chat_id: int) -> str:
         if chat_id in self.titles:
@@ -255,9 +247,10 @@ def _board(request: web.Request) -> Board:
 
 def _number(request: web.Request) -> int:
     raw = request.match_info.get("number", "")
-    if not raw.isdecimal() or len(raw) > 9 or int(raw) <= 0:
+    number = parse_number(raw)
+    if number is None:
         raise ApiError(400, "bad_number", f"{shorten(raw, 20)!r} is not a flag number")
-    return int(raw)
+    return number
 
 
 async def _body(request: web.Request) -> dict[str, Any]:
@@ -310,7 +303,10 @@ async def _flag(board: Board, caller: Caller, number: int) -> Flag:
     return found
 
 
-async def _record(board: Board, caller: Caller, flag: Flag) -> web.Response:
+async def _record(
+    board: Board, caller: Caller, flag: Flag, *, unchanged: str | None = None
+) -> web.Response:
+    """The flag's record; ``unchanged`` says that a change found it already so."""
     store = board.svc.require_store()
     history = await store.history(caller.chat_id, flag.number)
     body = views.record_json(
@@ -318,14 +314,29 @@ async def _record(board: Board, caller: Caller, flag: Flag) -> web.Response:
         history,
         board.svc.library.playbook,
         caller.lang,
-        can_judge=await board.may_judge(caller, flag),
-        can_change=await board.may_change(caller, flag),
+        can_judge=await access.may("verify", caller.actor, flag),
+        can_change=await access.may("assign", caller.actor, flag),
     )
+    if unchanged is not None:
+        body["unchanged"] = True
+        body["message"] = unchanged
     return web.json_response(body)
 
 
+_REFUSED_STATUS: Final = {Why.NOT_FOUND: 404, Why.NOT_ALLOWED: 403, Why.EMPTY: 400}
+
+
+async def _answer(board: Board, caller: Caller, change: Change, answer: Answer) -> web.Response:
+    """The flag log's answer to a change: the record, or why not, as the chat says it."""
+    if isinstance(answer, Refused):
+        status = _REFUSED_STATUS[answer.why]
+        raise ApiError(status, answer.why.value, refusal_text(answer, caller.lang, in_chat=False))
+    unchanged = None if answer.changed else unchanged_text(change, answer.flag, caller.lang)
+    return await _record(board, caller, answer.flag, unchanged=unchanged)
+
+
 SignedInHandler = Callable[[Board, Caller, web.Request], Awaitable[web.StreamResponse]]
-FlagChange = Callable[[Board, Caller, Flag, dict[str, Any]], Awaitable[web.StreamResponse]]
+FlagChange = Callable[[Board, Caller, int, dict[str, Any]], Awaitable[web.StreamResponse]]
 
 
 def _signed_in(handler: SignedInHandler) -> Handler:
@@ -347,13 +358,12 @@ def _signed_in(handler: SignedInHandler) -> Handler:
 
 def _flag_change(handler: FlagChange) -> Handler:
     """POST /api/flags/{number}/…: a signed-in change to one flag of the caller's chat,
-    with the flag as it is now and the request's JSON body."""
+    with the flag's number and the request's JSON body."""
 
     @_signed_in
     async def on_flag(board: Board, caller: Caller, request: web.Request) -> web.StreamResponse:
         number = _number(request)
-        data = await _body(request)
-        return await handler(board, caller, await _flag(board, caller, number), data)
+        return await handler(board, caller, number, await _body(request))
 
     return on_flag
 
@@ -367,7 +377,7 @@ async def me(board: Board, caller: Caller, request: web.Request) -> web.Response
             "user": {"id": caller.user.id, "name": caller.user.full_name},
             "chat": {"id": caller.chat_id, "title": await board.chat_title(caller.chat_id)},
             "lang": caller.lang,
-            "admin": await board.is_admin(caller),
+            "admin": await caller.actor.is_admin(),
             "rounds": [r.name for r in await store.rounds(caller.chat_id)],
             "speakers": sorted(await store.speaker_names(caller.chat_id), key=str.casefold),
             "assignees": await store.assignees(caller.chat_id),
@@ -418,20 +428,10 @@ async def add_flag(board: Board, caller: Caller, request: web.Request) -> web.Re
     """As /flag, for any member: the next number, matched against the playbook, and
     confirmed in the group like a flag made there ("Lavrov: …" names the speaker)."""
     statement = _text_field(await _body(request), "text", text_rules.Kind.STATEMENT, caller.lang)
-    speaker, text = split_speaker(statement)
-    if not text:
-        raise ApiError(400, "empty", "the statement is empty")
-    who = caller.actor
-    flag = await board.svc.add_flag(
-        caller.chat_id,
-        text=text,
-        speaker=speaker,
-        flagged_by_id=who.id,
-        flagged_by_name=who.name,
-        message_id=None,
-        announce_lang=caller.lang,
+    answer = await board.flag_log().flag(
+        caller.chat_id, caller.actor, statement, message_id=None, announce_lang=caller.lang
     )
-    response = await _record(board, caller, flag)
+    response = await _answer(board, caller, Change.FLAG, answer)
     response.set_status(201)
     return response
 
@@ -443,47 +443,29 @@ async def show_flag(board: Board, caller: Caller, request: web.Request) -> web.R
 
 @_flag_change
 async def set_verdict(
-    board: Board, caller: Caller, flag: Flag, data: dict[str, Any]
+    board: Board, caller: Caller, number: int, data: dict[str, Any]
 ) -> web.Response:
     """As /verify: the same rule, the same store operation, the same notice."""
     raw_status = data.get("status")
     if not isinstance(raw_status, str) or raw_status not in set(Status):
         raise ApiError(400, "bad_status", f"status must be one of {', '.join(Status)}")
-    status = Status(raw_status)
     note = _text_field(data, "note", text_rules.Kind.NOTE, caller.lang)
-    number = flag.number
-    if not await board.may_judge(caller, flag):
-        raise ApiError(
-            403,
-            "not_allowed",
-            f"only a chat admin, the flagger or the assignee may give #{number} a verdict",
-        )
-    who = caller.actor
-    updated = await board.svc.give_verdict(
-        caller.chat_id, number, status, note, by_id=who.id, by_name=who.name
+    answer = await board.flag_log().verdict(
+        caller.chat_id, caller.actor, number, Status(raw_status), note
     )
-    return await _record(board, caller, updated)
+    return await _answer(board, caller, Change.VERDICT, answer)
 
 
 @_flag_change
-async def add_note(board: Board, caller: Caller, flag: Flag, data: dict[str, Any]) -> web.Response:
+async def add_note(board: Board, caller: Caller, number: int, data: dict[str, Any]) -> web.Response:
     note = _text_field(data, "note", text_rules.Kind.NOTE, caller.lang)
-    if not note:
-        raise ApiError(400, "empty", "the note is empty")
-    return await _add_note(board, caller, flag, note)
-
-
-async def _add_note(board: Board, caller: Caller, flag: Flag, note: str) -> web.Response:
-    who = caller.actor
-    updated = await board.svc.require_store().add_note(
-        caller.chat_id, flag.number, note, by_id=who.id, by_name=who.name
-    )
-    return await _record(board, caller, updated)
+    answer = await board.flag_log().note(caller.chat_id, caller.actor, number, note)
+    return await _answer(board, caller, Change.NOTE, answer)
 
 
 @_flag_change
 async def add_evidence(
-    board: Board, caller: Caller, flag: Flag, data: dict[str, Any]
+    board: Board, caller: Caller, number: int, data: dict[str, Any]
 ) -> web.Response:
     """A link to the source that settles it, kept as a note so exports carry it."""
     url = _text_field(data, "url", text_rules.Kind.LINK, caller.lang)
@@ -491,71 +473,33 @@ async def add_evidence(
     # https only: the page opens evidence through Telegram, and only over https.
     if parts.scheme != "https" or not parts.netloc or any(c.isspace() for c in url):
         raise ApiError(400, "bad_url", "evidence must be a web link starting with https://")
-    return await _add_note(board, caller, flag, f"Evidence: {url}")
+    answer = await board.flag_log().note(caller.chat_id, caller.actor, number, f"Evidence: {url}")
+    return await _answer(board, caller, Change.NOTE, answer)
 
 
 @_flag_change
 async def set_assignee(
-    board: Board, caller: Caller, flag: Flag, data: dict[str, Any]
+    board: Board, caller: Caller, number: int, data: dict[str, Any]
 ) -> web.Response:
     """As /assign: by the flagger or a chat admin only, stored, and said in the group."""
-    assignee = shorten(_text_field(data, "assignee", text_rules.Kind.NAME, caller.lang), 64)
-    number = flag.number
-    if not await board.may_change(caller, flag):
-        raise ApiError(
-            403,
-            "not_allowed",
-            f"only the flagger or a chat admin may assign #{number}: an assignment gives "
-            "the right to give its verdict",
-        )
-    who = caller.actor
-    svc = board.svc
-    try:
-        updated = await svc.require_store().assign(
-            caller.chat_id, number, assignee or None, by_id=who.id, by_name=who.name
-        )
-    except FlagNotFound:
-        raise ApiError(404, "not_found", f"there is no flag #{number} in this chat") from None
-    if assignee:
-        # The group hears it as it hears /assign: the assignee has work to do.
-        lang = svc.require_sender().language(flag.announce_lang)
-        rendered = Rendered(t(lang, "assigned", number=number, assignee=assignee))
-        bot = board.bot
-        svc.require_sender().submit(
-            caller.chat_id,
-            Job(
-                Priority.REPLY,
-                lambda: bot.send_message(
-                    caller.chat_id, rendered.text, message_thread_id=flag.thread_id
-                ),
-            ),
-        )
-    return await _record(board, caller, updated)
+    assignee = _text_field(data, "assignee", text_rules.Kind.NAME, caller.lang)
+    answer = await board.flag_log().assign(caller.chat_id, caller.actor, number, assignee)
+    return await _answer(board, caller, Change.ASSIGN, answer)
 
 
 @_flag_change
-async def withdraw(board: Board, caller: Caller, flag: Flag, data: dict[str, Any]) -> web.Response:
+async def withdraw(board: Board, caller: Caller, number: int, data: dict[str, Any]) -> web.Response:
     """As /unflag: by the flagger or a chat admin. The flag keeps its number and stays
     in the log, struck through, with the reason in its history."""
     reason = _text_field(data, "reason", text_rules.Kind.REASON, caller.lang)
-    if not await board.may_change(caller, flag):
-        raise ApiError(
-            403, "not_allowed", f"only the flagger or a chat admin may withdraw #{flag.number}"
-        )
-    who = caller.actor
-    svc = board.svc
-    updated = await svc.require_store().retract(
-        caller.chat_id, flag.number, reason or None, by_id=who.id, by_name=who.name
-    )
-    # The group's live board drops it from the open flags.
-    svc.require_sender().kick(caller.chat_id)
-    return await _record(board, caller, updated)
+    answer = await board.flag_log().retract(caller.chat_id, caller.actor, number, reason)
+    return await _answer(board, caller, Change.RETRACT, answer)
 
 
 @_signed_in
 async def export_log(board: Board, caller: Caller, request: web.Request) -> web.Response:
     """As /export, for chat admins: CSV or Markdown, of one round or all."""
-    if not await board.is_admin(caller):
+    if not await access.may("export", caller.actor):
         raise ApiError(403, "admins_only", "only chat admins may export the log")
     kind = request.query.get("format", "csv")
     if kind not in ("csv", "md"):
@@ -637,7 +581,7 @@ def _point_text(data: dict[str, Any]) -> str:
 
 async def _points_listing(board: Board, caller: Caller) -> web.Response:
     shown = await points.listing(board.svc.require_store(), caller.chat_id)
-    can_manage = await points.may("points edit", lambda: board.is_admin(caller))
+    can_manage = await points.may("points edit", caller.actor.is_admin)
     return web.json_response(
         {
             "round": None if shown.round is None else shown.round.name,
@@ -658,7 +602,7 @@ async def _points_listing(board: Board, caller: Caller) -> web.Response:
 
 def _point_actor(board: Board, caller: Caller) -> dict[str, Any]:
     who = caller.actor
-    return {"by_id": who.id, "by_name": who.name, "is_admin": lambda: board.is_admin(caller)}
+    return {"by_id": who.id, "by_name": who.name, "is_admin": caller.actor.is_admin}
 
 
 @_signed_in
@@ -707,7 +651,7 @@ async def change_point(board: Board, caller: Caller, request: web.Request) -> we
 async def _statement_round(board: Board, caller: Caller, request: web.Request) -> Round:
     """The round a statement request names (by id), the last one by default; only for
     those who may draft it (as /statement)."""
-    if not await points.may("statement", lambda: board.is_admin(caller)):
+    if not await points.may("statement", caller.actor.is_admin):
         raise ApiError(403, "admins_only", "only chat admins may draft the statement")
     rounds = await board.svc.require_store().rounds(caller.chat_id)
     if not rounds:
@@ -848,8 +792,6 @@ def make_app(board: Board) -> web.Application:
     )
     settings = board.svc.settings
     if settings.webhook_url:
-        from bot.web import hook  # imported here: hook builds on this module
-
         path = urlsplit(settings.webhook_url).path or "/"
         app.router.add_post(path, hook.handler(board.application))
     return app

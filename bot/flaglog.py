@@ -1,0 +1,285 @@
+"""The flag log's one door: every change to a chat's log goes through here.
+
+The chat's commands and buttons and the board's API only read what was typed, call
+one of these operations and show its answer. Each operation checks the rule for it
+(``bot.access``, from ``COMMAND_ROLES``), writes through the store, whose triggers
+queue in the same transaction what the group is to hear (bot.store.outbox), and
+wakes the chat's sender to say it. It answers with the flag, ``Done``, or with a
+``Refused`` that says why and, rendered by :func:`refusal_text`, what to do instead.
+
+A change that changes nothing (the verdict a flag already has, the same assignee,
+the same text, a second withdrawal) stores nothing and announces nothing: ``Done``
+with ``changed`` False, which the chat and the board say as "already so".
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import Any
+
+from bot import access
+from bot.access import Actor
+from bot.i18n import t
+from bot.playbook import Lang
+from bot.render import shorten
+from bot.services import Services
+from bot.statements import split_speaker
+from bot.store import Flag, FlagNotFound, Status, Store, Updated
+
+# An assignee is a Telegram username or a name; anything longer is cut.
+MAX_ASSIGNEE = 64
+
+
+class Change(enum.StrEnum):
+    """The changes the log takes."""
+
+    FLAG = "flag"
+    VERDICT = "verdict"
+    ASSIGN = "assign"
+    RETRACT = "retract"
+    NOTE = "note"
+    EDIT = "edit"
+
+
+# Whose each change is: that of the chat command that makes it (access.COMMAND_ROLES).
+# A note (on the board) is any member's, as a flag is; an edit follows one of the
+# flagged message, which Telegram lets only its author make.
+_COMMAND = {
+    Change.FLAG: "flag",
+    Change.VERDICT: "verify",
+    Change.ASSIGN: "assign",
+    Change.RETRACT: "unflag",
+    Change.NOTE: "flag",
+    Change.EDIT: "flag",
+}
+
+
+class Why(enum.Enum):
+    NOT_FOUND = "not_found"
+    NOT_ALLOWED = "not_allowed"
+    EMPTY = "empty"
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """Nothing changed: ``why``, for ``change`` to flag ``number`` (None for a new one)."""
+
+    why: Why
+    change: Change
+    number: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """The flag as it is now; ``changed`` False when it already was so."""
+
+    flag: Flag
+    changed: bool = True
+
+
+Answer = Done | Refused
+
+# What to say for each refusal: why, and what to do instead.
+_NOT_ALLOWED = {
+    Change.VERDICT: "not_allowed_verdict",
+    Change.ASSIGN: "not_allowed_assign",
+    Change.RETRACT: "not_allowed_unflag",
+}
+
+
+def refusal_text(refused: Refused, lang: Lang, *, in_chat: bool = True) -> str:
+    """The refusal as the chat and the board both say it; an empty statement in the
+    chat is answered with how to use /flag, on the board with what to type."""
+    if refused.why is Why.NOT_FOUND:
+        return t(lang, "flag_not_found", number=refused.number)
+    if refused.why is Why.NOT_ALLOWED:
+        return t(lang, _NOT_ALLOWED[refused.change], number=refused.number)
+    return t(lang, "flag_usage" if in_chat and refused.change is Change.FLAG else "nothing_typed")
+
+
+def unchanged_text(change: Change, flag: Flag, lang: Lang) -> str:
+    """What a change that found the flag already so says."""
+    number = flag.number
+    if change is Change.VERDICT:
+        return t(lang, "already_status", number=number, status=t(lang, f"status_{flag.status}"))
+    if change is Change.ASSIGN and flag.assignee:
+        return t(lang, "already_assigned", number=number, assignee=flag.assignee)
+    if change is Change.ASSIGN:
+        return t(lang, "already_unassigned", number=number)
+    if change is Change.RETRACT:
+        return t(lang, "already_retracted", number=number)
+    return t(lang, "already_text", number=number)
+
+
+def statement_text(text: str) -> str:
+    """A statement or note as it is kept: no NULs (SQLite's C strings end at one)."""
+    return text.replace("\x00", "").strip()
+
+
+class FlagLog:
+    """The operations on one bot's logs; cheap to make, it holds only the services."""
+
+    def __init__(self, services: Services) -> None:
+        self._services = services
+
+    @property
+    def _store(self) -> Store:
+        return self._services.require_store()
+
+    def _announce(self, chat_id: int) -> None:
+        """The change is committed with what it announces queued in the outbox: the
+        sender says it when the group's budget has room."""
+        self._services.require_sender().kick(chat_id)
+
+    async def _flag_to_change(
+        self, chat_id: int, actor: Actor, change: Change, number: int
+    ) -> Flag | Refused:
+        found = await self._store.get_flag(chat_id, number)
+        if found is None:
+            return Refused(Why.NOT_FOUND, change, number)
+        if not await access.may(_COMMAND[change], actor, found):
+            return Refused(Why.NOT_ALLOWED, change, number)
+        return found
+
+    def _answer(self, chat_id: int, updated: Updated) -> Done:
+        if updated.changed:
+            self._announce(chat_id)
+        return Done(updated.flag, updated.changed)
+
+    async def flag(
+        self,
+        chat_id: int,
+        actor: Actor,
+        statement: str,
+        *,
+        author: str | None = None,
+        **origin: Any,
+    ) -> Answer:
+        """Log ``statement`` under the chat's next number, matched against the
+        playbook's terms and claims, with its confirmation queued.
+
+        ``"Lavrov: …"`` names the speaker, whether typed after /flag, on the board or
+        in the message a /flag replies to; otherwise the speaker is ``author``, who
+        wrote that message. ``origin`` is the rest of :meth:`Store.add_flag`'s fields:
+        the Telegram message it came from, its topic, the language to confirm it in.
+        """
+        if not await access.may(_COMMAND[Change.FLAG], actor):
+            return Refused(Why.NOT_ALLOWED, Change.FLAG)
+        speaker, text = split_speaker(statement_text(statement))
+        text = statement_text(text)
+        if not text:
+            return Refused(Why.EMPTY, Change.FLAG)
+        hits = self._services.library.index.mentions(text, kinds=("term", "claim"))
+        added = await self._store.add_flag(
+            chat_id,
+            text=text,
+            speaker=speaker or author,
+            flagged_by_id=actor.id,
+            flagged_by_name=actor.name,
+            source_author=author,
+            matches=[f"{hit.entry.kind}:{hit.entry.id}" for hit in hits],
+            **origin,
+        )
+        self._announce(chat_id)
+        return Done(added)
+
+    async def verdict(
+        self, chat_id: int, actor: Actor, number: int, status: Status, note: str = ""
+    ) -> Answer:
+        """A verdict, with its notice to the flagger queued."""
+        found = await self._flag_to_change(chat_id, actor, Change.VERDICT, number)
+        if isinstance(found, Refused):
+            return found
+        return await self._write(
+            chat_id,
+            Change.VERDICT,
+            number,
+            self._store.set_status(
+                chat_id,
+                number,
+                status,
+                note=statement_text(note) or None,
+                by_id=actor.id,
+                by_name=actor.name,
+            ),
+        )
+
+    async def assign(self, chat_id: int, actor: Actor, number: int, assignee: str | None) -> Answer:
+        """Give the flag to someone to check (None or "" unassigns), said in the group.
+        The assignee may then give the verdict, so only the flagger or a chat admin
+        may assign."""
+        found = await self._flag_to_change(chat_id, actor, Change.ASSIGN, number)
+        if isinstance(found, Refused):
+            return found
+        who = shorten(statement_text(assignee or ""), MAX_ASSIGNEE) or None
+        return await self._write(
+            chat_id,
+            Change.ASSIGN,
+            number,
+            self._store.assign(chat_id, number, who, by_id=actor.id, by_name=actor.name),
+        )
+
+    async def retract(self, chat_id: int, actor: Actor, number: int, reason: str | None) -> Answer:
+        """Withdraw the flag: it keeps its number and stays in the log, marked so."""
+        found = await self._flag_to_change(chat_id, actor, Change.RETRACT, number)
+        if isinstance(found, Refused):
+            return found
+        return await self._write(
+            chat_id,
+            Change.RETRACT,
+            number,
+            self._store.retract(
+                chat_id,
+                number,
+                statement_text(reason or "") or None,
+                by_id=actor.id,
+                by_name=actor.name,
+            ),
+        )
+
+    async def note(self, chat_id: int, actor: Actor, number: int, note: str) -> Answer:
+        """A note (or an evidence link) in the flag's record and its exports."""
+        found = await self._flag_to_change(chat_id, actor, Change.NOTE, number)
+        if isinstance(found, Refused):
+            return found
+        text = statement_text(note)
+        if not text:
+            return Refused(Why.EMPTY, Change.NOTE, number)
+        return await self._write(
+            chat_id,
+            Change.NOTE,
+            number,
+            self._store.add_note(chat_id, number, text, by_id=actor.id, by_name=actor.name),
+        )
+
+    async def edit_text(self, chat_id: int, actor: Actor, number: int, statement: str) -> Answer:
+        """Follow an edit of the flagged message (or of the /flag itself): the new text
+        replaces the statement, the old one stays in the history. A "Speaker:" before
+        it is dropped when it names the flag's own speaker, as it was when flagged."""
+        found = await self._flag_to_change(chat_id, actor, Change.EDIT, number)
+        if isinstance(found, Refused):
+            return found
+        speaker, text = split_speaker(statement_text(statement))
+        if (speaker or "").casefold() != (found.speaker or "").casefold():
+            text = statement
+        text = statement_text(text)
+        if not text:
+            return Refused(Why.EMPTY, Change.EDIT, number)
+        return await self._write(
+            chat_id,
+            Change.EDIT,
+            number,
+            self._store.edit_text(chat_id, number, text, by_id=actor.id, by_name=actor.name),
+        )
+
+    async def _write(
+        self, chat_id: int, change: Change, number: int, write: Awaitable[Updated]
+    ) -> Answer:
+        """Await the store's write; a flag purged since it was read is not found."""
+        try:
+            updated = await write
+        except FlagNotFound:
+            return Refused(Why.NOT_FOUND, change, number)
+        return self._answer(chat_id, updated)
