@@ -164,13 +164,6 @@ class Entry(Model):
         """Names of the entry: titles in both languages and every alias."""
         return [self.title.en, self.title.uk, *self.aliases.all()]
 
-    def search_texts(self) -> list[str]:
-        """Everything else a query may reasonably hit."""
-        return [self.summary.en, self.summary.uk, *_both(self._searched_texts())]
-
-    def _searched_texts(self) -> list[Text | None]:
-        return []
-
     def related_refs(self) -> Iterator[tuple[Kind, str]]:
         for number in self.related_principles:
             yield "principle", str(number)
@@ -183,17 +176,10 @@ class Entry(Model):
                 yield kind, entry_id  # type: ignore[misc]
 
 
-def _both(texts: list[Text | None]) -> list[str]:
-    return [part for text in texts if text is not None for part in (text.en, text.uk)]
-
-
 class Principle(Entry):
     number: int = Field(ge=1, le=99)
     guidance: Text
     why: Text
-
-    def _searched_texts(self) -> list[Text | None]:
-        return [self.guidance]
 
     @property
     def kind(self) -> Kind:
@@ -232,9 +218,6 @@ class Term(Entry):
     def kind(self) -> Kind:
         return "term"
 
-    def _searched_texts(self) -> list[Text | None]:
-        return [self.phrase, self.meaning]
-
 
 class Tactic(Entry):
     recognise: Text
@@ -244,9 +227,6 @@ class Tactic(Entry):
     @property
     def kind(self) -> Kind:
         return "tactic"
-
-    def _searched_texts(self) -> list[Text | None]:
-        return [self.recognise]
 
 
 Verdict = Literal["false", "misleading", "unsubstantiated", "lacks-context"]
@@ -274,9 +254,6 @@ class Claim(Entry):
     @property
     def kind(self) -> Kind:
         return "claim"
-
-    def _searched_texts(self) -> list[Text | None]:
-        return [self.quote, self.speaker]
 
 
 # "history": someone the sources cite from the past, not at any table (Lenin, 1914).
@@ -321,9 +298,6 @@ class Person(Entry):
     def search_keys(self) -> list[str]:
         return [*super().search_keys(), self.name_ru]
 
-    def _searched_texts(self) -> list[Text | None]:
-        return [self.role]
-
     def speaker_names(self) -> list[str]:
         """Every way a flag's speaker may name this person."""
         return [self.title.en, self.title.uk, self.name_ru, *self.aliases.all()]
@@ -358,9 +332,6 @@ class Event(Entry):
     @property
     def kind(self) -> Kind:
         return "event"
-
-    def _searched_texts(self) -> list[Text | None]:
-        return [self.place, self.what]
 
     def related_refs(self) -> Iterator[tuple[Kind, str]]:
         for person_id in self.people:
@@ -458,12 +429,6 @@ class Playbook:
     def get(self, kind: Kind, key: str) -> AnyEntry | None:
         """Look an entry up by kind and id (principles also by number)."""
         return self._by_key.get((kind, key))
-
-    def find_id(self, entry_id: str) -> AnyEntry | None:
-        for kind in KINDS:
-            if (found := self.get(kind, entry_id)) is not None:
-                return found
-        return None
 
     def related(self, entry: AnyEntry) -> list[AnyEntry]:
         found = (self.get(kind, key) for kind, key in entry.related_refs())
@@ -608,14 +573,6 @@ def _load_file(
             )
         return None, lines, problems
     return parsed, lines, problems
-
-
-def _yaml_loader() -> Any:
-    """libyaml's parser, where PyYAML was built with it: the same nodes and marks, and
-    most of the load time otherwise (0.5 s of pure-Python parsing)."""
-    import yaml
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 _KIND_KEYS: dict[str, Kind] = {

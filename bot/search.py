@@ -32,7 +32,7 @@ from rapidfuzz import fuzz, process
 from unidecode import unidecode
 
 from bot.folding import normalize
-from bot.playbook import AnyEntry, Event, Kind, Lang, Person, Principle, Text
+from bot.playbook import AnyEntry, Event, Kind, Person, Principle, Text
 from bot.rewrites import (
     ROLE_VOCABULARY_AS_TYPED,
     entry_date_tokens,
@@ -1212,12 +1212,3 @@ def _alias_score(
         if all(any(abs(p - start) <= window for p in places) for _, places in matched[1:]):
             return sum(score for score, _ in matched) / len(matched)
     return None
-
-
-def language_of(text: str) -> Lang | None:
-    """Guess whether a text is Cyrillic, for answering in the user's script."""
-    letters = [ch for ch in text if ch.isalpha()]
-    if not letters:
-        return None
-    cyrillic = sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff")
-    return "uk" if cyrillic * 2 > len(letters) else "en"

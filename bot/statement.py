@@ -27,12 +27,13 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from typing import Final, Literal
 
+from bot import timezones
 from bot.export import md_escape
 from bot.i18n import t
 from bot.playbook import Claim, Lang, Playbook, Term
 from bot.render import esc, utf16_len
 from bot.render_log import when
-from bot.store import Flag, Point, Round, Status
+from bot.store import Flag, Point, Round, Status, Store
 
 BlockKind = Literal[
     "title", "mark", "dates", "heading", "point", "claim", "term", "para", "quote", "note", "source"
@@ -316,3 +317,26 @@ def to_docx(draft: Draft) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+# The one reading of the store here: the chat (handlers.points) and the board
+# (bot.web) both draft through it.
+async def draft_for_round(
+    store: Store, playbook: Playbook, chat_id: int, chosen: Round, lang: Lang
+) -> Draft:
+    """The statement of ``chosen`` as the chat and the board both draft it."""
+    # A name can be reused; the statement is of this round only.
+    flags = [f for f in await store.export_flags(chat_id, chosen.name) if f.round_id == chosen.id]
+    listed = await store.points.listed(chat_id, chosen.id)
+    where = timezones.zone(await store.get_timezone(chat_id))
+    return draft(chosen, flags, listed, playbook, lang, where)
+
+
+def filename(chosen: Round, lang: Lang, suffix: str) -> str:
+    """The draft's file name, the chat's and the board's alike."""
+    return f"statement-{_slug(chosen.name)}-{lang}.{suffix}"
+
+
+def _slug(name: str) -> str:
+    kept = "".join(ch if ch.isalnum() else "-" for ch in name.casefold())
+    return "-".join(part for part in kept.split("-") if part)[:40] or "round"

@@ -5,6 +5,7 @@ function, since each of them is a dependency someone has to keep in mind."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -94,6 +95,33 @@ def test_the_board_builds_on_the_flag_log_not_on_the_chat_handlers() -> None:
         for module, targets in web.items()
     }
     assert {module: found for module, found in leaks.items() if found} == {}
+
+
+def test_the_readmes_module_map_names_every_module() -> None:
+    """README.md's map under Development: every module of bot/ is on it, a package's
+    modules on its package's lines."""
+    readme = (BOT.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Development", 1)[1].split("```", 2)[1]
+    entries: dict[str, str] = {}
+    current = ""
+    for line in block.splitlines():
+        if line.startswith("bot/"):
+            current = line.split()[0]
+            entries[current] = line
+        elif current:
+            entries[current] += line
+    missing = []
+    for module, path in _modules().items():
+        parts = module.split(".")[1:]
+        if path.name == "__init__.py":
+            continue
+        if len(parts) == 1:
+            listed = f"bot/{parts[0]}.py" in entries
+        else:
+            listed = bool(re.search(rf"\b{parts[1]}\b", entries.get(f"bot/{parts[0]}/", "")))
+        if not listed:
+            missing.append(module)
+    assert missing == []
 
 
 def test_a_circle_is_seen() -> None:

@@ -14,7 +14,7 @@ from typing import Any, Final
 from telegram import ForceReply, Message, Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot import access, callbacks, points, render_log, render_points, statement, timezones
+from bot import access, callbacks, points, render_log, render_points, statement
 from bot.access import COMMAND_ROLES
 from bot.context import AnyApplication
 from bot.handlers import guards
@@ -32,11 +32,11 @@ from bot.handlers.common import (
 )
 from bot.handlers.guards import Here, in_group
 from bot.i18n import Html, t
-from bot.playbook import Lang, Playbook
+from bot.playbook import Lang
 from bot.points import AdminCheck, Refusal
 from bot.render import Rendered, shorten
 from bot.sender import Job, Priority
-from bot.store import Point, Round, Store
+from bot.store import Point, Round
 
 # chat_data: which of the bot's "reply with the new text" prompts edits which point.
 # In memory: after a restart the prompt is answered with /points edit instead.
@@ -285,25 +285,12 @@ async def statement_button(update: Update, context: Context) -> None:
     await _send_draft(update, context, here.chat_id, chosen, lang)
 
 
-async def draft_for_round(
-    store: Store, playbook: Playbook, chat_id: int, chosen: Round, lang: Lang
-) -> statement.Draft:
-    """The statement of ``chosen`` as the chat and the board both draft it."""
-    # A name can be reused; the statement is of this round only.
-    flags = [f for f in await store.export_flags(chat_id, chosen.name) if f.round_id == chosen.id]
-    listed = await store.points.listed(chat_id, chosen.id)
-    where = timezones.zone(await store.get_timezone(chat_id))
-    return statement.draft(chosen, flags, listed, playbook, lang, where)
-
-
-def statement_filename(chosen: Round, lang: Lang, suffix: str) -> str:
-    return f"statement-{_slug(chosen.name)}-{lang}.{suffix}"
-
-
 async def _send_draft(
     update: Update, context: Context, chat_id: int, chosen: Round, lang: Lang
 ) -> None:
-    made = await draft_for_round(context.store, context.library.playbook, chat_id, chosen, lang)
+    made = await statement.draft_for_round(
+        context.store, context.library.playbook, chat_id, chosen, lang
+    )
     if made.is_empty:
         text = t(lang, "statement_nothing", name=chosen.name)
         if made.left_out:
@@ -322,8 +309,8 @@ async def _send_draft(
             functools.partial(message.reply_document, content, filename=name, caption=caption),
         )
         for content, name in (
-            (statement.to_markdown(made), statement_filename(chosen, lang, "md")),
-            (statement.to_docx(made), statement_filename(chosen, lang, "docx")),
+            (statement.to_markdown(made), statement.filename(chosen, lang, "md")),
+            (statement.to_docx(made), statement.filename(chosen, lang, "docx")),
         )
     ]
     # A long draft takes minutes at a group's 20 messages a minute: the files, which
@@ -338,11 +325,6 @@ async def _send_draft(
     if len(parts) <= _FILES_FIRST_OVER:
         for job in files:
             context.sender.submit(message.chat.id, job)
-
-
-def _slug(name: str) -> str:
-    kept = "".join(ch if ch.isalnum() else "-" for ch in name.casefold())
-    return "-".join(part for part in kept.split("-") if part)[:40] or "round"
 
 
 def register(application: AnyApplication) -> None:

@@ -27,10 +27,9 @@ from aiohttp import web
 from telegram import Bot, User
 from telegram.error import TelegramError
 
-from bot import access, definitions, export, points, services, text_rules, timezones
+from bot import access, definitions, export, points, services, statement, text_rules, timezones
 from bot.access import Actor
 from bot.flaglog import Answer, Change, FlagLog, Refused, Why, refusal_text, unchanged_text
-from bot.handlers.points import draft_for_round, statement_filename
 from bot.i18n import t
 from bot.language import telegram_language
 from bot.playbook import Lang, as_lang
@@ -675,7 +674,7 @@ async def _statement_draft(
     chosen = await _statement_round(board, caller, request)
     lang = _statement_lang(request, caller)
     store, playbook = board.svc.require_store(), board.svc.library.playbook
-    made = await draft_for_round(store, playbook, caller.chat_id, chosen, lang)
+    made = await statement.draft_for_round(store, playbook, caller.chat_id, chosen, lang)
     return chosen, lang, made
 
 
@@ -718,7 +717,7 @@ async def statement_file(board: Board, caller: Caller, request: web.Request) -> 
     else:
         body = to_docx(made)
         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    name = statement_filename(chosen, lang, kind)
+    name = statement.filename(chosen, lang, kind)
     return web.Response(
         body=body,
         content_type=content_type,
