@@ -359,8 +359,10 @@ def summary(data: Summary, playbook: Playbook, lang: Lang, where: tzinfo = UTC) 
     return Rendered(_clip("\n".join(lines)))
 
 
-def board(open_flags: Sequence[Flag], total_open: int, lang: Lang, where: tzinfo = UTC) -> Rendered:
-    """The live board: one message, edited as flags arrive and get verdicts."""
+def live_list(
+    open_flags: Sequence[Flag], total_open: int, lang: Lang, where: tzinfo = UTC
+) -> Rendered:
+    """The live list of open flags: one message, edited as flags arrive and get verdicts."""
     lines = [f"📌 <b>{esc(t(lang, 'board_title'))}</b>", ""]
     if not open_flags:
         lines.append(esc(t(lang, "board_empty")))

@@ -12,7 +12,8 @@ minute kept for them, the rest may not:
 2. flag confirmations, 3. verdict notices and assignments (durable, from the
    outbox in the store);
 4. term-watch cards (in memory, and dropped when the chat has no room for them);
-5. the board, edited with the latest state at most once every ``board_every_s``.
+5. the live list of open flags (/board), edited with the latest state at most once
+   every ``board_every_s``.
 
 While a lane waits for room, confirmations (and notices) pile up in the outbox and
 go out as one message ("#21–#27 flagged"). What Telegram answers is handled here:
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-BOARD_ROWS: Final = 15
+LIVE_LIST_ROWS: Final = 15
 # An in-memory reply that Telegram keeps failing (network trouble) is given up on
 # after this many tries; durable items are retried until they go out.
 REPLY_TRIES: Final = 3
@@ -506,17 +507,17 @@ class _Lane:
 
     async def _board(self, items: Sequence[OutboxItem]) -> None:
         store = self.sender.store
-        board = await store.get_board(self.chat_id)
+        board = await store.get_live_list(self.chat_id)
         if board is None:
             await store.outbox.delivered(items)
             return
-        page = await store.open_flags(self.chat_id, limit=BOARD_ROWS)
+        page = await store.open_flags(self.chat_id, limit=LIVE_LIST_ROWS)
         where = timezones.zone(await store.get_timezone(self.chat_id))
         lang = self.sender.language(board.lang)
         # An edit without the keyboard would drop the board's link button.
         link = links.board_link(self.sender.settings, self._bot().username, self.chat_id)
         rendered = links.with_board_button(
-            render_log.board(page.items, page.total, lang, where), link, lang
+            render_log.live_list(page.items, page.total, lang, where), link, lang
         )
         shows, shown_in = Shown(rendered.text, rendered.keyboard), (self.chat_id, board.message_id)
         if self.sender.already_shows(shown_in, shows):
@@ -544,7 +545,7 @@ class _Lane:
             )
             if outcome is _Outcome.SENT:
                 shown_in = (self.chat_id, result.message_id)
-                await store.set_board(self.chat_id, result.message_id)
+                await store.set_live_list(self.chat_id, result.message_id)
         if outcome in (_Outcome.SENT, _Outcome.UNCHANGED):
             self.sender.remember(shown_in, shows)
         if outcome in (_Outcome.SENT, _Outcome.UNCHANGED) or await self._settle(outcome, result):

@@ -201,7 +201,7 @@ async def test_an_old_database_file_migrates_and_keeps_every_flag(tmp_path: Path
         # is the statement flag #3 was about.
         by_new = await store.flag_by_message(NEW_GROUP, 3)
         assert by_new is not None and by_new.number == 3
-        assert await store.get_board(NEW_GROUP) is None, "that board is in the old group"
+        assert await store.get_live_list(NEW_GROUP) is None, "that list is in the old group"
         added = await store.add_flag(
             NEW_GROUP, text="after the upgrade", speaker=None, flagged_by_id=201,
             flagged_by_name="Taras", message_id=3,

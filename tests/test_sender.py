@@ -168,7 +168,7 @@ async def test_the_board_survives_being_deleted_and_unchanged_edits(
     ]
     assert "second" in reposted["text"]
     store = bot.store
-    kept = await store.get_board(GROUP)
+    kept = await store.get_live_list(GROUP)
     assert kept is not None and kept.message_id == reposted["message_id"]
     await bot.say(GROUP, team["600"], "/flag third")
     edited = bot.api.message(GROUP, reposted["message_id"])

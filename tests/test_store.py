@@ -20,9 +20,9 @@ from bot.store import (
     MIGRATIONS,
     STATUSES,
     WAL_BACKSTOP_PAGES,
-    Board,
     Flag,
     FlagNotFound,
+    LiveList,
     Store,
     StoreError,
     backup_database,
@@ -114,7 +114,7 @@ async def test_reopen_is_idempotent_and_keeps_everything(db_path: Path) -> None:
         await store.set_language(ALICE, "uk")
         await store.enroll(CHAT, "Delegation", ALICE)
         await store.set_watch(CHAT, True)
-        await store.set_board(CHAT, 555)
+        await store.set_live_list(CHAT, 555)
         await store.start_round(CHAT, "Round 1", ALICE)
         await add(store, message_id=10, matches=["term:root-causes"])
         await store.set_status(CHAT, 1, "false", note="satellite images", by_id=BOB, by_name="Bob")
@@ -124,7 +124,7 @@ async def test_reopen_is_idempotent_and_keeps_everything(db_path: Path) -> None:
         assert await store.get_language(ALICE) == "uk"
         assert await store.is_enrolled(CHAT)
         assert await store.get_watch(CHAT)
-        assert (await store.get_board(CHAT)) == Board(555, None, None)
+        assert (await store.get_live_list(CHAT)) == LiveList(555, None, None)
         current = await store.current_round(CHAT)
         assert current is not None and current.name == "Round 1"
         flag = await store.get_flag(CHAT, 1)
@@ -736,11 +736,11 @@ async def test_users_and_chat_settings(store: Store) -> None:
     await store.set_watch(CHAT, False)
     assert not await store.get_watch(CHAT)
 
-    assert await store.get_board(CHAT) is None
-    await store.set_board(CHAT, 77)
-    assert (await store.get_board(CHAT)) == Board(77, None, None)
-    await store.set_board(CHAT, None)
-    assert await store.get_board(CHAT) is None
+    assert await store.get_live_list(CHAT) is None
+    await store.set_live_list(CHAT, 77)
+    assert (await store.get_live_list(CHAT)) == LiveList(77, None, None)
+    await store.set_live_list(CHAT, None)
+    assert await store.get_live_list(CHAT) is None
 
 
 async def test_migrate_chat_moves_everything_and_keeps_numbers(store: Store, db_path: Path) -> None:
@@ -789,12 +789,12 @@ async def test_purge_chat_deletes_flags_history_rounds(store: Store, db_path: Pa
     await store.start_round(CHAT, "R1", ALICE)
     await add(store)
     await add(store)
-    await store.set_board(CHAT, 9)
+    await store.set_live_list(CHAT, 9)
     await add(store, OTHER_CHAT)
     assert await store.purge_chat(CHAT) == 2
     assert await store.rounds(CHAT) == []
     assert (await store.list_flags(CHAT)).total == 0
-    assert await store.get_board(CHAT) is None
+    assert await store.get_live_list(CHAT) is None
     assert (await store.list_flags(OTHER_CHAT)).total == 1
     assert raw(db_path, "SELECT count(*) FROM flag_events")[0][0] == 1
     assert await store.purge_chat(CHAT) == 0

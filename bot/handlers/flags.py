@@ -308,18 +308,19 @@ async def migrated(update: Update, context: Context) -> None:
 
 
 @in_group("board")
-async def board(update: Update, context: Context, here: Here) -> None:
-    """Post the board; the sender edits it as flags arrive and get verdicts."""
+async def live_list(update: Update, context: Context, here: Here) -> None:
+    """/board in a group: post the live list of open flags, with the button to the
+    board; the sender edits the list as flags arrive and get verdicts."""
     chat_id, lang = here.chat_id, here.lang
     message = update.effective_message
     thread_id = message.message_thread_id if message and message.is_topic_message else None
     store = context.store
-    page = await store.open_flags(chat_id, limit=sender.BOARD_ROWS)
+    page = await store.open_flags(chat_id, limit=sender.LIVE_LIST_ROWS)
 
     async def remember(posted: Message) -> None:
-        await store.set_board(chat_id, posted.message_id, lang=lang, thread_id=thread_id)
+        await store.set_live_list(chat_id, posted.message_id, lang=lang, thread_id=thread_id)
 
-    rendered = render_log.board(
+    rendered = render_log.live_list(
         page.items, page.total, lang, await guards.chat_zone(context, chat_id)
     )
     link = links.board_link(context.settings, context.bot.username, chat_id)
@@ -341,7 +342,7 @@ def register(application: AnyApplication) -> None:
             "assign": assign,
             "unflag": unflag,
             "show": show_record,
-            "board": board,
+            "board": live_list,
         },
     )
     application.add_handler(CallbackQueryHandler(verdict_button, pattern=callbacks.Verdict.matches))

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from bot.store.database import Database
 from bot.store.errors import StoreError
-from bot.store.models import Board, now_iso, optional_int, optional_str
+from bot.store.models import LiveList, now_iso, optional_int, optional_str
 
 # The chats columns _chat_setting may name: never text from outside the store.
 _ChatSetting = Literal["watch", "timezone"]
@@ -100,20 +100,20 @@ class Chats:
     async def set_timezone(self, chat_id: int, name: str) -> None:
         await self._set_chat_setting(chat_id, "timezone", name)
 
-    async def get_board(self, chat_id: int) -> Board | None:
+    async def get_live_list(self, chat_id: int) -> LiveList | None:
         row = await self.database.read_one(
             "SELECT board_message_id, board_lang, board_thread_id FROM chats WHERE chat_id = ?",
             (chat_id,),
         )
         if row is None or row["board_message_id"] is None:
             return None
-        return Board(
+        return LiveList(
             int(row["board_message_id"]),
             optional_str(row["board_lang"]),
             optional_int(row["board_thread_id"]),
         )
 
-    async def set_board(
+    async def set_live_list(
         self,
         chat_id: int,
         message_id: int | None,
@@ -121,7 +121,8 @@ class Chats:
         lang: str | None = None,
         thread_id: int | None = None,
     ) -> None:
-        """Remember the board message (None: the chat has none), its language and topic."""
+        """Remember the live list's message (None: the chat has none), its language and
+        topic."""
         await self.database.write(
             """
             INSERT INTO chats (chat_id, board_message_id, board_lang, board_thread_id)

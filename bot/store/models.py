@@ -85,8 +85,10 @@ class Flag:
 
 
 @dataclass(frozen=True, slots=True)
-class Board:
-    """A chat's live board: the message the bot keeps editing."""
+class LiveList:
+    """A chat's live list of open flags: the message /board posts and the bot keeps
+    editing. ("Board" is the analysts' board, the Mini App; the schema's columns for
+    this message, board_message_id and the like, keep their old name.)"""
 
     message_id: int
     lang: str | None
