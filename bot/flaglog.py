@@ -15,7 +15,7 @@ with ``changed`` False, which the chat and the board say as "already so".
 from __future__ import annotations
 
 import enum
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,11 +143,6 @@ class FlagLog:
             return Refused(Why.NOT_ALLOWED, change, number)
         return found
 
-    def _answer(self, chat_id: int, updated: Updated) -> Done:
-        if updated.changed:
-            self._announce(chat_id)
-        return Done(updated.flag, updated.changed)
-
     async def flag(
         self,
         chat_id: int,
@@ -189,97 +184,92 @@ class FlagLog:
         self, chat_id: int, actor: Actor, number: int, status: Status, note: str = ""
     ) -> Answer:
         """A verdict, with its notice to the flagger queued."""
-        found = await self._flag_to_change(chat_id, actor, Change.VERDICT, number)
-        if isinstance(found, Refused):
-            return found
-        return await self._write(
+        kept_note = statement_text(note) or None
+        return await self._change(
             chat_id,
+            actor,
             Change.VERDICT,
             number,
-            self._store.set_status(
-                chat_id,
-                number,
-                status,
-                note=statement_text(note) or None,
-                by_id=actor.id,
-                by_name=actor.name,
-            ),
+            lambda by, _: self._store.set_status(chat_id, number, status, note=kept_note, **by),
         )
 
     async def assign(self, chat_id: int, actor: Actor, number: int, assignee: str | None) -> Answer:
         """Give the flag to someone to check (None or "" unassigns), said in the group.
         The assignee may then give the verdict, so only the flagger or a chat admin
         may assign."""
-        found = await self._flag_to_change(chat_id, actor, Change.ASSIGN, number)
-        if isinstance(found, Refused):
-            return found
         who = shorten(statement_text(assignee or ""), MAX_ASSIGNEE) or None
-        return await self._write(
+        return await self._change(
             chat_id,
+            actor,
             Change.ASSIGN,
             number,
-            self._store.assign(chat_id, number, who, by_id=actor.id, by_name=actor.name),
+            lambda by, _: self._store.assign(chat_id, number, who, **by),
         )
 
     async def retract(self, chat_id: int, actor: Actor, number: int, reason: str | None) -> Answer:
         """Withdraw the flag: it keeps its number and stays in the log, marked so."""
-        found = await self._flag_to_change(chat_id, actor, Change.RETRACT, number)
-        if isinstance(found, Refused):
-            return found
-        return await self._write(
+        why = statement_text(reason or "") or None
+        return await self._change(
             chat_id,
+            actor,
             Change.RETRACT,
             number,
-            self._store.retract(
-                chat_id,
-                number,
-                statement_text(reason or "") or None,
-                by_id=actor.id,
-                by_name=actor.name,
-            ),
+            lambda by, _: self._store.retract(chat_id, number, why, **by),
         )
 
     async def note(self, chat_id: int, actor: Actor, number: int, note: str) -> Answer:
         """A note (or an evidence link) in the flag's record and its exports."""
-        found = await self._flag_to_change(chat_id, actor, Change.NOTE, number)
-        if isinstance(found, Refused):
-            return found
         text = statement_text(note)
         if not text:
             return Refused(Why.EMPTY, Change.NOTE, number)
-        return await self._write(
+        return await self._change(
             chat_id,
+            actor,
             Change.NOTE,
             number,
-            self._store.add_note(chat_id, number, text, by_id=actor.id, by_name=actor.name),
+            lambda by, _: self._store.add_note(chat_id, number, text, **by),
         )
 
     async def edit_text(self, chat_id: int, actor: Actor, number: int, statement: str) -> Answer:
         """Follow an edit of the flagged message (or of the /flag itself): the new text
         replaces the statement, the old one stays in the history. A "Speaker:" before
         it is dropped when it names the flag's own speaker, as it was when flagged."""
-        found = await self._flag_to_change(chat_id, actor, Change.EDIT, number)
-        if isinstance(found, Refused):
-            return found
-        speaker, text = split_speaker(statement_text(statement))
-        if (speaker or "").casefold() != (found.speaker or "").casefold():
-            text = statement
-        text = statement_text(text)
-        if not text:
+        whole = statement_text(statement)
+        if not whole:
             return Refused(Why.EMPTY, Change.EDIT, number)
-        return await self._write(
+        speaker, said = split_speaker(whole)
+
+        def text_of(flag: Flag) -> str:
+            same = speaker is not None and speaker.casefold() == (flag.speaker or "").casefold()
+            return statement_text(said) if same and said.strip() else whole
+
+        return await self._change(
             chat_id,
+            actor,
             Change.EDIT,
             number,
-            self._store.edit_text(chat_id, number, text, by_id=actor.id, by_name=actor.name),
+            lambda by, flag: self._store.edit_text(chat_id, number, text_of(flag), **by),
         )
 
-    async def _write(
-        self, chat_id: int, change: Change, number: int, write: Awaitable[Updated]
+    async def _change(
+        self,
+        chat_id: int,
+        actor: Actor,
+        change: Change,
+        number: int,
+        write: Callable[[dict[str, Any], Flag], Awaitable[Updated]],
     ) -> Answer:
-        """Await the store's write; a flag purged since it was read is not found."""
+        """Check the rule for ``change`` on the flag, then ``write(by, flag)``: ``by``
+        names the actor for the flag's history, ``flag`` is the flag as it was read."""
+        found = await self._flag_to_change(chat_id, actor, change, number)
+        if isinstance(found, Refused):
+            return found
+        by: dict[str, Any] = {"by_id": actor.id, "by_name": actor.name}
         try:
-            updated = await write
+            updated = await write(by, found)
         except FlagNotFound:
+            # Purged since it was read.
             return Refused(Why.NOT_FOUND, change, number)
-        return self._answer(chat_id, updated)
+        if updated.changed:
+            self._announce(chat_id)
+        return Done(updated.flag, updated.changed)
