@@ -159,9 +159,23 @@ class FlagLog:
         in the message a /flag replies to; otherwise the speaker is ``author``, who
         wrote that message. ``origin`` is the rest of :meth:`Store.add_flag`'s fields:
         the Telegram message it came from, its topic, the language to confirm it in.
+        The same command again (the same message, sender and date) adds nothing.
         """
         if not await access.may(_COMMAND[Change.FLAG], actor):
             return Refused(Why.NOT_ALLOWED, Change.FLAG)
+        if origin.get("message_id") is not None:
+            existing = await self._store.flag_from_command(
+                origin.get("message_chat_id") or chat_id,
+                origin["message_id"],
+                flagged_by_id=actor.id,
+                message_date=origin.get("message_date"),
+            )
+            if existing is not None:
+                # Telegram sent the command again (the bot stopped before acknowledging
+                # it, see bot.polling): the flag exists, and its confirmation, if it
+                # never went out, is still in the outbox.
+                self._announce(chat_id)
+                return Done(existing, changed=False)
         speaker, text = split_speaker(statement_text(statement))
         text = statement_text(text)
         if not text:

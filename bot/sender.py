@@ -212,6 +212,16 @@ class Sender:
         """The bot was added to the chat again."""
         self._gone.discard(chat_id)
 
+    async def live_list(self, chat_id: int, lang: Lang, bot_username: str) -> Rendered:
+        """The chat's live list as it is now: its open flags in its time zone, with the
+        button to the board (an edit without it would drop it). Drawn here both for
+        /board and for every refresh."""
+        page = await self.store.open_flags(chat_id, limit=LIVE_LIST_ROWS)
+        where = timezones.zone(await self.store.get_timezone(chat_id))
+        link = links.board_link(self.settings, bot_username, chat_id)
+        rendered = render_log.live_list(page.items, page.total, lang, where)
+        return links.with_board_button(rendered, link, lang)
+
     def language(self, value: str | None) -> Lang:
         return as_lang(value) or self.settings.default_language
 
@@ -511,17 +521,11 @@ class _Lane:
         if board is None:
             await store.outbox.delivered(items)
             return
-        page = await store.open_flags(self.chat_id, limit=LIVE_LIST_ROWS)
-        where = timezones.zone(await store.get_timezone(self.chat_id))
         lang = self.sender.language(board.lang)
-        # An edit without the keyboard would drop the board's link button.
-        link = links.board_link(self.sender.settings, self._bot().username, self.chat_id)
-        rendered = links.with_board_button(
-            render_log.live_list(page.items, page.total, lang, where), link, lang
-        )
+        rendered = await self.sender.live_list(self.chat_id, lang, self._bot().username)
         shows, shown_in = Shown(rendered.text, rendered.keyboard), (self.chat_id, board.message_id)
         if self.sender.already_shows(shown_in, shows):
-            # A refresh after a change the board does not show (a closed flag withdrawn).
+            # A refresh after a change the live list does not show (a closed flag withdrawn).
             await store.outbox.delivered(items)
             return
         self._last_board = time.monotonic()

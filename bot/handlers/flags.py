@@ -22,7 +22,7 @@ from telegram import (
 from telegram.constants import ChatType
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot import callbacks, render_log, sender
+from bot import callbacks, render_log
 from bot.context import AnyApplication
 from bot.flaglog import Answer, Change, FlagLog, Refused, refusal_text, unchanged_text
 from bot.handlers import guards
@@ -41,7 +41,6 @@ from bot.playbook import Lang
 from bot.render import Rendered, shorten
 from bot.sender import Job, Priority, Shown
 from bot.statements import parse_number, parse_status, verdict_choices
-from bot.web import links
 
 log = logging.getLogger(__name__)
 
@@ -94,15 +93,6 @@ async def flag(update: Update, context: Context, here: Here) -> None:
         return
     chat_id, lang = here.chat_id, here.lang
     who = actor(update, context)
-    existing = await context.store.flag_from_command(
-        message.chat.id, message.message_id, flagged_by_id=who.id, message_date=message.date
-    )
-    if existing is not None:
-        # Telegram sends an update again if the bot stopped before acknowledging it
-        # (bot.polling): the flag exists, and its confirmation, if it never went out,
-        # is still in the outbox.
-        context.sender.kick(chat_id)
-        return
     typed = command_text(message)
     source = _source(message)
     source_text = (source.text or source.caption or "") if source is not None else ""
@@ -122,8 +112,10 @@ async def flag(update: Update, context: Context, here: Here) -> None:
         announce_lang=lang,
         source_link=source.link if source is not None else None,
     )
-    # Done: the confirmation comes from the outbox.
-    await _say(update, context, lang, Change.FLAG, answer, None)
+    # Done: the confirmation comes from the outbox; a command Telegram sent again
+    # was confirmed the first time.
+    if isinstance(answer, Refused):
+        await _say(update, context, lang, Change.FLAG, answer, None)
 
 
 @in_group("verify")
@@ -315,22 +307,12 @@ async def live_list(update: Update, context: Context, here: Here) -> None:
     message = update.effective_message
     thread_id = message.message_thread_id if message and message.is_topic_message else None
     store = context.store
-    page = await store.open_flags(chat_id, limit=sender.LIVE_LIST_ROWS)
 
     async def remember(posted: Message) -> None:
         await store.set_live_list(chat_id, posted.message_id, lang=lang, thread_id=thread_id)
 
-    rendered = render_log.live_list(
-        page.items, page.total, lang, await guards.chat_zone(context, chat_id)
-    )
-    link = links.board_link(context.settings, context.bot.username, chat_id)
-    await reply(
-        update,
-        context,
-        links.with_board_button(rendered, link, lang),
-        on_sent=remember,
-        do_quote=False,
-    )
+    rendered = await context.sender.live_list(chat_id, lang, context.bot.username)
+    await reply(update, context, rendered, on_sent=remember, do_quote=False)
 
 
 def register(application: AnyApplication) -> None:
