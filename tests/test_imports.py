@@ -97,6 +97,29 @@ def test_the_board_builds_on_the_flag_log_not_on_the_chat_handlers() -> None:
     assert {module: found for module, found in leaks.items() if found} == {}
 
 
+# The store's operations that change a flag or add one.
+_LOG_CHANGES = frozenset({"add_flag", "set_status", "assign", "retract", "add_note", "edit_text"})
+
+
+def test_only_the_flag_log_changes_the_log() -> None:
+    """Outside the store, only bot/flaglog.py calls the store's changes to flags."""
+    callers = []
+    for module, path in _modules().items():
+        if module.startswith("bot.store") or module == "bot.flaglog":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in _LOG_CHANGES
+                and "store" in ast.unparse(node.func.value)
+            ):
+                callers.append(f"{module}:{node.lineno} {ast.unparse(node.func)}")
+    flaglog = (BOT / "flaglog.py").read_text(encoding="utf-8")
+    assert "self._store.add_flag(" in flaglog, "the check looks for what the door does"
+    assert callers == []
+
+
 def test_the_readmes_module_map_names_every_module() -> None:
     """README.md's map under Development: every module of bot/ is on it, a package's
     modules on its package's lines."""
