@@ -7,6 +7,10 @@ queue in the same transaction what the group is to hear (bot.store.outbox), and
 wakes the chat's sender to say it. It answers with the flag, ``Done``, or with a
 ``Refused`` that says why and, rendered by :func:`refusal_text`, what to do instead.
 
+Every text it is given passes bot.text_rules first: text the log cannot keep (a lone
+surrogate, a NUL, a bidi control, too long) is refused, BAD_TEXT, before anything is
+read or written.
+
 A change that changes nothing (the verdict a flag already has, the same assignee,
 the same text, a second withdrawal) stores nothing and announces nothing: ``Done``
 with ``changed`` False, which the chat and the board say as "already so".
@@ -19,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot import access
+from bot import access, text_rules
 from bot.access import Actor
 from bot.i18n import t
 from bot.playbook import Lang
@@ -27,6 +31,7 @@ from bot.render import shorten
 from bot.services import Services
 from bot.statements import split_speaker
 from bot.store import Flag, FlagNotFound, Status, Store, Updated
+from bot.text_rules import Kind
 
 # An assignee is a Telegram username or a name; anything longer is cut.
 MAX_ASSIGNEE = 64
@@ -60,15 +65,19 @@ class Why(enum.Enum):
     NOT_FOUND = "not_found"
     NOT_ALLOWED = "not_allowed"
     EMPTY = "empty"
+    # Text the log cannot keep or that would mislead its reader (bot.text_rules).
+    BAD_TEXT = "bad_text"
 
 
 @dataclass(frozen=True, slots=True)
 class Refused:
-    """Nothing changed: ``why``, for ``change`` to flag ``number`` (None for a new one)."""
+    """Nothing changed: ``why``, for ``change`` to flag ``number`` (None for a new one);
+    for BAD_TEXT, ``text`` says which text and what is wrong with it."""
 
     why: Why
     change: Change
     number: int | None = None
+    text: text_rules.Refused | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +101,8 @@ _NOT_ALLOWED = {
 def refusal_text(refused: Refused, lang: Lang, *, in_chat: bool = True) -> str:
     """The refusal as the chat and the board both say it; an empty statement in the
     chat is answered with how to use /flag, on the board with what to type."""
+    if refused.text is not None:
+        return text_rules.explain(refused.text, lang)
     if refused.why is Why.NOT_FOUND:
         return t(lang, "flag_not_found", number=refused.number)
     if refused.why is Why.NOT_ALLOWED:
@@ -113,9 +124,12 @@ def unchanged_text(change: Change, flag: Flag, lang: Lang) -> str:
     return t(lang, "already_text", number=number)
 
 
-def statement_text(text: str) -> str:
-    """A statement or note as it is kept: no NULs (SQLite's C strings end at one)."""
-    return text.replace("\x00", "").strip()
+def _checked(text: str, kind: Kind, change: Change, number: int | None) -> str | Refused:
+    """``text`` as the log keeps it, or why not (bot.text_rules: the door's one rule)."""
+    checked = text_rules.check(text, kind)
+    if isinstance(checked, text_rules.Refused):
+        return Refused(Why.BAD_TEXT, change, number, checked)
+    return checked
 
 
 class FlagLog:
@@ -150,6 +164,7 @@ class FlagLog:
         statement: str,
         *,
         author: str | None = None,
+        note: str | None = None,
         **origin: Any,
     ) -> Answer:
         """Log ``statement`` under the chat's next number, matched against the
@@ -157,7 +172,8 @@ class FlagLog:
 
         ``"Lavrov: …"`` names the speaker, whether typed after /flag, on the board or
         in the message a /flag replies to; otherwise the speaker is ``author``, who
-        wrote that message. ``origin`` is the rest of :meth:`Store.add_flag`'s fields:
+        wrote that message; ``note`` is what the flagger added to a reply-flag.
+        ``origin`` is the rest of :meth:`Store.add_flag`'s fields:
         the Telegram message it came from, its topic, the language to confirm it in.
         The same command again (the same message, sender and date) adds nothing.
         """
@@ -176,8 +192,13 @@ class FlagLog:
                 # never went out, is still in the outbox.
                 self._announce(chat_id)
                 return Done(existing, changed=False)
-        speaker, text = split_speaker(statement_text(statement))
-        text = statement_text(text)
+        checked = _checked(statement, Kind.STATEMENT, Change.FLAG, None)
+        kept_note = _checked(note or "", Kind.NOTE, Change.FLAG, None)
+        if isinstance(checked, Refused):
+            return checked
+        if isinstance(kept_note, Refused):
+            return kept_note
+        speaker, text = split_speaker(checked)
         if not text:
             return Refused(Why.EMPTY, Change.FLAG)
         hits = self._services.library.index.mentions(text, kinds=("term", "claim"))
@@ -189,6 +210,7 @@ class FlagLog:
             flagged_by_name=actor.name,
             source_author=author,
             matches=[f"{hit.entry.kind}:{hit.entry.id}" for hit in hits],
+            note=kept_note or None,
             **origin,
         )
         self._announce(chat_id)
@@ -198,20 +220,27 @@ class FlagLog:
         self, chat_id: int, actor: Actor, number: int, status: Status, note: str = ""
     ) -> Answer:
         """A verdict, with its notice to the flagger queued."""
-        kept_note = statement_text(note) or None
+        kept_note = _checked(note, Kind.NOTE, Change.VERDICT, number)
+        if isinstance(kept_note, Refused):
+            return kept_note
         return await self._change(
             chat_id,
             actor,
             Change.VERDICT,
             number,
-            lambda by, _: self._store.set_status(chat_id, number, status, note=kept_note, **by),
+            lambda by, _: self._store.set_status(
+                chat_id, number, status, note=kept_note or None, **by
+            ),
         )
 
     async def assign(self, chat_id: int, actor: Actor, number: int, assignee: str | None) -> Answer:
         """Give the flag to someone to check (None or "" unassigns), said in the group.
         The assignee may then give the verdict, so only the flagger or a chat admin
         may assign."""
-        who = shorten(statement_text(assignee or ""), MAX_ASSIGNEE) or None
+        named = _checked(assignee or "", Kind.NAME, Change.ASSIGN, number)
+        if isinstance(named, Refused):
+            return named
+        who = shorten(named, MAX_ASSIGNEE) or None
         return await self._change(
             chat_id,
             actor,
@@ -222,18 +251,34 @@ class FlagLog:
 
     async def retract(self, chat_id: int, actor: Actor, number: int, reason: str | None) -> Answer:
         """Withdraw the flag: it keeps its number and stays in the log, marked so."""
-        why = statement_text(reason or "") or None
+        why = _checked(reason or "", Kind.REASON, Change.RETRACT, number)
+        if isinstance(why, Refused):
+            return why
         return await self._change(
             chat_id,
             actor,
             Change.RETRACT,
             number,
-            lambda by, _: self._store.retract(chat_id, number, why, **by),
+            lambda by, _: self._store.retract(chat_id, number, why or None, **by),
         )
 
     async def note(self, chat_id: int, actor: Actor, number: int, note: str) -> Answer:
-        """A note (or an evidence link) in the flag's record and its exports."""
-        text = statement_text(note)
+        """A note in the flag's record and its exports."""
+        text = _checked(note, Kind.NOTE, Change.NOTE, number)
+        if isinstance(text, Refused):
+            return text
+        return await self._note(chat_id, actor, number, text)
+
+    async def evidence(self, chat_id: int, actor: Actor, number: int, url: str) -> Answer:
+        """A link to the source that settles it, kept as a note so exports carry it.
+        Whether it is a web link is the caller's to say; whether the log keeps its
+        text is the door's."""
+        link = _checked(url, Kind.LINK, Change.NOTE, number)
+        if isinstance(link, Refused):
+            return link
+        return await self._note(chat_id, actor, number, f"Evidence: {link}" if link else "")
+
+    async def _note(self, chat_id: int, actor: Actor, number: int, text: str) -> Answer:
         if not text:
             return Refused(Why.EMPTY, Change.NOTE, number)
         return await self._change(
@@ -248,14 +293,16 @@ class FlagLog:
         """Follow an edit of the flagged message (or of the /flag itself): the new text
         replaces the statement, the old one stays in the history. A "Speaker:" before
         it is dropped when it names the flag's own speaker, as it was when flagged."""
-        whole = statement_text(statement)
+        whole = _checked(statement, Kind.STATEMENT, Change.EDIT, number)
+        if isinstance(whole, Refused):
+            return whole
         if not whole:
             return Refused(Why.EMPTY, Change.EDIT, number)
         speaker, said = split_speaker(whole)
 
         def text_of(flag: Flag) -> str:
             same = speaker is not None and speaker.casefold() == (flag.speaker or "").casefold()
-            return statement_text(said) if same and said.strip() else whole
+            return said if same and said else whole
 
         return await self._change(
             chat_id,

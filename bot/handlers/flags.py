@@ -24,19 +24,20 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot import callbacks, render_log
 from bot.context import AnyApplication
-from bot.flaglog import Answer, Change, FlagLog, Refused, refusal_text, unchanged_text
+from bot.flaglog import Answer, Change, FlagLog, Refused, Why, refusal_text, unchanged_text
 from bot.handlers import guards
 from bot.handlers.common import (
     Context,
     actor,
     add_commands,
     command_text,
+    language,
     pressed,
     reply,
     stale_button,
 )
 from bot.handlers.guards import Here, in_group
-from bot.i18n import t
+from bot.i18n import Html, t
 from bot.playbook import Lang
 from bot.render import Rendered, shorten
 from bot.sender import Job, Priority, Shown
@@ -268,10 +269,15 @@ async def edited(update: Update, context: Context) -> None:
         if not new_text.startswith("/"):
             return
         new_text = command_text(message)
-    # An edit is not a command: nothing to answer, whatever the log made of it.
-    await FlagLog(context.services).edit_text(
+    answer = await FlagLog(context.services).edit_text(
         message.chat.id, actor(update, context), found.number, new_text
     )
+    # An edit is not a command: it is answered only when the log cannot keep it.
+    if isinstance(answer, Refused) and answer.why is Why.BAD_TEXT:
+        lang = await language(update, context)
+        reason = Html(refusal_text(answer, lang))
+        text = t(lang, "edit_refused", number=found.number, reason=reason)
+        await reply(update, context, Rendered(text))
 
 
 async def migrated(update: Update, context: Context) -> None:

@@ -283,16 +283,12 @@ def _nested_deeper(value: Any, limit: int) -> bool:
     return any(isinstance(item, dict | list) for item in level)
 
 
-def _text_field(data: dict[str, Any], name: str, kind: text_rules.Kind, lang: Lang) -> str:
-    """The field as the log keeps it (bot.text_rules): else 400, saying why in ``lang``."""
+def _text_field(data: dict[str, Any], name: str) -> str:
+    """The field as sent; whether the log keeps it is the flag log's to say."""
     value = data.get(name, "")
     if not isinstance(value, str):
         raise ApiError(400, "bad_field", f"{name} must be text")
-    checked = text_rules.check(value, kind)
-    if isinstance(checked, text_rules.Refused):
-        code = "too_long" if checked.problem is text_rules.Problem.TOO_LONG else "bad_text"
-        raise ApiError(400, code, text_rules.explain(checked, lang))
-    return checked
+    return value
 
 
 async def _flag(board: Board, caller: Caller, number: int) -> Flag:
@@ -322,14 +318,22 @@ async def _record(
     return web.json_response(body)
 
 
-_REFUSED_STATUS: Final = {Why.NOT_FOUND: 404, Why.NOT_ALLOWED: 403, Why.EMPTY: 400}
+_REFUSED_STATUS: Final = {
+    Why.NOT_FOUND: 404,
+    Why.NOT_ALLOWED: 403,
+    Why.EMPTY: 400,
+    Why.BAD_TEXT: 400,
+}
 
 
 async def _answer(board: Board, caller: Caller, change: Change, answer: Answer) -> web.Response:
     """The flag log's answer to a change: the record, or why not, as the chat says it."""
     if isinstance(answer, Refused):
         status = _REFUSED_STATUS[answer.why]
-        raise ApiError(status, answer.why.value, refusal_text(answer, caller.lang, in_chat=False))
+        code = answer.why.value
+        if answer.text is not None and answer.text.problem is text_rules.Problem.TOO_LONG:
+            code = "too_long"
+        raise ApiError(status, code, refusal_text(answer, caller.lang, in_chat=False))
     unchanged = None if answer.changed else unchanged_text(change, answer.flag, caller.lang)
     return await _record(board, caller, answer.flag, unchanged=unchanged)
 
@@ -426,7 +430,7 @@ async def list_flags(board: Board, caller: Caller, request: web.Request) -> web.
 async def add_flag(board: Board, caller: Caller, request: web.Request) -> web.Response:
     """As /flag, for any member: the next number, matched against the playbook, and
     confirmed in the group like a flag made there ("Lavrov: …" names the speaker)."""
-    statement = _text_field(await _body(request), "text", text_rules.Kind.STATEMENT, caller.lang)
+    statement = _text_field(await _body(request), "text")
     answer = await board.flag_log().flag(
         caller.chat_id, caller.actor, statement, message_id=None, announce_lang=caller.lang
     )
@@ -448,7 +452,7 @@ async def set_verdict(
     raw_status = data.get("status")
     if not isinstance(raw_status, str) or raw_status not in set(Status):
         raise ApiError(400, "bad_status", f"status must be one of {', '.join(Status)}")
-    note = _text_field(data, "note", text_rules.Kind.NOTE, caller.lang)
+    note = _text_field(data, "note")
     answer = await board.flag_log().verdict(
         caller.chat_id, caller.actor, number, Status(raw_status), note
     )
@@ -457,7 +461,7 @@ async def set_verdict(
 
 @_flag_change
 async def add_note(board: Board, caller: Caller, number: int, data: dict[str, Any]) -> web.Response:
-    note = _text_field(data, "note", text_rules.Kind.NOTE, caller.lang)
+    note = _text_field(data, "note")
     answer = await board.flag_log().note(caller.chat_id, caller.actor, number, note)
     return await _answer(board, caller, Change.NOTE, answer)
 
@@ -467,12 +471,12 @@ async def add_evidence(
     board: Board, caller: Caller, number: int, data: dict[str, Any]
 ) -> web.Response:
     """A link to the source that settles it, kept as a note so exports carry it."""
-    url = _text_field(data, "url", text_rules.Kind.LINK, caller.lang)
+    url = _text_field(data, "url")
     parts = urlsplit(url)
     # https only: the page opens evidence through Telegram, and only over https.
     if parts.scheme != "https" or not parts.netloc or any(c.isspace() for c in url):
         raise ApiError(400, "bad_url", "evidence must be a web link starting with https://")
-    answer = await board.flag_log().note(caller.chat_id, caller.actor, number, f"Evidence: {url}")
+    answer = await board.flag_log().evidence(caller.chat_id, caller.actor, number, url)
     return await _answer(board, caller, Change.NOTE, answer)
 
 
@@ -481,7 +485,7 @@ async def set_assignee(
     board: Board, caller: Caller, number: int, data: dict[str, Any]
 ) -> web.Response:
     """As /assign: by the flagger or a chat admin only, stored, and said in the group."""
-    assignee = _text_field(data, "assignee", text_rules.Kind.NAME, caller.lang)
+    assignee = _text_field(data, "assignee")
     answer = await board.flag_log().assign(caller.chat_id, caller.actor, number, assignee)
     return await _answer(board, caller, Change.ASSIGN, answer)
 
@@ -490,7 +494,7 @@ async def set_assignee(
 async def withdraw(board: Board, caller: Caller, number: int, data: dict[str, Any]) -> web.Response:
     """As /unflag: by the flagger or a chat admin. The flag keeps its number and stays
     in the log, struck through, with the reason in its history."""
-    reason = _text_field(data, "reason", text_rules.Kind.REASON, caller.lang)
+    reason = _text_field(data, "reason")
     answer = await board.flag_log().retract(caller.chat_id, caller.actor, number, reason)
     return await _answer(board, caller, Change.RETRACT, answer)
 
