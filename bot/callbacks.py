@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
+from bot.flag_input import MAX_FLAG_NUMBER
 from bot.playbook import Kind
-from bot.statements import MAX_FLAG_NUMBER
 
 MAX_BYTES = 64
 

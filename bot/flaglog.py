@@ -25,11 +25,11 @@ from typing import Any
 
 from bot import access, text_rules
 from bot.access import Actor
+from bot.flag_input import split_speaker
 from bot.i18n import t
 from bot.playbook import Lang
 from bot.render import shorten
 from bot.services import Services
-from bot.statements import split_speaker
 from bot.store import Flag, FlagNotFound, Status, Store, Updated
 from bot.text_rules import Kind
 

@@ -24,6 +24,7 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot import callbacks, render_log
 from bot.context import AnyApplication
+from bot.flag_input import parse_number, parse_status, verdict_choices
 from bot.flaglog import Answer, Change, FlagLog, Refused, Why, refusal_text, unchanged_text
 from bot.handlers import guards
 from bot.handlers.common import (
@@ -41,7 +42,6 @@ from bot.i18n import Html, t
 from bot.playbook import Lang
 from bot.render import Rendered, shorten
 from bot.sender import Job, Priority, Shown
-from bot.statements import parse_number, parse_status, verdict_choices
 
 log = logging.getLogger(__name__)
 

@@ -20,11 +20,11 @@ from telegram.constants import ChatType
 from bot import access, text_rules, timezones
 from bot.access import COMMAND_ROLES, Role
 from bot.context import BotContext
+from bot.flag_input import parse_number
 from bot.handlers.common import Handler, language, reply
 from bot.i18n import t
 from bot.playbook import Lang
 from bot.render import Rendered, shorten
-from bot.statements import parse_number
 
 
 @dataclass(frozen=True)

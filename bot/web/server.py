@@ -29,13 +29,13 @@ from telegram.error import TelegramError
 
 from bot import access, definitions, export, points, services, statement, text_rules, timezones
 from bot.access import Actor
+from bot.flag_input import parse_number
 from bot.flaglog import Answer, Change, FlagLog, Refused, Why, refusal_text, unchanged_text
 from bot.i18n import t
 from bot.language import telegram_language
 from bot.playbook import Lang, as_lang
 from bot.render import shorten
 from bot.statement import Draft, to_docx, to_markdown, to_text
-from bot.statements import parse_number
 from bot.store import Flag, Point, Round, Status
 from bot.web import hook, views
 from bot.web.auth import AuthError, WebAppUser, chat_of_token, check_init_data
