@@ -22,6 +22,7 @@ import enum
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot import access, text_rules
 from bot.access import Actor
@@ -67,6 +68,8 @@ class Why(enum.Enum):
     EMPTY = "empty"
     # Text the log cannot keep or that would mislead its reader (bot.text_rules).
     BAD_TEXT = "bad_text"
+    # Evidence that is no https:// link: the board opens evidence through Telegram.
+    NOT_A_LINK = "bad_url"
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +110,8 @@ def refusal_text(refused: Refused, lang: Lang, *, in_chat: bool = True) -> str:
         return t(lang, "flag_not_found", number=refused.number)
     if refused.why is Why.NOT_ALLOWED:
         return t(lang, _NOT_ALLOWED[refused.change], number=refused.number)
+    if refused.why is Why.NOT_A_LINK:
+        return t(lang, "evidence_not_link")
     return t(lang, "flag_usage" if in_chat and refused.change is Change.FLAG else "nothing_typed")
 
 
@@ -270,13 +275,16 @@ class FlagLog:
         return await self._note(chat_id, actor, number, text)
 
     async def evidence(self, chat_id: int, actor: Actor, number: int, url: str) -> Answer:
-        """A link to the source that settles it, kept as a note so exports carry it.
-        Whether it is a web link is the caller's to say; whether the log keeps its
-        text is the door's."""
+        """A link to the source that settles it, kept as a note so exports carry it:
+        text the log keeps (bot.text_rules), and an https:// link, the only kind the
+        board opens (through Telegram)."""
         link = _checked(url, Kind.LINK, Change.NOTE, number)
         if isinstance(link, Refused):
             return link
-        return await self._note(chat_id, actor, number, f"Evidence: {link}" if link else "")
+        parts = urlsplit(link)
+        if parts.scheme != "https" or not parts.netloc or any(c.isspace() for c in link):
+            return Refused(Why.NOT_A_LINK, Change.NOTE, number)
+        return await self._note(chat_id, actor, number, f"Evidence: {link}")
 
     async def _note(self, chat_id: int, actor: Actor, number: int, text: str) -> Answer:
         if not text:

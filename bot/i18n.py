@@ -489,6 +489,10 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
         "en": "#{number} already says that: nothing changed.",
         "uk": "#{number} уже має саме цей текст: нічого не змінено.",
     },
+    "evidence_not_link": {
+        "en": "Evidence must be a web link starting with https://.",
+        "uk": "Доказ має бути вебпосиланням, що починається з https://.",
+    },
     "nothing_typed": {
         "en": "There is nothing to keep: write the text first.",
         "uk": "Немає чого зберегти: спершу напишіть текст.",
