@@ -38,6 +38,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from bot import render_log, timezones
 from bot.flood import FloodControl, replying
 from bot.i18n import Html, t
+from bot.language import group_language
 from bot.playbook import Lang, as_lang
 from bot.render import Rendered, esc, shorten
 from bot.store import Flag, Store
@@ -206,6 +207,11 @@ class Sender:
 
     def language(self, value: str | None) -> Lang:
         return as_lang(value) or self._services.settings.default_language
+
+    async def chat_language(self, chat_id: int, fallback: str | None) -> Lang:
+        """What the group reads (bot.language); ``fallback`` for a chat with none."""
+        found = await group_language(self.store, self._services.settings, chat_id)
+        return found or self.language(fallback)
 
 
 class _Lane:
@@ -387,17 +393,13 @@ class _Lane:
         return ReplyParameters(message_id=message_id, allow_sending_without_reply=True)
 
     async def _confirm(self, items: Sequence[OutboxItem]) -> None:
-        # One topic and one language per message: a forum's confirmations go where
-        # their /flag was, each in its flagger's language; the rest wait their turn.
+        # One topic per message: a forum's confirmations go where their /flag was; the
+        # rest wait their turn. All in the group's language.
         first = items[0]
         assert first.flag is not None
-        lang = self.sender.language(first.flag.announce_lang)
+        lang = await self.sender.chat_language(self.chat_id, first.flag.announce_lang)
         alike = [
-            item
-            for item in items
-            if item.flag
-            and item.flag.thread_id == first.flag.thread_id
-            and self.sender.language(item.flag.announce_lang) == lang
+            item for item in items if item.flag and item.flag.thread_id == first.flag.thread_id
         ]
         flags = [item.flag for item in alike if item.flag is not None]
         rendered, covered = render_log.merged_confirmation(
@@ -435,21 +437,11 @@ class _Lane:
             await self.sender.store.outbox.delivered(orphans)
         if not notices:
             return
-        # A notice is for the flagger: in the language they chose since (/lang), else
-        # the one they flagged in. One topic and one language per message; notices for
-        # flaggers who read another language, or in another topic, wait their turn.
-        readers: dict[int, Lang] = {}
-        for _, flag in notices:
-            if flag.flagged_by_id not in readers:
-                chosen = await self.sender.store.get_language(flag.flagged_by_id)
-                readers[flag.flagged_by_id] = self.sender.language(chosen or flag.announce_lang)
+        # A notice is for the flagger, in the group's language as everything said there.
+        # One topic per message; notices in another topic wait their turn.
         first_flag = notices[0][1]
-        lang = readers[first_flag.flagged_by_id]
-        notices = [
-            (item, flag)
-            for item, flag in notices
-            if flag.thread_id == first_flag.thread_id and readers[flag.flagged_by_id] == lang
-        ]
+        lang = await self.sender.chat_language(self.chat_id, first_flag.announce_lang)
+        notices = [(item, flag) for item, flag in notices if flag.thread_id == first_flag.thread_id]
         if len(notices) == 1:
             item, flag = notices[0]
             rendered = Rendered(_notice_text(flag, item, lang))
@@ -481,7 +473,7 @@ class _Lane:
             return
         page = await store.open_flags(self.chat_id, limit=BOARD_ROWS)
         where = timezones.zone(await store.get_timezone(self.chat_id))
-        lang = self.sender.language(board.lang)
+        lang = await self.sender.chat_language(self.chat_id, board.lang)
         # An edit without the keyboard would drop the board's link button.
         link = links.board_link(self.sender.settings, self._bot().username, self.chat_id)
         rendered = links.with_board_button(

@@ -30,6 +30,7 @@ EXAMPLES = {
     "board": "/board",
     "settings": "/settings",
     "settings timezone": "/settings timezone Europe/Kyiv",
+    "settings language": "/settings language en",
     "verify": "/verify 1 false",
     "assign": "/assign 1 @iryna_analyst",
     "unflag": "/unflag 1 misheard",

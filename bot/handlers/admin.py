@@ -30,6 +30,8 @@ async def enable(update: Update, context: Context, here: Here) -> None:
     chat = update.effective_chat
     assert chat is not None
     await context.store.enroll(here.chat_id, chat.title, actor(update).id)
+    # The group speaks its enroller's language until its admins choose (/settings).
+    await context.store.set_chat_language(here.chat_id, here.lang, unless_set=True)
     await reply(update, context, Rendered(t(here.lang, "enabled")))
 
 

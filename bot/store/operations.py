@@ -54,7 +54,7 @@ from bot.store.outbox import Outbox, queue_notice
 from bot.store.points import PointsStore, delete_chat_points, delete_points_before
 
 # The chats columns _chat_setting may name: never text from outside the store.
-_ChatSetting = Literal["watch", "timezone"]
+_ChatSetting = Literal["watch", "timezone", "language"]
 
 _UPDATABLE_COLUMNS: Final = frozenset(
     {"status", "assignee", "assignee_may_judge", "note", "text", "retracted_at", "retract_reason"}
@@ -292,6 +292,16 @@ class Store:
 
     async def set_timezone(self, chat_id: int, name: str) -> None:
         await self._set_chat_setting(chat_id, "timezone", name)
+
+    async def get_chat_language(self, chat_id: int) -> str | None:
+        """The language the group speaks, or None until one is set."""
+        return optional_str(await self._chat_setting(chat_id, "language"))
+
+    async def set_chat_language(self, chat_id: int, lang: str, *, unless_set: bool = False) -> None:
+        """Set the group's language; with ``unless_set``, only if it has none yet."""
+        if unless_set and await self.get_chat_language(chat_id) is not None:
+            return
+        await self._set_chat_setting(chat_id, "language", lang)
 
     async def get_board(self, chat_id: int) -> Board | None:
         row = await self.database.read_one(

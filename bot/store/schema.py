@@ -326,6 +326,15 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     CREATE INDEX definition_asks_by_round ON definition_asks (round_id);
     CREATE INDEX definition_asks_by_time ON definition_asks (created_at);
     """,
+    # 8: the language a group speaks (bot.language): set when it is enrolled, changed
+    # with /settings language. A chat enrolled before takes its enroller's /lang, if
+    # they chose one; else NULL, the bot's default.
+    """
+    ALTER TABLE chats ADD COLUMN language TEXT CHECK (language IN ('en', 'uk'));
+    UPDATE chats SET language =
+        (SELECT users.language FROM users WHERE users.user_id = chats.enrolled_by)
+        WHERE enrolled = 1;
+    """,
 )
 
 

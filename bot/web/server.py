@@ -24,15 +24,16 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from telegram import Bot, User
+from telegram import Bot
 from telegram.error import TelegramError
 
 from bot import access, definitions, export, points, services, text_rules, timezones
-from bot.handlers.common import Actor, telegram_language
+from bot.handlers.common import Actor
 from bot.handlers.flags import split_speaker
 from bot.handlers.points import draft_for_round, statement_filename
 from bot.i18n import t
-from bot.playbook import Lang, as_lang
+from bot.language import reader_language
+from bot.playbook import Lang
 from bot.render import Rendered, shorten
 from bot.sender import Job, Priority
 from bot.statement import Draft, to_docx, to_markdown, to_text
@@ -135,7 +136,7 @@ class Board:
             raise ApiError(403, "not_enrolled", "this chat no longer keeps a flag log")
         if not await self.is_member(chat_id, signed.user.id):
             raise ApiError(403, "not_member", "you are not a member of this chat")
-        return Caller(signed.user, chat_id, await self.language(signed.user))
+        return Caller(signed.user, chat_id, await self.language(signed.user, chat_id))
 
     async def is_member(self, chat_id: int, user_id: int, *, fail_closed: bool = False) -> bool:
         """Whether Telegram counts ``user_id`` in the chat; when Telegram cannot be
@@ -150,14 +151,17 @@ class Board:
                 503, "telegram_unavailable", "Telegram could not be asked; try again"
             ) from None
 
-    async def language(self, user: WebAppUser) -> Lang:
-        """As in the chat: the language chosen with /lang, else Telegram's."""
+    async def language(self, user: WebAppUser, chat_id: int) -> Lang:
+        """As in the chat (bot.language): the board shows a group's log in its language."""
         svc = self.svc
-        chosen = as_lang(await svc.require_store().get_language(user.id))
-        as_telegram_user = User(
-            user.id, user.first_name, is_bot=False, language_code=user.language_code
+        return await reader_language(
+            svc.require_store(),
+            svc.settings,
+            chat_id=chat_id,
+            private=False,
+            user_id=user.id,
+            code=user.language_code,
         )
-        return chosen or telegram_language(as_telegram_user, svc.settings.default_language)
 
     async def is_admin(self, caller: Caller) -> bool:
         return await access.is_admin_of(self.bot, self.svc, caller.chat_id, caller.user.id)
@@ -518,7 +522,7 @@ async def set_assignee(
         raise ApiError(404, "not_found", f"there is no flag #{number} in this chat") from None
     if assignee:
         # The group hears it as it hears /assign: the assignee has work to do.
-        lang = svc.require_sender().language(flag.announce_lang)
+        lang = caller.lang
         rendered = Rendered(t(lang, "assigned", number=number, assignee=assignee))
         bot = board.bot
         svc.require_sender().submit(
