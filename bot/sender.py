@@ -517,7 +517,8 @@ def _by(item: OutboxItem) -> str:
 
 
 def _notice_text(flag: Flag, item: OutboxItem, lang: Lang) -> str:
-    """ "#12 is now False": to the flagger by name, unless they judged it themselves."""
+    """ "Verdict for #12: False", who gave it and, unless they judged it themselves, the
+    flagger named (and so notified); the note labelled."""
     status = str(item.detail.get("status") or flag.status)
     label = t(lang, f"status_{status}")
     if item.detail.get("by_id") == flag.flagged_by_id:
@@ -528,7 +529,8 @@ def _notice_text(flag: Flag, item: OutboxItem, lang: Lang) -> str:
             lang, "verdict_notify", flagger=flagger, number=flag.number, status=label, by=_by(item)
         )
     if flag.note:
-        text += f"\n<i>{esc(shorten(flag.note.splitlines()[-1], 300))}</i>"
+        label = esc(t(lang, "flag_note"))
+        text += f"\n{label}: <i>{esc(shorten(flag.note.splitlines()[-1], 300))}</i>"
     return text
 
 

@@ -65,6 +65,12 @@ _SYNONYMS: dict[str, Status] = {
     "reopen": Status.OPEN,
     "підтверджено": Status.VERIFIED,
     "брехня": Status.FALSE,
+    # The Ukrainian words before "На перевірці" and "Неможливо перевірити", still
+    # taken so nobody's habit breaks.
+    "відкрито": Status.OPEN,
+    "відкрита": Status.OPEN,
+    "неперевірне": Status.UNVERIFIABLE,
+    "неперевірено": Status.UNVERIFIABLE,
 }
 _STATUS_WORDS: dict[str, Status] = {
     **_SYNONYMS,
@@ -86,7 +92,23 @@ def split_speaker(text: str) -> tuple[str | None, str]:
 
 
 def parse_status(word: str) -> Status | None:
-    return _STATUS_WORDS.get(word.casefold())
+    return _STATUS_WORDS.get(" ".join(word.casefold().split()))
+
+
+# Longest first, so "неможливо перевірити" is read before any one-word status.
+_BY_LENGTH = sorted(_STATUS_WORDS, key=lambda words: -len(words.split()))
+
+
+def split_status(typed: str) -> tuple[Status | None, str]:
+    """ "на перевірці said twice" → (OPEN, "said twice"): the verdict, one word or
+    several, and the note after it; (None, typed) when it starts with no verdict."""
+    words = typed.split()
+    for phrase in _BY_LENGTH:
+        size = len(phrase.split())
+        if " ".join(words[:size]).casefold() == phrase:
+            rest = typed.split(maxsplit=size)
+            return _STATUS_WORDS[phrase], rest[size] if len(rest) > size else ""
+    return None, typed
 
 
 def _source(message: Message) -> Message | None:
@@ -188,7 +210,8 @@ async def _judge(
     who = actor(update)
     allowed = access.may_judge_unless_admin(existing, who.id, who.username)
     if not allowed and not await access.is_chat_admin(update, context):
-        return t(here.lang, "not_allowed_verdict", number=number)
+        key = "not_allowed_verdict_short" if update.callback_query else "not_allowed_verdict"
+        return t(here.lang, key, number=number)
     await context.services.give_verdict(
         here.chat_id, number, status, note, by_id=who.id, by_name=who.name
     )
@@ -203,23 +226,22 @@ def verdict_choices(lang: Lang) -> str:
 @in_group("verify")
 async def verify(update: Update, context: Context, here: Here) -> None:
     lang = here.lang
-    words = command_text(update.effective_message).split(maxsplit=2)
-    number = await guards.flag_number(update, context, lang, words, "/verify 12 false")
+    words = command_text(update.effective_message).split(maxsplit=1)
+    example = t(lang, "example_verify")
+    number = await guards.flag_number(update, context, lang, words, example)
     if number is None:
         return
     if len(words) < 2:
         text = t(lang, "status_missing", number=number, choices=verdict_choices(lang))
         await reply(update, context, Rendered(text))
         return
-    status = parse_status(words[1])
+    status, typed_note = split_status(words[1])
     if status is None:
-        value = shorten(words[1], 30)
+        value = shorten(words[1].split()[0], 30)
         text = t(lang, "status_invalid", value=value, choices=verdict_choices(lang))
         await reply(update, context, Rendered(text))
         return
-    note = await guards.accepted_text(
-        update, context, lang, words[2] if len(words) > 2 else "", text_rules.Kind.NOTE
-    )
+    note = await guards.accepted_text(update, context, lang, typed_note, text_rules.Kind.NOTE)
     if note is None:
         return
     refusal = await _judge(update, context, here, number, status, note)
@@ -243,7 +265,8 @@ async def verdict_button(update: Update, context: Context) -> None:
     if refusal is not None:
         await query.answer(refusal, show_alert=True)
         return
-    await query.answer(f"#{parsed.number}: {t(here.lang, f'status_{status}')}")
+    label = t(here.lang, f"status_{status}")
+    await query.answer(t(here.lang, "verdict_done", number=parsed.number, status=label))
 
 
 async def pick_button(update: Update, context: Context) -> None:

@@ -87,7 +87,7 @@ async def here(update: Update, context: BotContext, command: str, *, log: bool) 
     if log and not await access.is_enrolled(update, context):
         # Only /flag had something to store; the others had nothing to read.
         key = "not_enrolled" if command == "flag" else "no_log"
-        await reply(update, context, Rendered(t(lang, key, chat_id=chat.id)))
+        await reply(update, context, Rendered(t(lang, key)))
         return None
     if await refuse_role(update, context, lang, COMMAND_ROLES[command]):
         return None

@@ -579,12 +579,20 @@ async def export_log(board: Board, caller: Caller, request: web.Request) -> web.
     histories = await store.history_for(caller.chat_id, [f.number for f in flags])
     where = timezones.zone(await store.get_timezone(caller.chat_id))
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
+    titles = export.card_titles(flags, board.svc.library.playbook, caller.lang)
     if kind == "csv":
-        body, content_type = export.to_csv(flags, histories, where), "text/csv"
+        body = export.to_csv(flags, histories, where, lang=caller.lang, titles=titles)
+        content_type = "text/csv"
     else:
         title = await board.chat_title(caller.chat_id)
         body = export.to_markdown(
-            flags, histories, chat_title=title, round_name=round_name, where=where
+            flags,
+            histories,
+            chat_title=title,
+            round_name=round_name,
+            where=where,
+            lang=caller.lang,
+            titles=titles,
         )
         prepared = await points.for_export(store, caller.chat_id, round_name)
         body += export.points_to_markdown(
