@@ -244,7 +244,7 @@ def _flag_section(
     flag: Flag, history: Sequence[FlagEvent], where: tzinfo, lang: Lang, titles: Titles
 ) -> list[str]:
     if flag.retracted:
-        was = f"{t(lang, 'md_retracted_was')}: {_label(flag.status, lang)}"
+        was = f"{t(lang, 'md_retracted_was')} {_label(flag.status, lang)}"
         state = f"{t(lang, 'flag_retracted')} ({was})"
     else:
         state = _label(flag.status, lang)

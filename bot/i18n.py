@@ -611,7 +611,7 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     "md_all_rounds": {"en": "All rounds", "uk": "Усі раунди"},
     "md_times": {"en": "Times", "uk": "Час"},
     "md_no_flags": {"en": "No flags.", "uk": "Позначок немає."},
-    "md_retracted_was": {"en": "was", "uk": "було"},
+    "md_retracted_was": {"en": "was", "uk": "було:"},
     "md_playbook": {"en": "Playbook", "uk": "Збіги з порадником"},
     "md_notes": {"en": "Notes", "uk": "Примітки"},
     "md_link": {"en": "Link", "uk": "Посилання"},

@@ -136,13 +136,15 @@ def test_csv_columns() -> None:
     assert record["time (UTC)"] == "2025-03-04T05:06:07Z"
     assert record["round"] == "Round 1"
     assert record["flagged by"] == "Alice"
-    assert record["status"] == "false"
+    assert record["status"] == "False"
+    assert record["status code"] == "false"
+    assert record["lang"] == "en"
     assert record["matches"] == "term:a; claim:b"
     assert record["retracted"] == "2025-03-04T06:00:00Z duplicate"
     assert record["link"] == "https://t.me/c/1234567890/499"
     assert record["history"].splitlines() == [
         "2025-03-04 06:00 created (Bob)",
-        "2025-03-04 06:00 status: open → false (Bob)",
+        "2025-03-04 06:00 status: Open → False (Bob)",
     ]
 
 
@@ -210,10 +212,10 @@ def test_markdown_report() -> None:
     assert r"2025-03-04 05:06 UTC · Round 1 · **Лавров\_1**" in lines
     assert "- Assigned to: Carol" in lines
     assert "  - first" in lines and "  - second" in lines
-    assert "## #3 · Retracted (was open)" in lines
+    assert "## #3 · Retracted (was Open)" in lines
     assert "- Retracted: 2025-03-04 06:00 UTC — oops" in lines
     assert "- Link: <https://t.me/c/1234567890/501>" in lines
-    assert r"  - 2025-03-04 06:00 UTC status: open → false (Bob): see \*source\*" in lines
+    assert r"  - 2025-03-04 06:00 UTC status: Open → False (Bob): see \*source\*" in lines
 
 
 @given(st.text())

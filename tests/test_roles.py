@@ -61,7 +61,7 @@ HOLDS = {
     Role.CHAT_ADMIN: "chat_admin",
     Role.BOT_ADMIN: "bot_admin",
 }
-REFUSALS = ("Only the person who flagged", "only chat admins", "only the bot's admins")
+REFUSALS = ("Only the person who flagged", "only chat admins", "only the bot's administrator")
 
 
 @pytest.fixture
