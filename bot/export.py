@@ -303,11 +303,7 @@ def to_markdown(
         covers = f"{t(lang, 'flag_round')}: {_inline(round_name)}"
     else:
         covers = t(lang, "md_all_rounds")
-    if lang == "en":
-        zone_name = getattr(where, "key", None) or where.tzname(None) or "UTC"
-    else:
-        zone_name = render_log.zone_said(where, lang)
-    zone = f"{t(lang, 'md_times')}: {zone_name}"
+    zone = f"{t(lang, 'md_times')}: {render_log.zone_name(where, lang)}"
     total = t(lang, "summary_total", count=len(flags))
     lines = [f"# {t(lang, 'log_title')}: {title}", "", f"{covers} · {total} · {zone}", ""]
     lines += [f"- {_label(status, lang)}: {count}" for status, count in counts.items()]

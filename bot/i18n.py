@@ -592,7 +592,7 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     },
     # -- what exports say (bot.export): the CSV's columns, the Markdown report -----
     "csv_number": {"en": "number", "uk": "номер"},
-    "csv_time_utc": {"en": "time (UTC)", "uk": "час (UTC)"},
+    "csv_time_utc": {"en": "time (UTC)", "uk": "всесвітній час"},
     "csv_time_local": {"en": "time (local)", "uk": "місцевий час"},
     "csv_round": {"en": "round", "uk": "раунд"},
     "csv_speaker": {"en": "speaker", "uk": "хто сказав"},
@@ -800,7 +800,7 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     },
     "timezone_set": {
         "en": "Times in this chat are now shown in {zone}; it is {now} there.",
-        "uk": "Тепер час у цьому чаті показано за поясом {zone}; там зараз {now}.",
+        "uk": "Відтепер час у цьому чаті показано {zone}: зараз {now}.",
     },
     # A flag's history, as /show lists it.
     "event_created": {"en": "flagged", "uk": "позначено"},

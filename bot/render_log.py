@@ -75,14 +75,31 @@ def zone_said(where: tzinfo, lang: Lang, moment: datetime | None = None) -> str:
     return shown.tzname() or "UTC"
 
 
-def when(moment: datetime, lang: Lang, where: tzinfo = UTC) -> str:
+def zone_name(where: tzinfo, lang: Lang) -> str:
+    """The zone itself: its IANA name in English ("Europe/Kyiv"), in Ukrainian what
+    its time is called ("київський час")."""
+    key = getattr(where, "key", None) or "UTC"
+    if lang != "uk":
+        return key
+    said = zone_said(where, lang).removeprefix("за ")
+    # "київським часом" → "київський час", "всесвітнім часом" → "всесвітній час"
+    words = [
+        word[:-2] + ("ий" if word.endswith("им") else "ій") if word.endswith(("им", "ім")) else word
+        for word in said.split()
+    ]
+    return " ".join("час" if word == "часом" else word for word in words)
+
+
+def when(moment: datetime, lang: Lang, where: tzinfo = UTC, *, named: bool = True) -> str:
     """ "01 Dec 23:53 EET", "1 грудня 23:53 за київським часом": in the chat's zone,
-    named, and in the reader's language whatever the machine's locale."""
+    named (unless ``named`` is False), in the reader's language whatever the
+    machine's locale."""
     shown = moment.astimezone(where)
-    month, zone = shown.month - 1, zone_said(where, lang, moment)
+    month = shown.month - 1
+    zone = f" {zone_said(where, lang, moment)}" if named else ""
     if lang == "uk":
-        return f"{shown.day} {render.MONTHS_OF_UK[month]} {shown:%H:%M} {zone}"
-    return f"{shown.day:02d} {render.MONTHS[lang][month][:3]} {shown:%H:%M} {zone}"
+        return f"{shown.day} {render.MONTHS_OF_UK[month]} {shown:%H:%M}{zone}"
+    return f"{shown.day:02d} {render.MONTHS[lang][month][:3]} {shown:%H:%M}{zone}"
 
 
 def status_word(status: str, lang: Lang) -> str:

@@ -26,13 +26,14 @@ from bot.render import Rendered, shorten
 async def _current(update: Update, context: Context, here: Here) -> str:
     lang, store = here.lang, context.store
     name = await store.get_timezone(here.chat_id) or timezones.DEFAULT_ZONE
-    now = render_log.when(datetime.now(UTC), lang, timezones.zone(name))
+    where = timezones.zone(name)
+    now = render_log.when(datetime.now(UTC), lang, where, named=lang == "en")
     enrolled = await access.is_enrolled(update, context)
     watching = await store.get_watch(here.chat_id)
     lines = [
         f"⚙️ <b>{t(lang, 'settings_title')}</b>",
         t(lang, "settings_log_on" if enrolled else "settings_log_off"),
-        t(lang, "settings_zone", zone=name, now=now),
+        t(lang, "settings_zone", zone=render_log.zone_name(where, lang), now=now),
         t(lang, "settings_watch_on" if watching else "settings_watch_off"),
         t(lang, "settings_lang", language=t(lang, f"language_{lang}")),
         "",
@@ -68,8 +69,11 @@ async def _set_timezone(update: Update, context: Context, here: Here, value: str
         await reply(update, context, Rendered(text))
         return
     await context.store.set_timezone(here.chat_id, name)
-    now = render_log.when(datetime.now(UTC), lang, timezones.zone(name))
-    await reply(update, context, Rendered(t(lang, "timezone_set", zone=name, now=now)))
+    where = timezones.zone(name)
+    # In Ukrainian the zone is said once, by what its time is called.
+    zone = name if lang == "en" else render_log.zone_said(where, lang)
+    now = render_log.when(datetime.now(UTC), lang, where, named=lang == "en")
+    await reply(update, context, Rendered(t(lang, "timezone_set", zone=zone, now=now)))
 
 
 async def _set_language(update: Update, context: Context, here: Here, value: str) -> None:
