@@ -206,7 +206,7 @@ async def test_group_enrolment_flags_verdict_log_pages_and_export(
     answered = await api.wait_for("answerCallbackQuery", timeout=WAIT, since=mark)
     assert answered.ok and "#1" in answered.params.get("text", "")
     verdict = await api.wait_for_reply(GROUP, since=mark, timeout=WAIT)
-    assert verdict["visible_text"] == "#1 is now False (by Taras).\nsaid twice"  # + the note
+    assert verdict["visible_text"] == "Verdict for #1: False\nVerdict by: Taras\nNote: said twice"
     assert verdict["reply_to_message_id"] == confirmation["message_id"]
 
     # 22 more: the log has 23 flags, three pages of ten, newest first.

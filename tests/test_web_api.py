@@ -68,11 +68,15 @@ async def test_a_member_sees_the_chat_and_its_log_newest_first(board: Board) -> 
     assert log.body["items"][1]["text"] == "we must first eliminate the root causes"
 
 
-async def test_a_ukrainian_user_gets_the_labels_the_chat_uses_in_ukrainian(board: Board) -> None:
+async def test_the_board_speaks_the_groups_language_with_the_chats_words(board: Board) -> None:
     me = await board.visitor("analyst").get("/api/me")
-    assert me.body["lang"] == "uk"
-    labels = {item["id"]: item["label"] for item in me.body["statuses"]}
-    assert labels["false"] == "Неправда"
+    assert me.body["lang"] == "en", "a group reads one language, whatever the reader's Telegram"
+    await board.store.set_chat_language(GROUP, "uk")
+    for visitor in ("analyst", "bystander"):
+        me = await board.visitor(visitor).get("/api/me")
+        assert me.body["lang"] == "uk"
+        labels = {item["id"]: item["label"] for item in me.body["statuses"]}
+        assert labels["false"] == "Неправда" and labels["open"] == "На перевірці"
 
 
 async def test_a_forged_signature_is_refused_and_says_why(board: Board) -> None:
@@ -266,7 +270,7 @@ async def test_a_verdict_from_the_board_is_stored_and_announced_in_the_group(boa
     )
     notices = board.bot.api.replies_to(GROUP, after_index=mark)
     assert any(
-        f"your flag #{number} is now <b>False</b> (by Oksana)" in notice["text"]
+        f"Verdict for #{number}: <b>False</b>\nVerdict by: Oksana" in notice["text"]
         for notice in notices
     ), notices
 

@@ -470,8 +470,8 @@ async def test_an_analyst_filters_the_log_gives_a_verdict_and_the_group_hears_it
     )
     await bot.quiet()
     told = [message["text"] for message in bot.api.replies_to(GROUP, after_index=mark)]
-    assert any("your flag #2 is now <b>False</b> (by Oksana)" in text for text in told), told
-    assert sum("is now" in text for text in told) == 1, told
+    assert any("Verdict for #2: <b>False</b>\nVerdict by: Oksana" in text for text in told), told
+    assert sum("Verdict for" in text for text in told) == 1, told
 
     # Telegram's back button leaves the record.
     await page.evaluate("tgTest.clickBack()")
@@ -719,12 +719,13 @@ async def test_a_ukrainian_member_reads_the_board_in_ukrainian_without_verdict_b
 ) -> None:
     from playwright.async_api import expect
 
+    await board.store.set_chat_language(GROUP, "uk")
     await board.flag("flagger", "Лавров: спершу треба усунути першопричини")
     page = phone
     await opened(page, board)
     assert await page.get_attribute("html", "lang") == "uk"
     assert await page.title() == "Дошка аналітиків"
-    assert "Відкрито" in (await page.text_content("#flags li.flag .status") or "")
+    assert "На перевірці" in (await page.text_content("#flags li.flag .status") or "")
     assert await page.text_content("#count") == "1 позначка"
     assert await page.is_hidden("#exports")  # export is for chat admins
     await screenshot(page, tmp_path, "board-log-uk")
