@@ -624,9 +624,9 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
         "uk": "Вибачте, це може лише адміністратор бота. Зверніться до нього.",
     },
     "enabled": {
-        "en": "The flag log is on in this chat. Anyone here can /flag a statement. Only this "
-        "chat can see its log. This group reads the bot in {language}; chat admins can "
-        "change that: /settings language.",
+        "en": "This chat now keeps a flag log. Anyone here can /flag a statement. Only this "
+        "chat can see its log. Here the bot speaks {language}; chat admins can change that: "
+        "/settings language.",
         "uk": "Журнал позначок у цьому чаті ввімкнено. Будь-хто тут може позначити заяву "
         "командою /flag. Журнал бачить лише цей чат. Мова бота в цій групі — {language}; "
         "адміністратори чату можуть її змінити: /settings language.",

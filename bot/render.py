@@ -148,7 +148,10 @@ def button_label(entry: AnyEntry, lang: Lang) -> str:
 
 
 def event_date(event: Event, lang: Lang) -> str:
-    return event.when(lang) if event.when is not None else date_text(event.date, lang)
+    """When an event was, as it starts its line: a month named first is capitalised
+    ("Лютий 2022 року"), as the content's own dates are."""
+    said = event.when(lang) if event.when is not None else date_text(event.date, lang)
+    return said[:1].upper() + said[1:]
 
 
 def statement_line(statement: Statement, playbook: Playbook, lang: Lang) -> str:

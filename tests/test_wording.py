@@ -3,6 +3,7 @@ in the reader's language, with one word for each status."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -170,3 +171,28 @@ async def test_disable_in_a_configured_chat_says_it_cannot(
         assert "#1 flagged" in flagged["text"]
     finally:
         await stop_bot(running)
+
+
+async def test_ukrainian_cards_say_dates_and_sources_as_a_ukrainian_writes(bot: Bot) -> None:
+    reader = bot.api.user(501, "Остап", "ostap", "uk")
+    [none] = await bot.say(501, reader, "/timeline 1990")
+    assert "Подій за 1990 рік немає." in none["text"]
+    [page] = await bot.say(501, reader, "/timeline 2022")
+    assert "<b>Лютий 2022 року</b>" in page["text"] and "<b>лютий" not in page["text"]
+    [card] = await bot.say(501, reader, "/who Лавров")
+    text = card["text"]
+    assert "Повідомлено в липні 2025 року. Визначив" in text
+    assert "повідомлено:" not in text and "— Визначив" not in text
+    assert "Джерело: Eurasia Daily Monitor; Sputnik" in text and "(EDM:" not in text
+    assert not re.search(r"\([^()]*\(", text), "no bracket inside another"
+
+
+async def test_refusals_name_whom_to_ask_never_a_setting(bot: Bot) -> None:
+    people = cast(bot.api)
+    reader = bot.api.user(502, "Остап", "ostap", "uk")
+    for who, command in ((reader, "/enable"), (people["flagger"], "/enable"), (reader, "/flag x")):
+        [refused] = await bot.say(GROUP, who, command)
+        assert "ADMIN_IDS" not in refused["text"] and "ALLOWED_CHATS" not in refused["text"]
+        assert str(GROUP) not in refused["text"] and " id" not in refused["text"]
+    [help_text] = await bot.say(502, reader, "/help")
+    assert "ADMIN_IDS" not in help_text["text"] and "Адміністратори бота:" in help_text["text"]
