@@ -58,13 +58,13 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
             "Українською: /lang uk"
         ),
         "uk": (
-            "<b>Порадник</b> для переговорів з Москвою — у кишені.\n\n"
+            "<b>Порадник</b> для переговорів з Москвою — завжди під рукою.\n\n"
             "Напишіть кілька слів, кремлівську фразу, яку щойно почули (англійською, "
             "українською чи російською), або номер принципу — і я покажу картку. "
             "Помилки в словах не завадять.\n\n"
             "У груповому чаті команди позначайте командою /flag заяви, почуті за столом "
             "переговорів, — аналітики їх перевірять. Усі команди — у /help.\n\n"
-            "Англійською: /lang en"
+            "Інтерфейс англійською: /lang en"
         ),
     },
     "help": {
@@ -138,8 +138,8 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     },
     "role_chat_admin": {
         "en": "Chat admins (anonymous ones too): {commands}, and all of the above on any flag.",
-        "uk": "Адміністратори чату (зокрема анонімні): {commands}, а також усе, що вище, "
-        "для будь-якої позначки.",
+        "uk": "Адміністратори чату (зокрема анонімні): {commands}, а також усе перелічене "
+        "вище — для будь-якої позначки.",
     },
     "role_bot_admin": {
         "en": "The bot's administrators: {commands}, and everything chat admins can do.",
@@ -290,8 +290,8 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
         "en": "Your own language is now {language}: it applies in private chats with me. "
         "This group reads one language for everyone; chat admins choose it with "
         "/settings language.",
-        "uk": "Вашу мову змінено ({language}): вона діє в особистому чаті зі мною. Ця "
-        "група читає все однією мовою для всіх; її обирають адміністратори чату командою "
+        "uk": "Вашу мову змінено ({language}): вона діє в особистому чаті зі мною. У групі ж "
+        "бот говорить однією мовою з усіма; її обирають адміністратори чату: "
         "/settings language.",
     },
     "language_en": {"en": "English", "uk": "англійська"},
@@ -419,7 +419,7 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     },
     "number_invalid": {
         "en": "“{value}” is not a flag number. Numbers are whole and start at 1, e.g. {example}.",
-        "uk": "«{value}» — не номер позначки. Номери цілі й починаються з 1, наприклад {example}.",
+        "uk": "«{value}» — не номер позначки. Номер — ціле число від 1, наприклад {example}.",
     },
     "flag_not_found": {
         "en": "There is no flag #{number} in this chat. /log lists the ones there are.",
@@ -427,8 +427,8 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     },
     "status_missing": {
         "en": "Which verdict for #{number}? One of: {choices}, e.g. /verify {number} false.",
-        "uk": "Який вердикт для #{number}? Можливі: {choices}, наприклад /verify {number} "
-        "неправда.",
+        "uk": "Який вердикт для #{number}? Можливі вердикти: {choices}; наприклад, "
+        "/verify {number} неправда.",
     },
     "status_invalid": {
         "en": "“{value}” is not a verdict. Use one of: {choices}.",
@@ -645,7 +645,7 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     },
     "group_only": {
         "en": "That works in a group chat: add me to your team's group and send it there.",
-        "uk": "Це працює в груповому чаті: додайте мене до групи команди й надішліть там.",
+        "uk": "Це працює в груповому чаті: додайте мене до групи команди й надішліть команду там.",
     },
     "purge_confirm": {
         "en": Plural(
@@ -751,8 +751,8 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     "cmd_unflag": {"en": "Retract a flag: /unflag 12 reason", "uk": "Відкликати позначку"},
     "cmd_watch": {"en": "Name loaded terms as they're used", "uk": "Підказувати терміни-пастки"},
     "cmd_settings": {
-        "en": "This chat's settings; time zone",
-        "uk": "Налаштування чату; часовий пояс",
+        "en": "This chat's settings: time zone, language",
+        "uk": "Налаштування чату: часовий пояс, мова",
     },
     # -- /settings ------------------------------------------------------------
     "settings_title": {"en": "Settings of this chat", "uk": "Налаштування цього чату"},
@@ -783,10 +783,8 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
         "/settings language en",
     },
     "chat_language_invalid": {
-        "en": "“{value}” is not a language I speak here. Use /settings language uk or "
-        "/settings language en.",
-        "uk": "«{value}» — не та мова, якою я можу тут говорити. Вкажіть /settings language "
-        "uk або /settings language en.",
+        "en": "I don't speak “{value}”. Use /settings language uk or /settings language en.",
+        "uk": "Мови «{value}» я не знаю. Вкажіть /settings language uk або /settings language en.",
     },
     "chat_language_set": {
         "en": "This group now reads the bot in English, whoever writes.",

@@ -295,6 +295,9 @@ def _sources(entry: AnyEntry, playbook: Playbook, lang: Lang) -> str:
         title = source.title_in(lang)
         quoted = f"«{title}»" if lang == "uk" else f"“{title}”"
         where = f"{source.publication}, {quoted}, {source.date_in(lang)}"
+        if source.short and source.short not in source.publication:
+            # The cards call it by its acronym ("EDM writes…"): say once what it stands for.
+            where = f"{source.short} — {where}"
         if attribution := citation.attribution_in(lang):
             where += f" — {attribution}"
         lines.append(f"• {where}")

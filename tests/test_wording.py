@@ -196,3 +196,13 @@ async def test_refusals_name_whom_to_ask_never_a_setting(bot: Bot) -> None:
         assert str(GROUP) not in refused["text"] and " id" not in refused["text"]
     [help_text] = await bot.say(502, reader, "/help")
     assert "ADMIN_IDS" not in help_text["text"] and "Адміністратори бота:" in help_text["text"]
+
+
+async def test_a_card_that_cites_edm_says_what_it_stands_for(bot: Bot) -> None:
+    reader = bot.api.user(503, "Остап", "ostap", "uk")
+    [card] = await bot.say(503, reader, "/term першопричини")
+    assert (
+        "EDM — Eurasia Daily Monitor (Jamestown Foundation), «Як вести переговори з "
+        in (card["text"])
+    )
+    assert "Статутом ООН" not in card["text"] and "посилайтеся на Статут ООН" in card["text"]
