@@ -27,7 +27,7 @@ from bot.i18n import t
 from bot.playbook import Lang
 from bot.render import Rendered, shorten
 
-log = logging.getLogger(__name__)
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ async def here(update: Update, context: BotContext, command: str, *, log: bool) 
         # Only /flag had something to store; the others had nothing to read.
         key = "not_enrolled" if command == "flag" else "no_log"
         # The chat is told whom to ask; the bot's administrator finds the id here.
-        log.info("chat %s keeps no log: /enable there, or list it in ALLOWED_CHATS", chat.id)
+        logger.info("chat %s keeps no log: /enable there, or list it in ALLOWED_CHATS", chat.id)
         await reply(update, context, Rendered(t(lang, key)))
         return None
     if await refuse_role(update, context, lang, COMMAND_ROLES[command]):
