@@ -478,8 +478,8 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     # The same refusal as a pop-up under a button: Telegram shows at most 200 characters
     # there, and nothing in it can be tapped.
     "not_allowed_verdict_short": {
-        "en": "Only the flagger of #{number}, a chat admin or the assigned checker can give "
-        "its verdict.",
+        "en": "Only the person who flagged #{number}, a chat admin or whoever they assigned "
+        "it to can give its verdict.",
         "uk": "Вердикт для #{number} дає лише автор позначки, адміністратор чату або той, "
         "кому доручено перевірку.",
     },
