@@ -390,7 +390,7 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
         "бота знову ввімкнути його командою /enable.",
     },
     "not_enrolled": {
-        "en": "This chat keeps no flag log, so nothing was stored. Ask the bot's "
+        "en": "This chat has no flag log, so nothing was stored. Ask the bot's "
         "administrator to switch it on with /enable.",
         "uk": "У цьому чаті журнал позначок вимкнено, тож нічого не збережено. Попросіть "
         "адміністратора бота ввімкнути його командою /enable.",
