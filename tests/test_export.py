@@ -273,3 +273,33 @@ def test_message_links() -> None:
     migrated = make_flag(chat_id=-1004242, message_chat_id=-4242, message_id=5)
     assert message_link(migrated) == "", "flagged in the group before it became a supergroup"
     assert message_link(make_flag(message_id=None)) == ""
+
+
+def test_a_ukrainian_export_says_words_and_keeps_codes() -> None:
+    flag = make_flag(7, status="misleading", matches=("term:root-causes", "claim:gone"))
+    history = {7: [event(7, "created", None, "open"), event(7, "status", "open", "misleading")]}
+    titles = {"term:root-causes": "Ліквідація першопричин"}
+    [header, row] = read_csv(to_csv([flag], history, lang="uk", titles=titles))
+    record = dict(zip(header, row, strict=True))
+    assert record["статус"] == "Маніпуляція" and record["код статусу"] == "misleading"
+    assert record["мова"] == "uk"
+    assert record["всесвітній час"] == "2025-03-04T05:06:07Z"
+    assert record["збіги з порадником"] == "Ліквідація першопричин; claim:gone"
+    assert record["історія"].splitlines()[-1].endswith("вердикт: На перевірці → Маніпуляція (Bob)")
+
+    document = json.loads(to_json([flag], history, lang="uk", titles=titles))
+    assert document["lang"] == "uk"
+    [item] = document["flags"]
+    assert (item["status"], item["status_label"]) == ("misleading", "Маніпуляція")
+    assert item["matches"] == ["term:root-causes", "claim:gone"]
+    assert item["match_titles"] == ["Ліквідація першопричин", "claim:gone"]
+    assert [change["new_value"] for change in item["history"]] == ["open", "misleading"]
+
+    report = to_markdown(
+        [flag], history, chat_title=None, round_name=None, lang="uk", titles=titles
+    ).decode()
+    assert report.startswith("# Журнал позначок: цей чат")
+    assert "Усі раунди · 1 позначка · Час: всесвітній час" in report
+    assert "## #7 · Маніпуляція" in report
+    assert "4 березня 2025, 05:06 · Round 1 · **Lavrov**" in report
+    assert "- Збіги з порадником: Ліквідація першопричин, claim:gone" in report
