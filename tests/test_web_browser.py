@@ -734,7 +734,7 @@ async def test_a_ukrainian_member_reads_the_board_in_ukrainian_without_verdict_b
     assert await page.locator("#record-body .verdicts button:visible").count() == 0
     # Nor may they assign or withdraw someone else's flag.
     record = await page.locator("#record-body").inner_text()
-    assert "Відкликати позначку" not in record and "Призначити" not in record
+    assert "Відкликати позначку" not in record and "Доручити перевірку" not in record
 
     # An error in Ukrainian only: no English reason from the server tacked on.
     await page.get_by_label("Посилання на доказ (https://…)").fill("http://example.org/x")
