@@ -195,6 +195,8 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
         "uk": "🚩 У цьому чаті ще немає позначок, де говорить {name}.",
     },
     "who_flags_latest": {"en": "Latest:", "uk": "Останні:"},
+    # /log's speaker filter as the reader types it, on the button under /who.
+    "log_speaker_command": {"en": "/log speaker", "uk": "/log хто"},
     "who_none": {
         "en": "No one called “{query}” in the playbook.",
         "uk": "У порадникові немає особи «{query}».",
