@@ -49,6 +49,7 @@ NAMES = (
     "Сергій Лавров",
     "Сергей Лавров",
     "Eurasia Daily Monitor",
+    "EDM",
     "Jamestown Foundation",
     "Sputnik",
     "Magyar Nemzet",
