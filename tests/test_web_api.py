@@ -68,15 +68,33 @@ async def test_a_member_sees_the_chat_and_its_log_newest_first(board: Board) -> 
     assert log.body["items"][1]["text"] == "we must first eliminate the root causes"
 
 
-async def test_the_board_speaks_the_groups_language_with_the_chats_words(board: Board) -> None:
+async def test_a_ukrainian_user_gets_the_labels_the_chat_uses_in_ukrainian(board: Board) -> None:
     me = await board.visitor("analyst").get("/api/me")
-    assert me.body["lang"] == "en", "a group reads one language, whatever the reader's Telegram"
+    assert me.body["lang"] == "uk"
+    labels = {item["id"]: item["label"] for item in me.body["statuses"]}
+    assert labels["false"] == "Неправда" and labels["open"] == "На перевірці"
+
+
+async def test_the_boards_export_and_what_it_tells_the_group_are_in_the_groups_language(
+    board: Board,
+) -> None:
+    await board.flag("flagger", "Lavrov: we must first eliminate the root causes")
     await board.store.set_chat_language(GROUP, "uk")
-    for visitor in ("analyst", "bystander"):
-        me = await board.visitor(visitor).get("/api/me")
-        assert me.body["lang"] == "uk"
-        labels = {item["id"]: item["label"] for item in me.body["statuses"]}
-        assert labels["false"] == "Неправда" and labels["open"] == "На перевірці"
+    # Oksana's Telegram is in English: her page is, the group's file is not.
+    me = await board.visitor("chat_admin").get("/api/me")
+    assert me.body["lang"] == "en"
+    exported = await board.visitor("chat_admin").get("/api/export", format="csv")
+    [row] = list(csv.DictReader(io.StringIO(exported.raw.decode("utf-8-sig"))))
+    assert (row["статус"], row["код статусу"], row["мова"]) == ("На перевірці", "open", "uk")
+    assert row["збіги з порадником"] == "Ліквідація першопричин"
+    mark = board.bot.api.mark()
+    assigned = await board.visitor("chat_admin").post(
+        "/api/flags/1/assignee", {"assignee": "@iryna"}
+    )
+    assert assigned.status == 200, assigned.body
+    await board.bot.quiet()
+    [told] = board.bot.api.replies_to(GROUP, after_index=mark)
+    assert told["text"] == "#1 перевіряє @iryna."
 
 
 async def test_a_forged_signature_is_refused_and_says_why(board: Board) -> None:

@@ -719,7 +719,6 @@ async def test_a_ukrainian_member_reads_the_board_in_ukrainian_without_verdict_b
 ) -> None:
     from playwright.async_api import expect
 
-    await board.store.set_chat_language(GROUP, "uk")
     await board.flag("flagger", "Лавров: спершу треба усунути першопричини")
     page = phone
     await opened(page, board)

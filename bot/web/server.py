@@ -32,7 +32,7 @@ from bot.handlers.common import Actor
 from bot.handlers.flags import split_speaker
 from bot.handlers.points import draft_for_round, statement_filename
 from bot.i18n import t
-from bot.language import reader_language
+from bot.language import group_language, user_language
 from bot.playbook import Lang
 from bot.render import Rendered, shorten
 from bot.sender import Job, Priority
@@ -136,7 +136,7 @@ class Board:
             raise ApiError(403, "not_enrolled", "this chat no longer keeps a flag log")
         if not await self.is_member(chat_id, signed.user.id):
             raise ApiError(403, "not_member", "you are not a member of this chat")
-        return Caller(signed.user, chat_id, await self.language(signed.user, chat_id))
+        return Caller(signed.user, chat_id, await self.language(signed.user))
 
     async def is_member(self, chat_id: int, user_id: int, *, fail_closed: bool = False) -> bool:
         """Whether Telegram counts ``user_id`` in the chat; when Telegram cannot be
@@ -151,17 +151,17 @@ class Board:
                 503, "telegram_unavailable", "Telegram could not be asked; try again"
             ) from None
 
-    async def language(self, user: WebAppUser, chat_id: int) -> Lang:
-        """As in the chat (bot.language): the board shows a group's log in its language."""
+    async def language(self, user: WebAppUser) -> Lang:
+        """The page is the reader's own, as a private chat (bot.language): /lang, else
+        Telegram's."""
         svc = self.svc
-        return await reader_language(
-            svc.require_store(),
-            svc.settings,
-            chat_id=chat_id,
-            private=False,
-            user_id=user.id,
-            code=user.language_code,
-        )
+        return await user_language(svc.require_store(), svc.settings, user.id, user.language_code)
+
+    async def group_language(self, caller: Caller) -> Lang:
+        """What the group reads, for what the board says there and for its exports."""
+        svc = self.svc
+        found = await group_language(svc.require_store(), svc.settings, caller.chat_id)
+        return found or caller.lang
 
     async def is_admin(self, caller: Caller) -> bool:
         return await access.is_admin_of(self.bot, self.svc, caller.chat_id, caller.user.id)
@@ -522,7 +522,7 @@ async def set_assignee(
         raise ApiError(404, "not_found", f"there is no flag #{number} in this chat") from None
     if assignee:
         # The group hears it as it hears /assign: the assignee has work to do.
-        lang = caller.lang
+        lang = await board.group_language(caller)
         rendered = Rendered(t(lang, "assigned", number=number, assignee=assignee))
         bot = board.bot
         svc.require_sender().submit(
@@ -579,9 +579,10 @@ async def export_log(board: Board, caller: Caller, request: web.Request) -> web.
     histories = await store.history_for(caller.chat_id, [f.number for f in flags])
     where = timezones.zone(await store.get_timezone(caller.chat_id))
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
-    titles = export.card_titles(flags, board.svc.library.playbook, caller.lang)
+    lang = await board.group_language(caller)  # the file is the group's, as /export's
+    titles = export.card_titles(flags, board.svc.library.playbook, lang)
     if kind == "csv":
-        body = export.to_csv(flags, histories, where, lang=caller.lang, titles=titles)
+        body = export.to_csv(flags, histories, where, lang=lang, titles=titles)
         content_type = "text/csv"
     else:
         title = await board.chat_title(caller.chat_id)
@@ -591,7 +592,7 @@ async def export_log(board: Board, caller: Caller, request: web.Request) -> web.
             chat_title=title,
             round_name=round_name,
             where=where,
-            lang=caller.lang,
+            lang=lang,
             titles=titles,
         )
         prepared = await points.for_export(store, caller.chat_id, round_name)
