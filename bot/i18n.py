@@ -181,7 +181,7 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
         "uk": "Історична постать, не учасник переговорів",
     },
     "reported_on": {"en": "reported {date}", "uk": "повідомлено {date}"},
-    "statement_source": {"en": "Source", "uk": "Джерело"},
+    "said_source": {"en": "Source", "uk": "Джерело"},
     "timeline_none": {
         "en": "No events in {year}. /timeline shows them all.",
         "uk": "Подій за {year} рік немає. Усі події — у /timeline.",

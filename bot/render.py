@@ -175,7 +175,7 @@ def statement_line(statement: Statement, playbook: Playbook, lang: Lang) -> str:
         )
         said = statement.said(lang).rstrip()
         end = "" if said.endswith((".", "!", "?", "»", "…")) else "."
-        return f"{when[:1].upper()}{when[1:]}. {said}{end} {t(lang, 'statement_source')}: {where}."
+        return f"{when[:1].upper()}{when[1:]}. {said}{end} {t(lang, 'said_source')}: {where}."
     when = date_text(statement.date, lang)
     if statement.reported:
         when = t(lang, "reported_on", date=when)
