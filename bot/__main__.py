@@ -203,7 +203,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                 titles=titles,
             )
             + export.points_to_markdown(
-                prepared.points, prepared.histories, prepared.round_names, where
+                prepared.points, prepared.histories, prepared.round_names, where, lang
             )
             + export.definitions_to_markdown(register.definitions, register.asks, where)
         )

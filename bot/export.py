@@ -396,12 +396,16 @@ def to_json(
 # JSON document; CSV stays one row per flag, which a point is not.
 
 
-def _point_change(event: PointEvent) -> str:
+def _point_change(event: PointEvent, lang: Lang) -> str:
+    said = t(lang, f"md_point_{event.action}") if event.action in _POINT_EVENTS else event.action
     if event.action == "edit":
-        return f"edited: {event.old_value or '—'} → {event.new_value or '—'}"
+        return f"{said}: {event.old_value or '—'} → {event.new_value or '—'}"
     if event.action == "move":
-        return f"moved: {event.old_value} → {event.new_value}"
-    return event.action
+        return f"{said}: {event.old_value} → {event.new_value}"
+    return said
+
+
+_POINT_EVENTS = frozenset({"created", "edit", "move", "remove"})
 
 
 def points_to_markdown(
@@ -409,22 +413,27 @@ def points_to_markdown(
     histories: Mapping[int, Sequence[PointEvent]],
     round_names: Mapping[int, str],
     where: tzinfo = UTC,
+    lang: Lang = "en",
 ) -> bytes:
-    """The talking points as a section to append to :func:`to_markdown`'s report."""
+    """The talking points as a section to append to :func:`to_markdown`'s report, in
+    the same language."""
     if not points:
         return b""
-    lines = ["---", "", "# Talking points", ""]
+    lines = ["---", "", f"# {t(lang, 'md_points')}", ""]
     for point in points:
         scope = round_names.get(point.round_id, "") if point.round_id is not None else ""
-        heading = f"## Point · {_inline(scope) if scope else 'next round'}"
-        lines += [heading + (" · Removed" if point.removed else ""), ""]
+        heading = (
+            f"## {t(lang, 'md_point')} · {_inline(scope) if scope else t(lang, 'md_next_round')}"
+        )
+        removed = f" · {t(lang, 'md_point_removed')}" if point.removed else ""
+        lines += [heading + removed, ""]
         lines += [f"> {line}" if line else ">" for line in md_escape(point.text).split("\n")]
-        lines += ["", f"- Proposed by: {_inline(point.proposed_by_name)}"]
+        lines += ["", f"- {t(lang, 'md_proposed_by')}: {_inline(point.proposed_by_name)}"]
         history = histories.get(point.id, ())
         if history:
-            lines.append("- History:")
+            lines.append(f"- {t(lang, 'flag_history')}:")
             for event in history:
-                line = f"{_short_local(event.at, where)} {_point_change(event)}"
+                line = f"{_short_local(event.at, where, lang)} {_point_change(event, lang)}"
                 if event.by_name:
                     line += f" ({event.by_name})"
                 lines.append(f"  - {_inline(line)}")

@@ -617,6 +617,16 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     "md_playbook": {"en": "Playbook", "uk": "Збіги з порадником"},
     "md_notes": {"en": "Notes", "uk": "Примітки"},
     "md_link": {"en": "Link", "uk": "Посилання"},
+    "md_points": {"en": "Talking points", "uk": "Тези"},
+    "md_point": {"en": "Point", "uk": "Теза"},
+    "md_next_round": {"en": "next round", "uk": "наступний раунд"},
+    "md_point_removed": {"en": "Removed", "uk": "Вилучено"},
+    "md_proposed_by": {"en": "Proposed by", "uk": "Хто запропонував"},
+    # A point's history in the report; English keeps the words it always had.
+    "md_point_created": {"en": "created", "uk": "запропоновано"},
+    "md_point_edit": {"en": "edited", "uk": "змінено"},
+    "md_point_move": {"en": "moved", "uk": "переміщено"},
+    "md_point_remove": {"en": "remove", "uk": "вилучено"},
     "admins_only": {
         "en": "Sorry, only chat admins can do that here. Ask one of them.",
         "uk": "Вибачте, тут це можуть лише адміністратори чату. Попросіть когось із них.",

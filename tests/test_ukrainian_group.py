@@ -35,6 +35,7 @@ TYPED = (
     "Стамбул-3",
     "Istanbul",
     "Стамбулі",
+    "Україна прийшла домовлятися",
 )
 NAMES = (
     "John Smith",
@@ -99,6 +100,7 @@ async def session(bot: Bot, cast: dict[str, dict[str, Any]], lang: str) -> None:
     await bot.say(GROUP, english, "/log " + t(lang, "filter_open"))  # type: ignore[arg-type]
     await bot.say(GROUP, english, "/unflag 3 Istanbul")  # not theirs: refused
     await bot.say(GROUP, russian, "/unflag 3 Istanbul")
+    await bot.say(GROUP, english, "/points add Україна прийшла домовлятися")
     await bot.say(GROUP, english, "/export")
     await bot.say(GROUP, russian, "/export")
     await bot.say(GROUP, english, "/enable")

@@ -264,7 +264,7 @@ async def export_command(update: Update, context: Context, here: Here) -> None:
     )
     prepared = await points.for_export(store, chat_id, round_name)
     markdown += export.points_to_markdown(
-        prepared.points, prepared.histories, prepared.round_names, where
+        prepared.points, prepared.histories, prepared.round_names, where, lang
     )
     markdown += export.definitions_to_markdown(register.definitions, register.asks, where)
     # What the files are goes in the first one's caption: a busy group has 20 messages a

@@ -597,7 +597,7 @@ async def export_log(board: Board, caller: Caller, request: web.Request) -> web.
         )
         prepared = await points.for_export(store, caller.chat_id, round_name)
         body += export.points_to_markdown(
-            prepared.points, prepared.histories, prepared.round_names, where
+            prepared.points, prepared.histories, prepared.round_names, where, lang
         )
         register = await definitions.for_export(store, caller.chat_id, round_name)
         body += export.definitions_to_markdown(register.definitions, register.asks, where)
