@@ -33,7 +33,7 @@ from bot.handlers.flags import split_speaker
 from bot.handlers.points import draft_for_round, statement_filename
 from bot.i18n import t
 from bot.language import group_language, user_language
-from bot.playbook import Lang
+from bot.playbook import Lang, as_lang
 from bot.render import Rendered, shorten
 from bot.sender import Job, Priority
 from bot.statement import Draft, to_docx, to_markdown, to_text
