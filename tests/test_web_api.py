@@ -686,9 +686,10 @@ async def test_the_boards_statement_is_the_text_statement_sends_in_the_chat(boar
     await board.bot.say(GROUP, flagger, "/verify 2 misleading they met in May & <i>June</i>")
     await board.visitor("bystander").post("/api/points", {"text": "Ukraine came to talk"})
     for lang in ("en", "uk"):
-        answers = await board.bot.say(GROUP, admin, "/statement" if lang == "en" else "/lang uk")
         if lang == "uk":
-            answers = await board.bot.say(GROUP, admin, "/statement")
+            await board.bot.say(GROUP, admin, "/lang uk")  # the board page: its reader's
+            await board.bot.say(GROUP, admin, "/settings language uk")  # the chat: the group's
+        answers = await board.bot.say(GROUP, admin, "/statement")
         chat_text = "\n".join(_visible(answer) for answer in answers if "text" in answer)
         drafted = await board.visitor("chat_admin").get("/api/statement")
         assert drafted.status == 200, drafted.body
