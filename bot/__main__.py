@@ -157,10 +157,14 @@ def _parse_age(text: str) -> timedelta:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from bot import definitions, export, points, timezones
+    from bot.language import group_language
+    from bot.services import Library
     from bot.store import Store
 
+    settings = load_settings()
+
     async def fetch() -> bytes | None:
-        store = await Store.open(load_settings().database_path)
+        store = await Store.open(settings.database_path)
         try:
             round_name = None
             if args.round:
@@ -173,22 +177,33 @@ def cmd_export(args: argparse.Namespace) -> int:
             where = timezones.zone(await store.get_timezone(args.chat))
             prepared = await points.for_export(store, args.chat, round_name)
             register = await definitions.for_export(store, args.chat, round_name)
+            # In the chat's own language, as /export there.
+            lang = await group_language(store, settings, args.chat) or settings.default_language
         finally:
             await store.close()
+        titles = export.card_titles(flags, Library.load(settings.content_dir).playbook, lang)
         if args.format == "csv":
-            return export.to_csv(flags, histories, where)
+            return export.to_csv(flags, histories, where, lang=lang, titles=titles)
         if args.format == "json":
             listed = export.points_to_json(
                 prepared.points, prepared.histories, prepared.round_names
             )
             kept = export.definitions_to_json(register.definitions, register.asks)
-            return export.to_json(flags, histories, where, points=listed, definitions=kept)
+            return export.to_json(
+                flags, histories, where, points=listed, definitions=kept, lang=lang, titles=titles
+            )
         return (
             export.to_markdown(
-                flags, histories, chat_title=str(args.chat), round_name=round_name, where=where
+                flags,
+                histories,
+                chat_title=str(args.chat),
+                round_name=round_name,
+                where=where,
+                lang=lang,
+                titles=titles,
             )
             + export.points_to_markdown(
-                prepared.points, prepared.histories, prepared.round_names, where
+                prepared.points, prepared.histories, prepared.round_names, where, lang
             )
             + export.definitions_to_markdown(register.definitions, register.asks, where)
         )

@@ -64,6 +64,7 @@ COMMAND_ROLES: Final[Mapping[str, Role]] = {
     "points move": Role.CHAT_ADMIN,
     "points remove": Role.CHAT_ADMIN,
     "statement": Role.CHAT_ADMIN,
+    "settings language": Role.CHAT_ADMIN,
     "enable": Role.BOT_ADMIN,
     "reload": Role.BOT_ADMIN,
 }

@@ -1,8 +1,13 @@
 """Render a chat's flag log as CSV, Markdown or JSON bytes. Pure functions, no I/O.
 
-Markdown is for reading: times in the chat's zone, named. CSV and JSON are for
-machines and spreadsheets: UTC in ISO 8601, and beside it the local time with its
-offset.
+Each is in its reader's language (the chat's): headings, status words, history,
+dates, and playbook cards by their titles. Markdown is for reading: times in the
+chat's zone, named. CSV and JSON are for machines and spreadsheets too, so beside
+the words they keep what a script compares across chats and languages as codes:
+times in UTC (ISO 8601, with the local time and its offset beside), the status code
+(``false``, in CSV's "status code" column and JSON's ``status``), the history's
+actions and values, playbook ids (JSON's ``matches``), chat, user and message ids.
+The ``lang`` column (CSV) or key (JSON) says which language the words are in.
 """
 
 from __future__ import annotations
@@ -15,20 +20,25 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+from bot import render, render_log
 from bot.definitions import subject_key
 from bot.i18n import t
+from bot.playbook import Lang, Playbook, as_kind
+from bot.render import title_of
 from bot.store import Definition, DefinitionAsk, Flag, FlagEvent, Point, PointEvent, Status
 
 Histories = Mapping[int, Sequence[FlagEvent]]
+# A playbook reference ("term:root-causes") → its card's title in the reader's language.
+Titles = Mapping[str, str]
 
-CSV_HEADER = (
+_CSV_COLUMNS = (
     "number",
-    "time (UTC)",
-    "time (local)",
+    "time_utc",
+    "time_local",
     "round",
     "speaker",
     "text",
-    "flagged by",
+    "flagged_by",
     "status",
     "assignee",
     "matches",
@@ -36,7 +46,31 @@ CSV_HEADER = (
     "retracted",
     "link",
     "history",
+    "status_code",
+    "lang",
 )
+
+
+def csv_header(lang: Lang) -> tuple[str, ...]:
+    return tuple(t(lang, f"csv_{column}") for column in _CSV_COLUMNS)
+
+
+CSV_HEADER = csv_header("en")
+
+
+def card_titles(flags: Sequence[Flag], playbook: Playbook, lang: Lang) -> dict[str, str]:
+    """The titles of the cards the flags matched, for a reader of ``lang``; a card no
+    longer in the playbook keeps its id."""
+    titles = {}
+    for flag in flags:
+        for ref in flag.matches:
+            kind_name, _, key = ref.partition(":")
+            kind = as_kind(kind_name)
+            entry = playbook.get(kind, key) if kind is not None else None
+            if entry is not None:
+                titles[ref] = title_of(entry, lang)
+    return titles
+
 
 # Control characters other than tab and line breaks break spreadsheets and viewers.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -57,9 +91,12 @@ def _local_iso(moment: datetime, where: tzinfo) -> str:
     return moment.astimezone(where).isoformat(timespec="seconds")
 
 
-def _short_local(moment: datetime, where: tzinfo) -> str:
-    """ "2025-03-04 07:06 EET": for reading, the zone named."""
+def _short_local(moment: datetime, where: tzinfo, lang: Lang = "en") -> str:
+    """ "2025-03-04 07:06 EET", "4 березня 2025, 07:06": for reading; in Ukrainian the
+    zone is named once, in the report's heading."""
     shown = moment.astimezone(where)
+    if lang == "uk":
+        return f"{shown.day} {render.MONTHS_OF_UK[shown.month - 1]} {shown.year}, {shown:%H:%M}"
     return f"{shown:%Y-%m-%d %H:%M} {shown.tzname() or 'UTC'}"
 
 
@@ -83,18 +120,31 @@ def _retracted(flag: Flag) -> str:
     return f"{_utc(flag.retracted_at)} {flag.retract_reason or ''}".strip()
 
 
-def _change(event: FlagEvent) -> str:
-    if event.action == "created":
+_EVENTS = frozenset({"created", "status", "assign", "note", "edit", "retract"})
+
+
+def _value(event: FlagEvent, value: str | None, lang: Lang) -> str:
+    if value and event.action == "status" and value in render_log.STATUS_ICON:
+        return t(lang, f"status_{value}")
+    return value or "—"
+
+
+def _change(event: FlagEvent, lang: Lang) -> str:
+    if lang == "en" and event.action == "created":
         return "created"
+    said = event.action
+    if lang != "en" and event.action in _EVENTS:
+        said = t(lang, f"event_{event.action}")
     if event.action in ("status", "assign", "edit"):
-        return f"{event.action}: {event.old_value or '—'} → {event.new_value or '—'}"
-    return event.action
+        old, new = _value(event, event.old_value, lang), _value(event, event.new_value, lang)
+        return f"{said}: {old} → {new}"
+    return said
 
 
-def _history_line(event: FlagEvent, where: tzinfo | None = None) -> str:
+def _history_line(event: FlagEvent, where: tzinfo | None = None, lang: Lang = "en") -> str:
     """In UTC without a zone (CSV, under its "time (UTC)" column), or in ``where``."""
-    stamp = _short_utc(event.at) if where is None else _short_local(event.at, where)
-    line = f"{stamp} {_change(event)}"
+    stamp = _short_utc(event.at) if where is None else _short_local(event.at, where, lang)
+    line = f"{stamp} {_change(event, lang)}"
     if event.by_name:
         line += f" ({event.by_name})"
     if event.note and event.action != "retract":
@@ -113,13 +163,23 @@ def _cell(value: str | None) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def to_csv(flags: Sequence[Flag], histories: Histories, where: tzinfo = UTC) -> bytes:
+def to_csv(
+    flags: Sequence[Flag],
+    histories: Histories,
+    where: tzinfo = UTC,
+    *,
+    lang: Lang = "en",
+    titles: Titles | None = None,
+) -> bytes:
     """One row per flag; UTF-8 with a BOM so Excel picks the right encoding."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    writer.writerow(csv_header(lang))
+    named = titles or {}
     for flag in flags:
-        history = "\n".join(_history_line(event) for event in histories.get(flag.number, ()))
+        history = "\n".join(
+            _history_line(event, lang=lang) for event in histories.get(flag.number, ())
+        )
         writer.writerow(
             (
                 flag.number,
@@ -129,13 +189,15 @@ def to_csv(flags: Sequence[Flag], histories: Histories, where: tzinfo = UTC) -> 
                 _cell(flag.speaker),
                 _cell(flag.text),
                 _cell(flag.flagged_by_name),
-                flag.status,
+                _label(flag.status, lang),
                 _cell(flag.assignee),
-                _cell("; ".join(flag.matches)),
+                _cell("; ".join(named.get(ref, ref) for ref in flag.matches)),
                 _cell(flag.note),
                 _cell(_retracted(flag)),
                 _cell(message_link(flag)),
                 _cell(history),
+                flag.status,
+                lang,
             )
         )
     return buffer.getvalue().encode("utf-8-sig")
@@ -173,14 +235,20 @@ def _link(url: str) -> str:
     return _inline(url)
 
 
-def _label(status: str) -> str:
-    # The reports are in English; the word is the one the bot says in English.
-    return t("en", f"status_{status}")
+def _label(status: str, lang: Lang) -> str:
+    """The word the bot says for ``status`` in ``lang``, as on its buttons."""
+    return t(lang, f"status_{status}")
 
 
-def _flag_section(flag: Flag, history: Sequence[FlagEvent], where: tzinfo) -> list[str]:
-    state = f"Retracted (was {flag.status})" if flag.retracted else _label(flag.status)
-    byline = [_short_local(flag.created_at, where)]
+def _flag_section(
+    flag: Flag, history: Sequence[FlagEvent], where: tzinfo, lang: Lang, titles: Titles
+) -> list[str]:
+    if flag.retracted:
+        was = f"{t(lang, 'md_retracted_was')} {_label(flag.status, lang)}"
+        state = f"{t(lang, 'flag_retracted')} ({was})"
+    else:
+        state = _label(flag.status, lang)
+    byline = [_short_local(flag.created_at, where, lang)]
     if flag.round_name:
         byline.append(_inline(flag.round_name))
     if flag.speaker:
@@ -188,23 +256,25 @@ def _flag_section(flag: Flag, history: Sequence[FlagEvent], where: tzinfo) -> li
     lines = [f"## #{flag.number} · {state}", "", " · ".join(byline), ""]
     lines += [f"> {line}" if line else ">" for line in md_escape(flag.text).split("\n")]
     lines.append("")
-    lines.append(f"- Flagged by: {_inline(flag.flagged_by_name)}")
+    lines.append(f"- {t(lang, 'flag_by')}: {_inline(flag.flagged_by_name)}")
     if flag.assignee:
-        lines.append(f"- Assigned to: {_inline(flag.assignee)}")
+        lines.append(f"- {t(lang, 'flag_assignee')}: {_inline(flag.assignee)}")
     if flag.matches:
-        lines.append(f"- Playbook: {', '.join(_inline(ref) for ref in flag.matches)}")
+        cards = ", ".join(_inline(titles.get(ref, ref)) for ref in flag.matches)
+        lines.append(f"- {t(lang, 'md_playbook')}: {cards}")
     if flag.note:
-        lines.append("- Notes:")
+        lines.append(f"- {t(lang, 'md_notes')}:")
         lines += [f"  - {_inline(note)}" for note in flag.note.splitlines() if note.strip()]
     if flag.retracted_at is not None:
         reason = f" — {_inline(flag.retract_reason)}" if flag.retract_reason else ""
-        lines.append(f"- Retracted: {_short_local(flag.retracted_at, where)}{reason}")
+        stamp = _short_local(flag.retracted_at, where, lang)
+        lines.append(f"- {t(lang, 'flag_retracted')}: {stamp}{reason}")
     link = message_link(flag)
     if link:
-        lines.append(f"- Link: {_link(link)}")
+        lines.append(f"- {t(lang, 'md_link')}: {_link(link)}")
     if history:
-        lines.append("- History:")
-        lines += [f"  - {_inline(_history_line(event, where))}" for event in history]
+        lines.append(f"- {t(lang, 'flag_history')}:")
+        lines += [f"  - {_inline(_history_line(event, where, lang))}" for event in history]
     lines.append("")
     return lines
 
@@ -216,9 +286,11 @@ def to_markdown(
     chat_title: str | None,
     round_name: str | None,
     where: tzinfo = UTC,
+    lang: Lang = "en",
+    titles: Titles | None = None,
 ) -> bytes:
     """A phone-readable report: heading, counts by status, then one short section per
-    flag, with times in the chat's zone (``where``)."""
+    flag, with times in the chat's zone (``where``), in the reader's language."""
     counts = dict.fromkeys(Status, 0)
     retracted = 0
     for flag in flags:
@@ -226,19 +298,22 @@ def to_markdown(
             retracted += 1
         else:
             counts[flag.status] = counts.get(flag.status, 0) + 1
-    title = _inline(chat_title) if chat_title else "this chat"
-    covers = f"Round: {_inline(round_name)}" if round_name else "All rounds"
-    plural = "" if len(flags) == 1 else "s"
-    zone = f"Times: {getattr(where, 'key', None) or where.tzname(None) or 'UTC'}"
-    lines = [f"# Flag log: {title}", "", f"{covers} · {len(flags)} flag{plural} · {zone}", ""]
-    lines += [f"- {_label(status)}: {count}" for status, count in counts.items()]
-    lines += [f"- Retracted: {retracted}", ""]
+    title = _inline(chat_title) if chat_title else t(lang, "md_this_chat")
+    if round_name:
+        covers = f"{t(lang, 'flag_round')}: {_inline(round_name)}"
+    else:
+        covers = t(lang, "md_all_rounds")
+    zone = f"{t(lang, 'md_times')}: {render_log.zone_name(where, lang)}"
+    total = t(lang, "summary_total", count=len(flags))
+    lines = [f"# {t(lang, 'log_title')}: {title}", "", f"{covers} · {total} · {zone}", ""]
+    lines += [f"- {_label(status, lang)}: {count}" for status, count in counts.items()]
+    lines += [f"- {t(lang, 'flag_retracted')}: {retracted}", ""]
     if not flags:
-        lines += ["No flags.", ""]
+        lines += [t(lang, "md_no_flags"), ""]
     for flag in flags:
         lines.append("---")
         lines.append("")
-        lines += _flag_section(flag, histories.get(flag.number, ()), where)
+        lines += _flag_section(flag, histories.get(flag.number, ()), where, lang, titles or {})
     return "\n".join(lines).encode("utf-8")
 
 
@@ -256,7 +331,9 @@ def _event_json(event: FlagEvent) -> dict[str, Any]:
     }
 
 
-def _flag_json(flag: Flag, history: Sequence[FlagEvent], where: tzinfo) -> dict[str, Any]:
+def _flag_json(
+    flag: Flag, history: Sequence[FlagEvent], where: tzinfo, lang: Lang, titles: Titles
+) -> dict[str, Any]:
     return {
         "chat_id": flag.chat_id,
         "number": flag.number,
@@ -267,8 +344,10 @@ def _flag_json(flag: Flag, history: Sequence[FlagEvent], where: tzinfo) -> dict[
         "text": flag.text,
         "flagged_by": {"id": flag.flagged_by_id, "name": flag.flagged_by_name},
         "status": flag.status,
+        "status_label": _label(flag.status, lang),
         "assignee": flag.assignee,
         "matches": list(flag.matches),
+        "match_titles": [titles.get(ref, ref) for ref in flag.matches],
         "note": flag.note,
         "retracted_at": None if flag.retracted_at is None else _utc(flag.retracted_at),
         "retract_reason": flag.retract_reason,
@@ -287,15 +366,23 @@ def to_json(
     *,
     points: Sequence[Mapping[str, Any]] = (),
     definitions: Mapping[str, Any] | None = None,
+    lang: Lang = "en",
+    titles: Titles | None = None,
 ) -> bytes:
-    """Every field and the full history, for machines; UTF-8, not ASCII-escaped.
-    ``points``: the talking points (:func:`points_to_json`), when there are any;
-    ``definitions``: the register of their definitions (:func:`definitions_to_json`)."""
+    """Every field and the full history, for machines; UTF-8, not ASCII-escaped. The
+    codes stay codes; ``lang`` names the language of the words beside them
+    (``status_label``, ``match_titles``). ``points``: the talking points
+    (:func:`points_to_json`), when there are any; ``definitions``: the register of
+    their definitions (:func:`definitions_to_json`)."""
     document: dict[str, Any] = {
         "format": "playbook-bot/flags",
         "version": 1,
+        "lang": lang,
         "time_zone": getattr(where, "key", None) or "UTC",
-        "flags": [_flag_json(flag, histories.get(flag.number, ()), where) for flag in flags],
+        "flags": [
+            _flag_json(flag, histories.get(flag.number, ()), where, lang, titles or {})
+            for flag in flags
+        ],
     }
     if points:
         document["points"] = [dict(point) for point in points]
@@ -309,12 +396,16 @@ def to_json(
 # JSON document; CSV stays one row per flag, which a point is not.
 
 
-def _point_change(event: PointEvent) -> str:
+def _point_change(event: PointEvent, lang: Lang) -> str:
+    said = t(lang, f"md_point_{event.action}") if event.action in _POINT_EVENTS else event.action
     if event.action == "edit":
-        return f"edited: {event.old_value or '—'} → {event.new_value or '—'}"
+        return f"{said}: {event.old_value or '—'} → {event.new_value or '—'}"
     if event.action == "move":
-        return f"moved: {event.old_value} → {event.new_value}"
-    return event.action
+        return f"{said}: {event.old_value} → {event.new_value}"
+    return said
+
+
+_POINT_EVENTS = frozenset({"created", "edit", "move", "remove"})
 
 
 def points_to_markdown(
@@ -322,22 +413,27 @@ def points_to_markdown(
     histories: Mapping[int, Sequence[PointEvent]],
     round_names: Mapping[int, str],
     where: tzinfo = UTC,
+    lang: Lang = "en",
 ) -> bytes:
-    """The talking points as a section to append to :func:`to_markdown`'s report."""
+    """The talking points as a section to append to :func:`to_markdown`'s report, in
+    the same language."""
     if not points:
         return b""
-    lines = ["---", "", "# Talking points", ""]
+    lines = ["---", "", f"# {t(lang, 'md_points')}", ""]
     for point in points:
         scope = round_names.get(point.round_id, "") if point.round_id is not None else ""
-        heading = f"## Point · {_inline(scope) if scope else 'next round'}"
-        lines += [heading + (" · Removed" if point.removed else ""), ""]
+        heading = (
+            f"## {t(lang, 'md_point')} · {_inline(scope) if scope else t(lang, 'md_next_round')}"
+        )
+        removed = f" · {t(lang, 'md_point_removed')}" if point.removed else ""
+        lines += [heading + removed, ""]
         lines += [f"> {line}" if line else ">" for line in md_escape(point.text).split("\n")]
-        lines += ["", f"- Proposed by: {_inline(point.proposed_by_name)}"]
+        lines += ["", f"- {t(lang, 'md_proposed_by')}: {_inline(point.proposed_by_name)}"]
         history = histories.get(point.id, ())
         if history:
-            lines.append("- History:")
+            lines.append(f"- {t(lang, 'flag_history')}:")
             for event in history:
-                line = f"{_short_local(event.at, where)} {_point_change(event)}"
+                line = f"{_short_local(event.at, where, lang)} {_point_change(event, lang)}"
                 if event.by_name:
                     line += f" ({event.by_name})"
                 lines.append(f"  - {_inline(line)}")

@@ -36,6 +36,12 @@ _SYNONYMS: Final[dict[str, Status]] = {
     "reopen": Status.OPEN,
     "підтверджено": Status.VERIFIED,
     "брехня": Status.FALSE,
+    # The Ukrainian words before "На перевірці" and "Неможливо перевірити", still
+    # taken so nobody's habit breaks.
+    "відкрито": Status.OPEN,
+    "відкрита": Status.OPEN,
+    "неперевірне": Status.UNVERIFIABLE,
+    "неперевірено": Status.UNVERIFIABLE,
 }
 _STATUS_WORDS: Final[dict[str, Status]] = {
     **_SYNONYMS,
@@ -58,7 +64,23 @@ def split_speaker(text: str) -> tuple[str | None, str]:
 
 def parse_status(word: str) -> Status | None:
     """A verdict as typed: its own word in English or Ukrainian, or a synonym."""
-    return _STATUS_WORDS.get(word.casefold())
+    return _STATUS_WORDS.get(" ".join(word.casefold().split()))
+
+
+# Longest first, so "неможливо перевірити" is read before any one-word status.
+_BY_LENGTH: Final = sorted(_STATUS_WORDS, key=lambda words: -len(words.split()))
+
+
+def split_status(typed: str) -> tuple[Status | None, str]:
+    """ "на перевірці said twice" → (OPEN, "said twice"): the verdict, one word or
+    several, and the note after it; (None, typed) when it starts with no verdict."""
+    words = typed.split()
+    for phrase in _BY_LENGTH:
+        size = len(phrase.split())
+        if " ".join(words[:size]).casefold() == phrase:
+            rest = typed.split(maxsplit=size)
+            return _STATUS_WORDS[phrase], rest[size] if len(rest) > size else ""
+    return None, typed
 
 
 def verdict_choices(lang: Lang) -> str:

@@ -101,15 +101,22 @@ _NOT_ALLOWED = {
 }
 
 
-def refusal_text(refused: Refused, lang: Lang, *, in_chat: bool = True) -> str:
+def refusal_text(
+    refused: Refused, lang: Lang, *, in_chat: bool = True, in_button: bool = False
+) -> str:
     """The refusal as the chat and the board both say it; an empty statement in the
-    chat is answered with how to use /flag, on the board with what to type."""
+    chat is answered with how to use /flag, on the board with what to type. A button's
+    pop-up gets the short form: it holds 200 characters, and no command in it can be
+    tapped."""
     if refused.text is not None:
         return text_rules.explain(refused.text, lang)
     if refused.why is Why.NOT_FOUND:
         return t(lang, "flag_not_found", number=refused.number)
     if refused.why is Why.NOT_ALLOWED:
-        return t(lang, _NOT_ALLOWED[refused.change], number=refused.number)
+        key = _NOT_ALLOWED[refused.change]
+        if in_button and refused.change is Change.VERDICT:
+            key = "not_allowed_verdict_short"
+        return t(lang, key, number=refused.number)
     if refused.why is Why.NOT_A_LINK:
         return t(lang, "evidence_not_link")
     return t(lang, "flag_usage" if in_chat and refused.change is Change.FLAG else "nothing_typed")

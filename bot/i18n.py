@@ -54,15 +54,17 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
             "Type a few words, a Kremlin phrase you just heard (in English, Ukrainian or "
             "Russian) or a principle number, and I'll show the card. Typos are fine.\n\n"
             "In the team's group, /flag a statement heard at the table and the support "
-            "team can verify it. /help lists everything."
+            "team can verify it. /help lists everything.\n\n"
+            "Українською: /lang uk"
         ),
         "uk": (
-            "<b>Порадник</b> для переговорів з Москвою — у кишені.\n\n"
+            "<b>Порадник</b> для переговорів з Москвою — завжди під рукою.\n\n"
             "Напишіть кілька слів, кремлівську фразу, яку щойно почули (англійською, "
             "українською чи російською), або номер принципу — і я покажу картку. "
             "Помилки в словах не завадять.\n\n"
-            "У груповому чаті команди позначайте почуті за столом заяви командою /flag, "
-            "щоб аналітична група їх перевірила. Усе інше — у /help."
+            "У груповому чаті команди позначайте командою /flag заяви, почуті за столом "
+            "переговорів, — аналітики їх перевірять. Усі команди — у /help.\n\n"
+            "Інтерфейс англійською: /lang en"
         ),
     },
     "help": {
@@ -87,7 +89,8 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
             "/who Lavrov — the card, with this chat's flags by that speaker\n"
             "/define root causes (Lavrov): <i>what they said it means</i> — their definition; "
             "/define root causes — every one, round by round; /asked root causes — we asked\n"
-            "/settings · /settings timezone Europe/Kyiv — this chat's settings\n\n"
+            "/settings · /settings timezone Europe/Kyiv · /settings language en — this "
+            "chat's settings\n\n"
             "/lang — English / українська"
         ),
         "uk": (
@@ -103,19 +106,20 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
             "В особистому чаті просто пишіть: <i>первопричины</i>, <i>добра воля</i>, "
             "<i>8</i>.\n"
             "В інлайн-режимі, у будь-якому чаті: <code>@{bot} першопричини</code>\n\n"
-            "<b>Позначені заяви</b> (у підключених групах)\n"
-            "/flag <i>заява</i> · /flag Лавров: <i>заява</i> · або дайте відповідь на "
-            "повідомлення командою /flag\n"
+            "<b>Позначені заяви</b> (у групах, де ввімкнено журнал)\n"
+            "/flag <i>заява</i> · /flag Лавров: <i>заява</i> · або надішліть /flag у "
+            "відповідь на повідомлення\n"
             "/verify 12 неправда <i>примітка</i> · /assign 12 @analyst · /unflag 12 "
             "<i>причина</i>\n"
-            "/log · /log open · /log round <i>назва</i> · /log speaker <i>імʼя</i>\n"
+            "/log · /log на перевірці · /log раунд <i>назва</i> · /log хто <i>імʼя</i>\n"
             "/show 12 · /find <i>слова</i> · /summary · /export · /board\n"
             "/round start <i>назва</i> · /round end · /round\n"
             "/who Лавров — картка з позначками цього чату, де говорить ця особа\n"
             "/define першопричини (Лавров): <i>що, за їхніми словами, це означає</i> — їхнє "
             "визначення; /define першопричини — усі, раунд за раундом; /asked першопричини — "
             "ми попросили визначити\n"
-            "/settings · /settings timezone Europe/Kyiv — налаштування цього чату\n\n"
+            "/settings · /settings timezone Europe/Kyiv · /settings language uk — "
+            "налаштування цього чату\n\n"
             "/lang — English / українська"
         ),
     },
@@ -124,22 +128,22 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     "roles_title": {"en": "Who may do what", "uk": "Хто що може"},
     "role_member": {
         "en": "Anyone in an enrolled chat: {commands}, and a verdict on their own flag.",
-        "uk": "Будь-хто в підключеному чаті: {commands}, а також вердикт своєї позначки.",
+        "uk": "Будь-хто в чаті з журналом: {commands}, а також вердикт для власної позначки.",
     },
     "role_flagger": {
         "en": "On a flag, the person who flagged it or a chat admin: {commands}. Whoever "
         "they assign it to may give its verdict too; no one else can assign it.",
         "uk": "Для позначки — її автор або адміністратор чату: {commands}. Вердикт може "
-        "дати й той, кому вони її призначили; більше ніхто призначити її не може.",
+        "дати й той, кому хтось із них доручив перевірку; більше ніхто доручити її не може.",
     },
     "role_chat_admin": {
         "en": "Chat admins (anonymous ones too): {commands}, and all of the above on any flag.",
-        "uk": "Адміністратори чату (зокрема анонімні): {commands}, а також усе, що вище, "
-        "для будь-якої позначки.",
+        "uk": "Адміністратори чату (зокрема анонімні): {commands}, а також усе перелічене "
+        "вище — для будь-якої позначки.",
     },
     "role_bot_admin": {
-        "en": "Bot admins (ADMIN_IDS): {commands}, and everything chat admins can do.",
-        "uk": "Адміністратори бота (ADMIN_IDS): {commands} і все, що можуть адміністратори чату.",
+        "en": "The bot's administrators: {commands}, and everything chat admins can do.",
+        "uk": "Адміністратори бота: {commands}, а також усе, що можуть адміністратори чату.",
     },
     "kind_principle": {"en": "Principle", "uk": "Принцип"},
     "kind_person": {"en": "Who's who", "uk": "Хто є хто"},
@@ -176,10 +180,11 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
         "en": "History: cited from the past, at no table",
         "uk": "Історична постать, не учасник переговорів",
     },
-    "reported_on": {"en": "reported {date}", "uk": "повідомлено: {date}"},
+    "reported_on": {"en": "reported {date}", "uk": "повідомлено {date}"},
+    "said_source": {"en": "Source", "uk": "Джерело"},
     "timeline_none": {
         "en": "No events in {year}. /timeline shows them all.",
-        "uk": "Подій за {year} немає. /timeline показує всі.",
+        "uk": "Подій за {year} рік немає. Усі події — у /timeline.",
     },
     "who_flags": {
         "en": "🚩 <b>This chat's flags by {name}: {total}</b>",
@@ -190,6 +195,8 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
         "uk": "🚩 У цьому чаті ще немає позначок, де говорить {name}.",
     },
     "who_flags_latest": {"en": "Latest:", "uk": "Останні:"},
+    # /log's speaker filter as the reader types it, on the button under /who.
+    "log_speaker_command": {"en": "/log speaker", "uk": "/log хто"},
     "who_none": {
         "en": "No one called “{query}” in the playbook.",
         "uk": "У порадникові немає особи «{query}».",
@@ -241,10 +248,12 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     "field_quote": {"en": "Quote", "uk": "Цитата"},
     "field_facts": {"en": "The facts", "uk": "Факти"},
     "verdict_ours": {"en": "Our reading", "uk": "Наша оцінка"},
-    "field_heard_as": {"en": "Heard as", "uk": "Звучить як"},
+    "field_heard_as": {"en": "Heard as", "uk": "Російською кажуть"},
     "field_sources": {"en": "Sources", "uk": "Джерела"},
     "verdict_false": {"en": "False", "uk": "Неправда"},
-    "verdict_misleading": {"en": "Misleading", "uk": "Маніпуляція"},
+    # The playbook's own reading of a claim (a source's word is quoted as it is, e.g.
+    # VOA's «оманливий»); not the flag status "misleading" below.
+    "verdict_misleading": {"en": "Misleading", "uk": "Оманливе твердження"},
     "verdict_unsubstantiated": {"en": "Unsubstantiated", "uk": "Без доказів"},
     "verdict_lacks-context": {"en": "Lacks context", "uk": "Бракує контексту"},
     "no_match": {
@@ -279,6 +288,16 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     "button_inline": {"en": "Search from any chat", "uk": "Пошук з будь-якого чату"},
     "lang_pick": {"en": "Choose the language:", "uk": "Оберіть мову:"},
     "lang_set": {"en": "I'll answer in English.", "uk": "Відповідатиму українською."},
+    "lang_set_group": {
+        "en": "Your own language is now {language}: it applies in private chats with me. "
+        "This group reads one language for everyone; chat admins choose it with "
+        "/settings language.",
+        "uk": "Вашу мову змінено ({language}): вона діє в особистому чаті зі мною. У групі ж "
+        "бот говорить однією мовою з усіма; її обирають адміністратори чату: "
+        "/settings language.",
+    },
+    "language_en": {"en": "English", "uk": "англійська"},
+    "language_uk": {"en": "Ukrainian", "uk": "українська"},
     "lang_unknown": {
         "en": "I speak English (en) and Ukrainian (uk): /lang en or /lang uk.",
         "uk": "Я відповідаю англійською (en) та українською (uk): /lang en або /lang uk.",
@@ -343,47 +362,53 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     "cmd_export": {"en": "Export the log as files", "uk": "Експорт журналу у файли"},
     "cmd_board": {"en": "Live board of open flags", "uk": "Табло відкритих позначок"},
     # -- flagged statements ---------------------------------------------------
-    "status_open": {"en": "Open", "uk": "Відкрито"},
+    # One word per state, on buttons, replies, summaries, exports and the board. In
+    # Ukrainian the scale of the country's fact-checkers: "Маніпуляція" for a true fact
+    # made to mislead (a source's "misleading" is «оманливий», see verdict_misleading).
+    "status_open": {"en": "Open", "uk": "На перевірці"},
     "status_verified": {"en": "Verified", "uk": "Правда"},
     "status_false": {"en": "False", "uk": "Неправда"},
     "status_misleading": {"en": "Misleading", "uk": "Маніпуляція"},
-    "status_unverifiable": {"en": "Unverifiable", "uk": "Неперевірне"},
+    "status_unverifiable": {"en": "Unverifiable", "uk": "Неможливо перевірити"},
+    # /log's filter of the flags still open, as typed after /log.
+    "filter_open": {"en": "open", "uk": "на перевірці"},
+    "example_verify": {"en": "/verify 12 false", "uk": "/verify 12 неправда"},
     "flag_private": {
         "en": "The flag log lives in your team's group chat: add me there and use /flag.",
         "uk": "Журнал позначок ведеться в груповому чаті команди: додайте мене туди й "
         "користуйтеся /flag.",
     },
+    # Refusals name the person to ask, never a setting: the README says how to.
     "no_log": {
-        "en": "This chat keeps no flag log. A bot admin can start one with /enable (or list "
-        "its id {chat_id} in ALLOWED_CHATS); then /flag what is said at the table.",
-        "uk": "Цей чат не веде журналу позначок. Адміністратор бота може його почати "
-        "командою /enable (або додати id {chat_id} до ALLOWED_CHATS); тоді позначайте "
-        "почуте за столом командою /flag.",
+        "en": "This chat keeps no flag log. Ask the bot's administrator to switch it on "
+        "with /enable; then /flag what is said at the table.",
+        "uk": "У цьому чаті журнал позначок вимкнено. Попросіть адміністратора бота "
+        "ввімкнути його командою /enable; тоді позначайте почуте за столом командою /flag.",
     },
     "no_log_button": {
-        "en": "This chat no longer keeps a flag log. A bot admin can turn it on again with "
-        "/enable.",
-        "uk": "Цей чат більше не веде журналу позначок. Адміністратор бота може знову "
-        "ввімкнути його командою /enable.",
+        "en": "This chat no longer keeps a flag log. Ask the bot's administrator to switch "
+        "it on again with /enable.",
+        "uk": "У цьому чаті журнал позначок більше не ведеться. Попросіть адміністратора "
+        "бота знову ввімкнути його командою /enable.",
     },
     "not_enrolled": {
-        "en": "This chat has no flag log, so nothing was stored. A bot admin can enrol it "
-        "with /enable (or list its id {chat_id} in ALLOWED_CHATS).",
-        "uk": "У цьому чаті немає журналу позначок, тож нічого не збережено. Адміністратор "
-        "бота може підключити його командою /enable (або додати id {chat_id} до "
-        "ALLOWED_CHATS).",
+        "en": "This chat has no flag log, so nothing was stored. Ask the bot's "
+        "administrator to switch it on with /enable.",
+        "uk": "У цьому чаті журнал позначок вимкнено, тож нічого не збережено. Попросіть "
+        "адміністратора бота ввімкнути його командою /enable.",
     },
     "flag_usage": {
         "en": "Write the statement after the command — /flag Lavrov: the talks failed because "
         "of Kyiv — or reply to a message with /flag.",
         "uk": "Напишіть заяву після команди — /flag Лавров: переговори зірвав Київ — або "
-        "дайте відповідь на повідомлення командою /flag.",
+        "надішліть /flag у відповідь на повідомлення.",
     },
     "flagged": {"en": "🚩 <b>#{number} flagged</b>", "uk": "🚩 <b>#{number} позначено</b>"},
     "flag_matches": {"en": "Matches the playbook:", "uk": "Збіг із порадником:"},
     "flag_round": {"en": "Round", "uk": "Раунд"},
     "flag_speaker": {"en": "Speaker", "uk": "Хто сказав"},
     "flag_by": {"en": "Flagged by", "uk": "Хто позначив"},
+    "flag_judge": {"en": "Verdict by", "uk": "Автор вердикту"},
     "flag_status": {"en": "Status", "uk": "Статус"},
     "flag_assignee": {"en": "Assigned to", "uk": "Перевіряє"},
     "flag_note": {"en": "Note", "uk": "Примітка"},
@@ -396,7 +421,7 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     },
     "number_invalid": {
         "en": "“{value}” is not a flag number. Numbers are whole and start at 1, e.g. {example}.",
-        "uk": "«{value}» — не номер позначки. Номери цілі й починаються з 1, наприклад {example}.",
+        "uk": "«{value}» — не номер позначки. Номер — ціле число від 1, наприклад {example}.",
     },
     "flag_not_found": {
         "en": "There is no flag #{number} in this chat. /log lists the ones there are.",
@@ -404,8 +429,8 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     },
     "status_missing": {
         "en": "Which verdict for #{number}? One of: {choices}, e.g. /verify {number} false.",
-        "uk": "Який вердикт для #{number}? Можливі: {choices}, наприклад /verify {number} "
-        "неправда.",
+        "uk": "Який вердикт для #{number}? Можливі вердикти: {choices}; наприклад, "
+        "/verify {number} неправда.",
     },
     "status_invalid": {
         "en": "“{value}” is not a verdict. Use one of: {choices}.",
@@ -419,33 +444,52 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
         "en": "Tap a number for its verdict buttons.",
         "uk": "Натисніть номер, щоб побачити кнопки вердикту.",
     },
+    # A merged confirmation's verdict buttons once a number was tapped: each says which
+    # flag it acts on.
+    "verdict_button": {"en": "#{number}: {status}", "uk": "#{number}: {status}"},
     "button_back_to_list": {"en": "‹ All numbers", "uk": "‹ Усі номери"},
     "verdicts_many": {"en": "⚖️ <b>Verdicts</b>", "uk": "⚖️ <b>Вердикти</b>"},
+    # The act has one name: "Вердикт для #N". The flagger is named where no case
+    # ending is needed (a label), never addressed.
     "verdict_line": {
-        "en": "#{number} → <b>{status}</b> ({by}), flagged by {flagger}",
-        "uk": "#{number} → <b>{status}</b> ({by}), автор позначки — {flagger}",
+        "en": "Verdict for #{number}: <b>{status}</b> · verdict by {by} · flagged by {flagger}",
+        "uk": "Вердикт для #{number}: <b>{status}</b> · автор вердикту: {by} · "
+        "хто позначив: {flagger}",
     },
     "verdict_set": {
-        "en": "#{number} is now <b>{status}</b> (by {by}).",
-        "uk": "Статус #{number}: <b>{status}</b> ({by}).",
+        "en": "Verdict for #{number}: <b>{status}</b>\nVerdict by: {by}",
+        "uk": "Вердикт для #{number}: <b>{status}</b>\nАвтор вердикту: {by}",
     },
     "verdict_notify": {
-        "en": "{flagger}, your flag #{number} is now <b>{status}</b> (by {by}).",
-        "uk": "{flagger}, вашу позначку #{number} оцінено: <b>{status}</b> ({by}).",
+        "en": "Verdict for #{number}: <b>{status}</b>\nVerdict by: {by} · flagged by: {flagger}",
+        "uk": "Вердикт для #{number}: <b>{status}</b>\nАвтор вердикту: {by} · хто позначив: "
+        "{flagger}",
+    },
+    "verdict_done": {
+        "en": "Verdict for #{number}: {status}",
+        "uk": "Вердикт для #{number}: {status}",
     },
     "not_allowed_verdict": {
         "en": "Only the person who flagged #{number}, a chat admin, or whoever one of them "
         "assigned it to can change its verdict. Ask one of them to give it, or to assign it "
         "to you: /assign {number} @your_username.",
-        "uk": "Змінити вердикт #{number} може лише автор позначки, адміністратор чату або "
-        "той, кому хтось із них її призначив. Попросіть когось із них дати вердикт або "
-        "призначити позначку вам: /assign {number} @ваш_нік.",
+        "uk": "Змінити вердикт для #{number} може лише автор позначки, адміністратор чату або "
+        "той, кому хтось із них доручив перевірку. Попросіть когось із них дати вердикт або "
+        "доручити перевірку вам: /assign {number} @ваш_нік.",
+    },
+    # The same refusal as a pop-up under a button: Telegram shows at most 200 characters
+    # there, and nothing in it can be tapped.
+    "not_allowed_verdict_short": {
+        "en": "Only the person who flagged #{number}, a chat admin or whoever they assigned "
+        "it to can give its verdict.",
+        "uk": "Вердикт для #{number} дає лише автор позначки, адміністратор чату або той, "
+        "кому доручено перевірку.",
     },
     "not_allowed_assign": {
         "en": "Only the person who flagged #{number} or a chat admin can assign it: an "
         "assignment lets the assignee give the verdict. Ask one of them.",
-        "uk": "Призначити #{number} може лише автор позначки або адміністратор чату: "
-        "призначений може дати вердикт. Попросіть когось із них.",
+        "uk": "Доручити перевірку #{number} може лише автор позначки або адміністратор чату: "
+        "той, кому її доручено, може дати вердикт. Попросіть когось із них.",
     },
     "assign_usage": {
         "en": "Usage: /assign 12 @analyst",
@@ -499,13 +543,13 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     },
     "round_started": {
         "en": "Round “{name}” started. New flags belong to it.",
-        "uk": "Раунд «{name}» розпочато. Нові позначки належать до нього.",
+        "uk": "Раунд «{name}» розпочато. Нові позначки потраплятимуть до нього.",
     },
     "round_ended": {"en": "Round “{name}” ended.", "uk": "Раунд «{name}» завершено."},
     "round_current": {"en": "Current round: “{name}”.", "uk": "Поточний раунд: «{name}»."},
     "round_none": {
         "en": "No round is open. Start one with /round start &lt;name&gt;.",
-        "uk": "Відкритого раунду немає. Почніть його: /round start &lt;назва&gt;.",
+        "uk": "Жоден раунд зараз не триває. Розпочніть новий: /round start &lt;назва&gt;.",
     },
     "round_usage": {
         "en": "Usage: /round start &lt;name&gt; · /round end · /round",
@@ -529,8 +573,8 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     "log_page": {"en": "{first}–{last} of {total}", "uk": "{first}–{last} з {total}"},
     "log_usage": {
         "en": "Usage: /log · /log open · /log round &lt;name&gt; · /log speaker &lt;name&gt;",
-        "uk": "Як користуватися: /log · /log open · /log round &lt;назва&gt; · "
-        "/log speaker &lt;імʼя&gt;",
+        "uk": "Як користуватися: /log · /log на перевірці · /log раунд &lt;назва&gt; · "
+        "/log хто &lt;імʼя&gt;",
     },
     "find_usage": {
         "en": "Usage: /find &lt;words&gt;",
@@ -541,7 +585,7 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
         "uk": "Жодна позначка не містить «{query}». Спробуйте інші слова або /log.",
     },
     "summary_title": {"en": "Summary", "uk": "Підсумок"},
-    "summary_open": {"en": "Still open", "uk": "Ще відкриті"},
+    "summary_open": {"en": "Still open", "uk": "Ще на перевірці"},
     "summary_matched": {
         "en": "Most matched in the playbook",
         "uk": "Найчастіші збіги з порадником",
@@ -567,43 +611,77 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
             many="Export of {count} flags: CSV for a spreadsheet, Markdown for reading.",
         ),
         "uk": Plural(
-            one="Експорт {count} позначки: CSV для таблиці, Markdown для читання.",
-            few="Експорт {count} позначок: CSV для таблиці, Markdown для читання.",
-            many="Експорт {count} позначок: CSV для таблиці, Markdown для читання.",
+            one="Експорт {count} позначки: файл для електронних таблиць і звіт для читання.",
+            few="Експорт {count} позначок: файл для електронних таблиць і звіт для читання.",
+            many="Експорт {count} позначок: файл для електронних таблиць і звіт для читання.",
         ),
     },
+    # -- what exports say (bot.export): the CSV's columns, the Markdown report -----
+    "csv_number": {"en": "number", "uk": "номер"},
+    "csv_time_utc": {"en": "time (UTC)", "uk": "всесвітній час"},
+    "csv_time_local": {"en": "time (local)", "uk": "місцевий час"},
+    "csv_round": {"en": "round", "uk": "раунд"},
+    "csv_speaker": {"en": "speaker", "uk": "хто сказав"},
+    "csv_text": {"en": "text", "uk": "заява"},
+    "csv_flagged_by": {"en": "flagged by", "uk": "хто позначив"},
+    "csv_status": {"en": "status", "uk": "статус"},
+    "csv_assignee": {"en": "assignee", "uk": "перевіряє"},
+    "csv_matches": {"en": "matches", "uk": "збіги з порадником"},
+    "csv_note": {"en": "note", "uk": "примітка"},
+    "csv_retracted": {"en": "retracted", "uk": "відкликано"},
+    "csv_link": {"en": "link", "uk": "посилання"},
+    "csv_history": {"en": "history", "uk": "історія"},
+    "csv_status_code": {"en": "status code", "uk": "код статусу"},
+    "csv_lang": {"en": "lang", "uk": "мова"},
+    "md_this_chat": {"en": "this chat", "uk": "цей чат"},
+    "md_all_rounds": {"en": "All rounds", "uk": "Усі раунди"},
+    "md_times": {"en": "Times", "uk": "Час"},
+    "md_no_flags": {"en": "No flags.", "uk": "Позначок немає."},
+    "md_retracted_was": {"en": "was", "uk": "було:"},
+    "md_playbook": {"en": "Playbook", "uk": "Збіги з порадником"},
+    "md_notes": {"en": "Notes", "uk": "Примітки"},
+    "md_link": {"en": "Link", "uk": "Посилання"},
+    "md_points": {"en": "Talking points", "uk": "Тези"},
+    "md_point": {"en": "Point", "uk": "Теза"},
+    "md_next_round": {"en": "next round", "uk": "наступний раунд"},
+    "md_point_removed": {"en": "Removed", "uk": "Вилучено"},
+    "md_proposed_by": {"en": "Proposed by", "uk": "Хто запропонував"},
+    # A point's history in the report; English keeps the words it always had.
+    "md_point_created": {"en": "created", "uk": "запропоновано"},
+    "md_point_edit": {"en": "edited", "uk": "змінено"},
+    "md_point_move": {"en": "moved", "uk": "переміщено"},
+    "md_point_remove": {"en": "remove", "uk": "вилучено"},
     "admins_only": {
         "en": "Sorry, only chat admins can do that here. Ask one of them.",
         "uk": "Вибачте, тут це можуть лише адміністратори чату. Попросіть когось із них.",
     },
     "bot_admins_only": {
-        "en": "Sorry, only the bot's admins can do that (their ids are in ADMIN_IDS). Ask "
-        "one of them.",
-        "uk": "Вибачте, це можуть лише адміністратори бота (їхні id — в ADMIN_IDS). "
-        "Попросіть когось із них.",
+        "en": "Sorry, only the bot's administrator can do that. Ask them.",
+        "uk": "Вибачте, це може лише адміністратор бота. Зверніться до нього.",
     },
     "enabled": {
         "en": "This chat now keeps a flag log. Anyone here can /flag a statement. Only this "
-        "chat can see its log.",
-        "uk": "Тепер цей чат веде журнал позначок. Будь-хто тут може позначити заяву командою "
-        "/flag. Журнал бачить лише цей чат.",
+        "chat can see its log. Here the bot speaks {language}; chat admins can change that: "
+        "/settings language.",
+        "uk": "Журнал позначок у цьому чаті ввімкнено. Будь-хто тут може позначити заяву "
+        "командою /flag. Журнал бачить лише цей чат. Мова бота в цій групі — {language}; "
+        "адміністратори чату можуть її змінити: /settings language.",
     },
     "disabled": {
-        "en": "Flag logging is off in this chat. Nothing was deleted; a bot admin can turn "
-        "it back on with /enable.",
+        "en": "Flag logging is off in this chat. Nothing was deleted; the bot's administrator "
+        "can switch it on again with /enable.",
         "uk": "Журнал позначок у цьому чаті вимкнено. Нічого не видалено; адміністратор бота "
         "може знову ввімкнути його командою /enable.",
     },
     "disable_configured": {
-        "en": "This chat's log is switched on in the bot's settings (ALLOWED_CHATS), so "
-        "/disable cannot turn it off. A bot admin can remove its id {chat_id} from there.",
-        "uk": "Журнал цього чату ввімкнено в налаштуваннях бота (ALLOWED_CHATS), тож "
-        "/disable не може його вимкнути. Адміністратор бота може прибрати звідти id "
-        "{chat_id}.",
+        "en": "This chat's log is switched on in the bot's own configuration, so /disable "
+        "cannot switch it off. Ask the bot's administrator.",
+        "uk": "Журнал цього чату ввімкнено в налаштуваннях самого бота, тож /disable не може "
+        "його вимкнути. Зверніться до адміністратора бота.",
     },
     "group_only": {
         "en": "That works in a group chat: add me to your team's group and send it there.",
-        "uk": "Це працює в груповому чаті: додайте мене до групи команди й надішліть там.",
+        "uk": "Це працює в груповому чаті: додайте мене до групи команди й надішліть команду там.",
     },
     "purge_confirm": {
         "en": Plural(
@@ -635,14 +713,14 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
         ),
     },
     "purge_cancelled": {"en": "Nothing was deleted.", "uk": "Нічого не видалено."},
-    "board_title": {"en": "Open flags (live)", "uk": "Табло відкритих позначок"},
-    "board_empty": {"en": "No open flags.", "uk": "Відкритих позначок немає."},
+    "board_title": {"en": "Open flags (live)", "uk": "На перевірці (оновлюється наживо)"},
+    "board_empty": {"en": "No open flags.", "uk": "На перевірці нічого немає."},
     "board_more": {
         "en": Plural(one="…and {count} more: /log open", many="…and {count} more: /log open"),
         "uk": Plural(
-            one="…і ще {count} позначка: /log open",
-            few="…і ще {count} позначки: /log open",
-            many="…і ще {count} позначок: /log open",
+            one="…і ще {count} позначка: /log на перевірці",
+            few="…і ще {count} позначки: /log на перевірці",
+            many="…і ще {count} позначок: /log на перевірці",
         ),
     },
     # What /reload says it loaded, one count each.
@@ -677,8 +755,9 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     "watch_on": {
         "en": "Term watch is on: when someone here uses a loaded term or a known claim, I'll "
         "name it once (at most every 10 minutes per entry).",
-        "uk": "Стеження за термінами ввімкнено: коли тут вживуть термін-пастку чи відому "
-        "заяву, я назву її (не частіше ніж раз на 10 хвилин для кожного запису).",
+        "uk": "Стеження за термінами ввімкнено: щойно хтось тут ужиє термін-пастку чи "
+        "повторить відому заяву, я про це скажу (про кожен запис — не частіше ніж раз на "
+        "10 хвилин).",
     },
     "watch_off": {"en": "Term watch is off.", "uk": "Стеження за термінами вимкнено."},
     "watch_blind": {
@@ -703,19 +782,19 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     },
     "cmd_assign": {
         "en": "Assign a flag: /assign 12 @analyst",
-        "uk": "Призначити: /assign 12 @analyst",
+        "uk": "Доручити перевірку: /assign 12 @analyst",
     },
     "cmd_unflag": {"en": "Retract a flag: /unflag 12 reason", "uk": "Відкликати позначку"},
     "cmd_watch": {"en": "Name loaded terms as they're used", "uk": "Підказувати терміни-пастки"},
     "cmd_settings": {
-        "en": "This chat's settings; time zone",
-        "uk": "Налаштування чату; часовий пояс",
+        "en": "This chat's settings: time zone, language",
+        "uk": "Налаштування чату: часовий пояс, мова",
     },
     # -- /settings ------------------------------------------------------------
     "settings_title": {"en": "Settings of this chat", "uk": "Налаштування цього чату"},
     "settings_log_on": {"en": "Flag log: on", "uk": "Журнал позначок: увімкнено"},
     "settings_log_off": {
-        "en": "Flag log: off (a bot admin can turn it on with /enable)",
+        "en": "Flag log: off (the bot's administrator can switch it on with /enable)",
         "uk": "Журнал позначок: вимкнено (адміністратор бота може ввімкнути його командою /enable)",
     },
     "settings_zone": {
@@ -725,16 +804,27 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     "settings_watch_on": {"en": "Term watch: on", "uk": "Стеження за термінами: увімкнено"},
     "settings_watch_off": {"en": "Term watch: off", "uk": "Стеження за термінами: вимкнено"},
     "settings_lang": {
-        "en": "Your language: English (/lang changes it)",
-        "uk": "Ваша мова: українська (змінити — /lang)",
+        "en": "Language of the group: {language}",
+        "uk": "Мова групи: {language}",
     },
     "settings_hint": {
-        "en": "Chat admins set the time zone: /settings timezone Europe/Kyiv",
-        "uk": "Часовий пояс встановлюють адміністратори чату: /settings timezone Europe/Kyiv",
+        "en": "Chat admins set the time zone and the language: /settings timezone "
+        "Europe/Kyiv · /settings language uk",
+        "uk": "Часовий пояс і мову встановлюють адміністратори чату: /settings timezone "
+        "Europe/Kyiv · /settings language en",
     },
     "settings_usage": {
-        "en": "Usage: /settings · /settings timezone Europe/Kyiv",
-        "uk": "Як користуватися: /settings · /settings timezone Europe/Kyiv",
+        "en": "Usage: /settings · /settings timezone Europe/Kyiv · /settings language uk",
+        "uk": "Як користуватися: /settings · /settings timezone Europe/Kyiv · "
+        "/settings language en",
+    },
+    "chat_language_invalid": {
+        "en": "I don't speak “{value}”. Use /settings language uk or /settings language en.",
+        "uk": "Мови «{value}» я не знаю. Вкажіть /settings language uk або /settings language en.",
+    },
+    "chat_language_set": {
+        "en": "This group now reads the bot in English, whoever writes.",
+        "uk": "Відтепер бот говорить у цій групі українською — з усіма учасниками.",
     },
     "timezone_invalid": {
         "en": "“{value}” is not a time zone I know. Use an IANA name such as Europe/Kyiv, "
@@ -744,12 +834,12 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     },
     "timezone_set": {
         "en": "Times in this chat are now shown in {zone}; it is {now} there.",
-        "uk": "Тепер час у цьому чаті показано за поясом {zone}; там зараз {now}.",
+        "uk": "Відтепер час у цьому чаті показано {zone}: зараз {now}.",
     },
     # A flag's history, as /show lists it.
     "event_created": {"en": "flagged", "uk": "позначено"},
     "event_status": {"en": "verdict", "uk": "вердикт"},
-    "event_assign": {"en": "assigned", "uk": "призначено"},
+    "event_assign": {"en": "assigned", "uk": "перевірку доручено"},
     "event_note": {"en": "note", "uk": "примітка"},
     "event_edit": {"en": "text edited", "uk": "текст змінено"},
     "event_retract": {"en": "retracted", "uk": "відкликано"},

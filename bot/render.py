@@ -148,19 +148,58 @@ def button_label(entry: AnyEntry, lang: Lang) -> str:
 
 
 def event_date(event: Event, lang: Lang) -> str:
-    return event.when(lang) if event.when is not None else date_text(event.date, lang)
+    """When an event was, as it starts its line: a month named first is capitalised
+    ("Лютий 2022 року"), as the content's own dates are."""
+    said = event.when(lang) if event.when is not None else date_text(event.date, lang)
+    return said[:1].upper() + said[1:]
 
 
 def statement_line(statement: Statement, playbook: Playbook, lang: Lang) -> str:
-    """One thing a person said or did: when, what, and which article reports it."""
+    """One thing a person said or did: when, what, and which article reports it. An
+    acronym (EDM) is spelt out as its publication's name; in Ukrainian the source
+    follows the statement as its own sentence, so that no bracket holds another."""
     source = playbook.sources.get(statement.source)
-    where = (source.short or source.publication) if source is not None else statement.source
+    if source is None:
+        where = statement.source
+    elif source.short and not source.short.isupper():
+        where = source.short
+    else:
+        where = source.publication.split(" (")[0]
     if attribution := statement.attribution_in(lang):
-        where += f": {attribution}"
+        where += f": {attribution}" if lang == "en" else f"; {attribution}"
+    if lang == "uk":
+        when = (
+            reported_date_uk(statement.date)
+            if statement.reported
+            else date_text(statement.date, lang)
+        )
+        said = statement.said(lang).rstrip()
+        end = "" if said.endswith((".", "!", "?", "»", "…")) else "."
+        return f"{when[:1].upper()}{when[1:]}. {said}{end} {t(lang, 'said_source')}: {where}."
     when = date_text(statement.date, lang)
     if statement.reported:
         when = t(lang, "reported_on", date=when)
     return f"{when} — {statement.said(lang)} ({where})"
+
+
+# "в липні": a month without a day takes the locative.
+MONTHS_IN_UK = (
+    "січні", "лютому", "березні", "квітні", "травні", "червні", "липні", "серпні",
+    "вересні", "жовтні", "листопаді", "грудні",
+)  # fmt: skip
+
+
+def reported_date_uk(date: str) -> str:
+    """When a source reported it, as a Ukrainian says it: "повідомлено 3 липня 2025
+    року", "повідомлено в липні 2025 року", "повідомлено 2022 року"."""
+    parts = date.split("-")
+    if len(parts) == 2:
+        said = f"в {MONTHS_IN_UK[int(parts[1]) - 1]} {parts[0]} року"
+    elif len(parts) == 1:
+        said = f"{parts[0]} року"
+    else:
+        said = date_text(date, "uk")
+    return t("uk", "reported_on", date=said)
 
 
 def entry_button(entry: AnyEntry, lang: Lang) -> InlineKeyboardButton:
@@ -256,6 +295,9 @@ def _sources(entry: AnyEntry, playbook: Playbook, lang: Lang) -> str:
         title = source.title_in(lang)
         quoted = f"«{title}»" if lang == "uk" else f"“{title}”"
         where = f"{source.publication}, {quoted}, {source.date_in(lang)}"
+        if source.short and source.short not in source.publication:
+            # The cards call it by its acronym ("EDM writes…"): say once what it stands for.
+            where = f"{source.short} — {where}"
         if attribution := citation.attribution_in(lang):
             where += f" — {attribution}"
         lines.append(f"• {where}")

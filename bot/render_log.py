@@ -36,14 +36,70 @@ STATUS_ICON: dict[str, str] = {
 RETRACTED_ICON = "↩️"
 
 
-def when(moment: datetime, lang: Lang, where: tzinfo = UTC) -> str:
-    """ "01 Dec 23:53 EET", "1 грудня 23:53 EET": in the chat's zone, named, and in the
-    reader's language whatever the machine's locale."""
-    shown = moment.astimezone(where)
-    month, zone = shown.month - 1, shown.tzname() or "UTC"
+# A zone as Ukrainians name the time kept there: "19:28 за київським часом". A zone
+# not listed is named by its IANA name, which its chat's admin typed.
+_ZONE_TIME_UK: dict[str, str] = {
+    "UTC": "за всесвітнім часом",
+    "Etc/UTC": "за всесвітнім часом",
+    "Europe/Kyiv": "за київським часом",
+    "Europe/Kiev": "за київським часом",
+    "Europe/Moscow": "за московським часом",
+    "Europe/Warsaw": "за варшавським часом",
+    "Europe/Berlin": "за берлінським часом",
+    "Europe/Paris": "за паризьким часом",
+    "Europe/Brussels": "за брюссельським часом",
+    "Europe/Zurich": "за цюрихським часом",
+    "Europe/Vienna": "за віденським часом",
+    "Europe/London": "за лондонським часом",
+    "Europe/Istanbul": "за стамбульським часом",
+    "Europe/Helsinki": "за гельсінкським часом",
+    "Europe/Riga": "за ризьким часом",
+    "Europe/Vilnius": "за вільнюським часом",
+    "Europe/Bucharest": "за бухарестським часом",
+    "Asia/Riyadh": "за ер-ріядським часом",
+    "Asia/Dubai": "за дубайським часом",
+    "Asia/Qatar": "за катарським часом",
+    "America/New_York": "за нью-йоркським часом",
+}
+
+
+def zone_said(where: tzinfo, lang: Lang, moment: datetime | None = None) -> str:
+    """The zone a time is in, as the reader names it: "EET" (its abbreviation at that
+    moment) in English, "за київським часом" in Ukrainian."""
+    key = getattr(where, "key", None) or ("UTC" if where is UTC else None)
     if lang == "uk":
-        return f"{shown.day} {render.MONTHS_OF_UK[month]} {shown:%H:%M} {zone}"
-    return f"{shown.day:02d} {render.MONTHS[lang][month][:3]} {shown:%H:%M} {zone}"
+        if key in _ZONE_TIME_UK:
+            return _ZONE_TIME_UK[key]
+        return f"за часом {key}" if key else "за всесвітнім часом"
+    shown = (moment or datetime.now(UTC)).astimezone(where)
+    return shown.tzname() or "UTC"
+
+
+def zone_name(where: tzinfo, lang: Lang) -> str:
+    """The zone itself: its IANA name in English ("Europe/Kyiv"), in Ukrainian what
+    its time is called ("київський час")."""
+    key = getattr(where, "key", None) or "UTC"
+    if lang != "uk":
+        return key
+    said = zone_said(where, lang).removeprefix("за ")
+    # "київським часом" → "київський час", "всесвітнім часом" → "всесвітній час"
+    words = [
+        word[:-2] + ("ий" if word.endswith("им") else "ій") if word.endswith(("им", "ім")) else word
+        for word in said.split()
+    ]
+    return " ".join("час" if word == "часом" else word for word in words)
+
+
+def when(moment: datetime, lang: Lang, where: tzinfo = UTC, *, named: bool = True) -> str:
+    """ "01 Dec 23:53 EET", "1 грудня 23:53 за київським часом": in the chat's zone,
+    named (unless ``named`` is False), in the reader's language whatever the
+    machine's locale."""
+    shown = moment.astimezone(where)
+    month = shown.month - 1
+    zone = f" {zone_said(where, lang, moment)}" if named else ""
+    if lang == "uk":
+        return f"{shown.day} {render.MONTHS_OF_UK[month]} {shown:%H:%M}{zone}"
+    return f"{shown.day:02d} {render.MONTHS[lang][month][:3]} {shown:%H:%M}{zone}"
 
 
 def status_word(status: str, lang: Lang) -> str:
@@ -73,10 +129,16 @@ def matched_entries(flag: Flag, playbook: Playbook) -> list[AnyEntry]:
     return found
 
 
-def verdict_keyboard_rows(number: int, lang: Lang) -> list[list[InlineKeyboardButton]]:
+def verdict_keyboard_rows(
+    number: int, lang: Lang, *, named: bool = False
+) -> list[list[InlineKeyboardButton]]:
+    """The verdict buttons for flag ``number``; ``named``, each says the number too
+    (under a message about several flags)."""
     verdicts = [
         InlineKeyboardButton(
-            status_word(status, lang),
+            t(lang, "verdict_button", number=number, status=status_word(status, lang))
+            if named
+            else status_word(status, lang),
             callback_data=callbacks.verdict(number, status),
         )
         for status in VERDICTS
@@ -176,7 +238,7 @@ def picked_keyboard(number: int, numbers: Sequence[int], lang: Lang) -> InlineKe
         t(lang, "button_back_to_list"),
         callback_data=callbacks.back_to_picks(number, numbers),
     )
-    rows = list(verdict_keyboard_rows(number, lang))
+    rows = list(verdict_keyboard_rows(number, lang, named=True))
     return InlineKeyboardMarkup([*rows, [back]])
 
 

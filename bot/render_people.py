@@ -55,7 +55,7 @@ def person_with_flags(
     if log_name:
         code = "s" + _cut_utf8(log_name, _SPEAKER_BYTES)
         # A button label is plain text, not HTML: the typed name goes in as it is.
-        label = f"🚩 /log speaker {log_name}"
+        label = f"🚩 {t(lang, 'log_speaker_command')} {log_name}"
         button = InlineKeyboardButton(label, callback_data=callbacks.log_page(0, code))
         rows.insert(0, [button])
     return Rendered(f"{base.text}\n\n{block}", InlineKeyboardMarkup(rows))

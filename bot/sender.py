@@ -40,6 +40,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 from bot import render_log, timezones
 from bot.flood import FloodControl, replying
 from bot.i18n import Html, t
+from bot.language import group_language
 from bot.playbook import Lang, Playbook, as_lang
 from bot.render import Rendered, esc, shorten
 from bot.store import Flag, Store
@@ -225,6 +226,11 @@ class Sender:
     def language(self, value: str | None) -> Lang:
         return as_lang(value) or self.settings.default_language
 
+    async def chat_language(self, chat_id: int, fallback: str | None) -> Lang:
+        """What the group reads (bot.language); ``fallback`` for a chat with none."""
+        found = await group_language(self.store, self.settings, chat_id)
+        return found or self.language(fallback)
+
 
 class _Lane:
     def __init__(self, sender: Sender, chat_id: int) -> None:
@@ -408,17 +414,13 @@ class _Lane:
         return ReplyParameters(message_id=message_id, allow_sending_without_reply=True)
 
     async def _confirm(self, items: Sequence[OutboxItem]) -> None:
-        # One topic and one language per message: a forum's confirmations go where
-        # their /flag was, each in its flagger's language; the rest wait their turn.
+        # One topic per message: a forum's confirmations go where their /flag was; the
+        # rest wait their turn. All in the group's language.
         first = items[0]
         assert first.flag is not None
-        lang = self.sender.language(first.flag.announce_lang)
+        lang = await self.sender.chat_language(self.chat_id, first.flag.announce_lang)
         alike = [
-            item
-            for item in items
-            if item.flag
-            and item.flag.thread_id == first.flag.thread_id
-            and self.sender.language(item.flag.announce_lang) == lang
+            item for item in items if item.flag and item.flag.thread_id == first.flag.thread_id
         ]
         flags = [item.flag for item in alike if item.flag is not None]
         rendered, covered = render_log.merged_confirmation(flags, self.sender.playbook(), lang)
@@ -454,21 +456,11 @@ class _Lane:
             await self.sender.store.outbox.delivered(orphans)
         if not notices:
             return
-        # A notice is for the flagger: in the language they chose since (/lang), else
-        # the one they flagged in. One topic and one language per message; notices for
-        # flaggers who read another language, or in another topic, wait their turn.
-        readers: dict[int, Lang] = {}
-        for _, flag in notices:
-            if flag.flagged_by_id not in readers:
-                chosen = await self.sender.store.get_language(flag.flagged_by_id)
-                readers[flag.flagged_by_id] = self.sender.language(chosen or flag.announce_lang)
+        # A notice is for the flagger, in the group's language as everything said there.
+        # One topic per message; notices in another topic wait their turn.
         first_flag = notices[0][1]
-        lang = readers[first_flag.flagged_by_id]
-        notices = [
-            (item, flag)
-            for item, flag in notices
-            if flag.thread_id == first_flag.thread_id and readers[flag.flagged_by_id] == lang
-        ]
+        lang = await self.sender.chat_language(self.chat_id, first_flag.announce_lang)
+        notices = [(item, flag) for item, flag in notices if flag.thread_id == first_flag.thread_id]
         if len(notices) == 1:
             item, flag = notices[0]
             rendered = Rendered(_notice_text(flag, item, lang))
@@ -499,7 +491,7 @@ class _Lane:
         if flag is None:  # the flag was purged before it went out
             await self.sender.store.outbox.delivered([item])
             return
-        lang = self.sender.language(flag.announce_lang)
+        lang = await self.sender.chat_language(self.chat_id, flag.announce_lang)
         text = t(lang, "assigned", number=flag.number, assignee=str(item.detail.get("assignee")))
         reply_to = self._reply_to(
             flag.confirmation_chat_id or flag.message_chat_id, flag.confirmation_message_id
@@ -521,7 +513,7 @@ class _Lane:
         if board is None:
             await store.outbox.delivered(items)
             return
-        lang = self.sender.language(board.lang)
+        lang = await self.sender.chat_language(self.chat_id, board.lang)
         rendered = await self.sender.live_list(self.chat_id, lang, self._bot().username)
         shows, shown_in = Shown(rendered.text, rendered.keyboard), (self.chat_id, board.message_id)
         if self.sender.already_shows(shown_in, shows):
@@ -561,7 +553,8 @@ def _by(item: OutboxItem) -> str:
 
 
 def _notice_text(flag: Flag, item: OutboxItem, lang: Lang) -> str:
-    """ "#12 is now False": to the flagger by name, unless they judged it themselves."""
+    """ "Verdict for #12: False", who gave it and, unless they judged it themselves, the
+    flagger named (and so notified); the note labelled."""
     status = str(item.detail.get("status") or flag.status)
     label = t(lang, f"status_{status}")
     if item.detail.get("by_id") == flag.flagged_by_id:
@@ -572,7 +565,8 @@ def _notice_text(flag: Flag, item: OutboxItem, lang: Lang) -> str:
             lang, "verdict_notify", flagger=flagger, number=flag.number, status=label, by=_by(item)
         )
     if flag.note:
-        text += f"\n<i>{esc(shorten(flag.note.splitlines()[-1], 300))}</i>"
+        label = esc(t(lang, "flag_note"))
+        text += f"\n{label}: <i>{esc(shorten(flag.note.splitlines()[-1], 300))}</i>"
     return text
 
 

@@ -136,13 +136,15 @@ def test_csv_columns() -> None:
     assert record["time (UTC)"] == "2025-03-04T05:06:07Z"
     assert record["round"] == "Round 1"
     assert record["flagged by"] == "Alice"
-    assert record["status"] == "false"
+    assert record["status"] == "False"
+    assert record["status code"] == "false"
+    assert record["lang"] == "en"
     assert record["matches"] == "term:a; claim:b"
     assert record["retracted"] == "2025-03-04T06:00:00Z duplicate"
     assert record["link"] == "https://t.me/c/1234567890/499"
     assert record["history"].splitlines() == [
         "2025-03-04 06:00 created (Bob)",
-        "2025-03-04 06:00 status: open → false (Bob)",
+        "2025-03-04 06:00 status: Open → False (Bob)",
     ]
 
 
@@ -210,10 +212,10 @@ def test_markdown_report() -> None:
     assert r"2025-03-04 05:06 UTC · Round 1 · **Лавров\_1**" in lines
     assert "- Assigned to: Carol" in lines
     assert "  - first" in lines and "  - second" in lines
-    assert "## #3 · Retracted (was open)" in lines
+    assert "## #3 · Retracted (was Open)" in lines
     assert "- Retracted: 2025-03-04 06:00 UTC — oops" in lines
     assert "- Link: <https://t.me/c/1234567890/501>" in lines
-    assert r"  - 2025-03-04 06:00 UTC status: open → false (Bob): see \*source\*" in lines
+    assert r"  - 2025-03-04 06:00 UTC status: Open → False (Bob): see \*source\*" in lines
 
 
 @given(st.text())
@@ -271,3 +273,33 @@ def test_message_links() -> None:
     migrated = make_flag(chat_id=-1004242, message_chat_id=-4242, message_id=5)
     assert message_link(migrated) == "", "flagged in the group before it became a supergroup"
     assert message_link(make_flag(message_id=None)) == ""
+
+
+def test_a_ukrainian_export_says_words_and_keeps_codes() -> None:
+    flag = make_flag(7, status="misleading", matches=("term:root-causes", "claim:gone"))
+    history = {7: [event(7, "created", None, "open"), event(7, "status", "open", "misleading")]}
+    titles = {"term:root-causes": "Ліквідація першопричин"}
+    [header, row] = read_csv(to_csv([flag], history, lang="uk", titles=titles))
+    record = dict(zip(header, row, strict=True))
+    assert record["статус"] == "Маніпуляція" and record["код статусу"] == "misleading"
+    assert record["мова"] == "uk"
+    assert record["всесвітній час"] == "2025-03-04T05:06:07Z"
+    assert record["збіги з порадником"] == "Ліквідація першопричин; claim:gone"
+    assert record["історія"].splitlines()[-1].endswith("вердикт: На перевірці → Маніпуляція (Bob)")
+
+    document = json.loads(to_json([flag], history, lang="uk", titles=titles))
+    assert document["lang"] == "uk"
+    [item] = document["flags"]
+    assert (item["status"], item["status_label"]) == ("misleading", "Маніпуляція")
+    assert item["matches"] == ["term:root-causes", "claim:gone"]
+    assert item["match_titles"] == ["Ліквідація першопричин", "claim:gone"]
+    assert [change["new_value"] for change in item["history"]] == ["open", "misleading"]
+
+    report = to_markdown(
+        [flag], history, chat_title=None, round_name=None, lang="uk", titles=titles
+    ).decode()
+    assert report.startswith("# Журнал позначок: цей чат")
+    assert "Усі раунди · 1 позначка · Час: всесвітній час" in report
+    assert "## #7 · Маніпуляція" in report
+    assert "4 березня 2025, 05:06 · Round 1 · **Lavrov**" in report
+    assert "- Збіги з порадником: Ліквідація першопричин, claim:gone" in report

@@ -707,6 +707,12 @@ def test_callback_data_rules() -> None:
     assert rules.callback_data_error(markup()) == rules.TEXT_BUTTONS_UNALLOWED
 
 
+def test_a_button_answer_over_200_characters_is_refused() -> None:
+    assert rules.callback_answer_error(None) is None
+    assert rules.callback_answer_error("ж" * 200) is None
+    assert rules.callback_answer_error("ж" * 201) == rules.CALLBACK_ANSWER_TOO_LONG
+
+
 def test_inline_result_rules() -> None:
     def article(result_id: str, text: str = "t", **extra: object) -> dict[str, object]:
         content = {"message_text": text, **extra}

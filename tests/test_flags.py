@@ -32,13 +32,13 @@ async def test_a_chat_that_is_not_enrolled_stores_nothing_and_says_how(
 ) -> None:
     [reply] = await bot.say(GROUP, people["flagger"], "/flag Lavrov: the root causes")
     assert "nothing was stored" in reply["text"]
-    assert str(GROUP) in reply["text"]
+    assert "Ask the bot's administrator to switch it on with /enable" in reply["text"]
     assert await bot.flags(GROUP) == []
 
 
 async def test_only_bot_admins_enrol_a_chat(bot: Bot, people: dict[str, Any]) -> None:
     [reply] = await bot.say(GROUP, people["chat_admin"], "/enable")
-    assert "only the bot's admins" in reply["text"]
+    assert "only the bot's administrator" in reply["text"]
     [reply] = await bot.say(GROUP, people["bot_admin"], "/enable")
     assert "now keeps a flag log" in reply["text"]
 

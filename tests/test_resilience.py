@@ -761,7 +761,7 @@ async def test_reload_by_anyone_else_is_refused(bot: Bot) -> None:
     before = services.library
     stranger = bot.api.user(FLAGGER, "Taras")
     [reply] = await bot.say(FLAGGER, stranger, "/reload")
-    assert "only the bot's admins" in reply["text"]
+    assert "only the bot's administrator" in reply["text"]
     assert services.library is before
 
 

@@ -30,6 +30,7 @@ EXAMPLES = {
     "board": "/board",
     "settings": "/settings",
     "settings timezone": "/settings timezone Europe/Kyiv",
+    "settings language": "/settings language en",
     "verify": "/verify 1 false",
     "assign": "/assign 1 @iryna_analyst",
     "unflag": "/unflag 1 misheard",
@@ -60,7 +61,7 @@ HOLDS = {
     Role.CHAT_ADMIN: "chat_admin",
     Role.BOT_ADMIN: "bot_admin",
 }
-REFUSALS = ("Only the person who flagged", "only chat admins", "only the bot's admins")
+REFUSALS = ("Only the person who flagged", "only chat admins", "only the bot's administrator")
 
 
 @pytest.fixture

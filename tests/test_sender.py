@@ -254,10 +254,10 @@ async def test_term_watch_cards_are_dropped_first_when_the_group_is_at_its_limit
     assert bot.api.floods == []
 
 
-async def test_verdicts_that_pile_up_are_merged_for_readers_of_one_language(
+async def test_verdicts_that_pile_up_are_merged_in_the_groups_language(
     bot: Bot, team: dict[str, Any]
 ) -> None:
-    # Three delegates flag; the first reads Ukrainian.
+    # Three delegates flag; the first reads Ukrainian, but the group reads English.
     await bot.say(600, team["600"], "/lang uk")
     for n in (600, 601, 602):
         await bot.say(GROUP, team[str(n)], f"/flag Lavrov: statement by {n}")
@@ -276,29 +276,25 @@ async def test_verdicts_that_pile_up_are_merged_for_readers_of_one_language(
     await bot.quiet()
 
     said = [message["text"] for message in bot.api.replies_to(GROUP, after_index=mark)]
-    assert len(said) == 2, said
-    ukrainian, english = said
-    assert "вашу позначку #1 оцінено: <b>Неправда</b>" in ukrainian
-    assert "#2" not in ukrainian and "#3" not in ukrainian
-    assert english.startswith("⚖️ <b>Verdicts</b>")
-    assert "#2 → <b>❌ False</b> (Admin)" in english
-    assert "#3 → <b>❌ False</b> (Admin)" in english
-    assert "#1" not in english
+    assert len(said) == 1, said
+    [merged] = said
+    assert merged.startswith("⚖️ <b>Verdicts</b>")
+    for number in (1, 2, 3):
+        assert f"Verdict for #{number}: <b>❌ False</b> · verdict by Admin" in merged
     assert bot.api.floods == []
 
 
-async def test_confirmations_that_pile_up_are_merged_in_their_flaggers_languages(
+async def test_confirmations_that_pile_up_are_merged_in_the_groups_language(
     bot: Bot, team: dict[str, Any]
 ) -> None:
     await bot.say(601, team["601"], "/lang uk")
+    await bot.say(GROUP, team["admin"], "/settings language uk")
     await spend_what_confirmations_may(bot)
     said = [(n, f"/flag Lavrov: statement by {n}") for n in (600, 601, 602, 603)]
     sent = await bot.feed_burst([bot.api.send_text(GROUP, team[str(n)], text) for n, text in said])
 
     headings = [message["text"].split("\n")[0] for message in sent]
-    assert headings == ["🚩 <b>#1, #3–#4 flagged</b>", "🚩 <b>#2 позначено</b>"], headings
-    english = sent[0]
-    assert "statement by 601" not in english["text"]
-    picks = [b["text"] for row in english["reply_markup"]["inline_keyboard"] for b in row]
-    assert picks == ["#1", "#3", "#4"]
+    assert headings == ["🚩 <b>#1–#4 позначено</b>"], headings
+    picks = [b["text"] for row in sent[0]["reply_markup"]["inline_keyboard"] for b in row]
+    assert picks == ["#1", "#2", "#3", "#4"]
     assert bot.api.floods == []

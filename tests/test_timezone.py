@@ -72,8 +72,8 @@ async def test_a_ukrainian_reader_sees_the_local_time_in_ukrainian(
 ) -> None:
     await bot.say(GROUP, people["chat_admin"], "/settings timezone Europe/Kyiv")
     await bot.say(GROUP, people["flagger"], "/flag щось сказали")
+    await bot.say(GROUP, people["chat_admin"], "/settings language uk")
     reader = people["analyst"]
-    await bot.say(reader["id"], reader, "/lang uk")
     [record] = await bot.say(GROUP, reader, "/show 1")
     assert f"Taras, {local_stamp('uk')}" in record["text"]
     assert "Історія" in record["text"] and "позначено (Taras)" in record["text"]
@@ -108,7 +108,8 @@ def test_times_are_shown_in_the_zone_with_its_name() -> None:
     moment = datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)
     assert render_log.when(moment, "en") == "04 Mar 05:06 UTC"
     assert render_log.when(moment, "en", KYIV) == "04 Mar 07:06 EET"
-    assert render_log.when(moment, "uk", KYIV) == "4 березня 07:06 EET"
+    assert render_log.when(moment, "uk", KYIV) == "4 березня 07:06 за київським часом"
+    assert render_log.when(moment, "uk") == "4 березня 05:06 за всесвітнім часом"
     summer = datetime(2025, 7, 4, 21, 30, tzinfo=UTC)
     assert render_log.when(summer, "en", KYIV) == "05 Jul 00:30 EEST"
 

@@ -72,7 +72,29 @@ async def test_a_ukrainian_user_gets_the_labels_the_chat_uses_in_ukrainian(board
     me = await board.visitor("analyst").get("/api/me")
     assert me.body["lang"] == "uk"
     labels = {item["id"]: item["label"] for item in me.body["statuses"]}
-    assert labels["false"] == "Неправда"
+    assert labels["false"] == "Неправда" and labels["open"] == "На перевірці"
+
+
+async def test_the_boards_export_and_what_it_tells_the_group_are_in_the_groups_language(
+    board: Board,
+) -> None:
+    await board.flag("flagger", "Lavrov: we must first eliminate the root causes")
+    await board.store.set_chat_language(GROUP, "uk")
+    # Oksana's Telegram is in English: her page is, the group's file is not.
+    me = await board.visitor("chat_admin").get("/api/me")
+    assert me.body["lang"] == "en"
+    exported = await board.visitor("chat_admin").get("/api/export", format="csv")
+    [row] = list(csv.DictReader(io.StringIO(exported.raw.decode("utf-8-sig"))))
+    assert (row["статус"], row["код статусу"], row["мова"]) == ("На перевірці", "open", "uk")
+    assert row["збіги з порадником"] == "Ліквідація першопричин"
+    mark = board.bot.api.mark()
+    assigned = await board.visitor("chat_admin").post(
+        "/api/flags/1/assignee", {"assignee": "@iryna"}
+    )
+    assert assigned.status == 200, assigned.body
+    await board.bot.quiet()
+    [told] = board.bot.api.replies_to(GROUP, after_index=mark)
+    assert told["text"] == "#1 перевіряє @iryna."
 
 
 async def test_a_forged_signature_is_refused_and_says_why(board: Board) -> None:
@@ -266,7 +288,7 @@ async def test_a_verdict_from_the_board_is_stored_and_announced_in_the_group(boa
     )
     notices = board.bot.api.replies_to(GROUP, after_index=mark)
     assert any(
-        f"your flag #{number} is now <b>False</b> (by Oksana)" in notice["text"]
+        f"Verdict for #{number}: <b>False</b>\nVerdict by: Oksana" in notice["text"]
         for notice in notices
     ), notices
 
@@ -710,9 +732,10 @@ async def test_the_boards_statement_is_the_text_statement_sends_in_the_chat(boar
     await board.bot.say(GROUP, flagger, "/verify 2 misleading they met in May & <i>June</i>")
     await board.visitor("bystander").post("/api/points", {"text": "Ukraine came to talk"})
     for lang in ("en", "uk"):
-        answers = await board.bot.say(GROUP, admin, "/statement" if lang == "en" else "/lang uk")
         if lang == "uk":
-            answers = await board.bot.say(GROUP, admin, "/statement")
+            await board.bot.say(GROUP, admin, "/lang uk")  # the board page: its reader's
+            await board.bot.say(GROUP, admin, "/settings language uk")  # the chat: the group's
+        answers = await board.bot.say(GROUP, admin, "/statement")
         chat_text = "\n".join(_visible(answer) for answer in answers if "text" in answer)
         drafted = await board.visitor("chat_admin").get("/api/statement")
         assert drafted.status == 200, drafted.body

@@ -470,8 +470,8 @@ async def test_an_analyst_filters_the_log_gives_a_verdict_and_the_group_hears_it
     )
     await bot.quiet()
     told = [message["text"] for message in bot.api.replies_to(GROUP, after_index=mark)]
-    assert any("your flag #2 is now <b>False</b> (by Oksana)" in text for text in told), told
-    assert sum("is now" in text for text in told) == 1, told
+    assert any("Verdict for #2: <b>False</b>\nVerdict by: Oksana" in text for text in told), told
+    assert sum("Verdict for" in text for text in told) == 1, told
 
     # Telegram's back button leaves the record.
     await page.evaluate("tgTest.clickBack()")
@@ -724,7 +724,7 @@ async def test_a_ukrainian_member_reads_the_board_in_ukrainian_without_verdict_b
     await opened(page, board)
     assert await page.get_attribute("html", "lang") == "uk"
     assert await page.title() == "Дошка аналітиків"
-    assert "Відкрито" in (await page.text_content("#flags li.flag .status") or "")
+    assert "На перевірці" in (await page.text_content("#flags li.flag .status") or "")
     assert await page.text_content("#count") == "1 позначка"
     assert await page.is_hidden("#exports")  # export is for chat admins
     await screenshot(page, tmp_path, "board-log-uk")
@@ -733,7 +733,7 @@ async def test_a_ukrainian_member_reads_the_board_in_ukrainian_without_verdict_b
     assert await page.locator("#record-body .verdicts button:visible").count() == 0
     # Nor may they assign or withdraw someone else's flag.
     record = await page.locator("#record-body").inner_text()
-    assert "Відкликати позначку" not in record and "Призначити" not in record
+    assert "Відкликати позначку" not in record and "Доручити перевірку" not in record
 
     # An error in Ukrainian only: no English reason from the server tacked on.
     await page.get_by_label("Посилання на доказ (https://…)").fill("http://example.org/x")

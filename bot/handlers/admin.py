@@ -21,6 +21,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.guards import Here, in_group
 from bot.i18n import t
+from bot.playbook import as_lang
 from bot.render import Rendered, esc, shorten
 
 
@@ -30,14 +31,18 @@ async def enable(update: Update, context: Context, here: Here) -> None:
     chat = update.effective_chat
     assert chat is not None
     await context.store.enroll(here.chat_id, chat.title, actor(update, context).id)
-    await reply(update, context, Rendered(t(here.lang, "enabled")))
+    # The group speaks its enroller's language until its admins choose (/settings).
+    await context.store.set_chat_language(here.chat_id, here.lang, unless_set=True)
+    lang = as_lang(await context.store.get_chat_language(here.chat_id)) or here.lang
+    text = t(lang, "enabled", language=t(lang, f"language_{lang}"))
+    await reply(update, context, Rendered(text))
 
 
 @in_group("disable", log=False)
 async def disable(update: Update, context: Context, here: Here) -> None:
     if here.chat_id in context.settings.allowed_chats:
         # Enrolled by configuration: the store's switch would change nothing.
-        text = t(here.lang, "disable_configured", chat_id=here.chat_id)
+        text = t(here.lang, "disable_configured")
         await reply(update, context, Rendered(text))
         return
     await context.store.disable(here.chat_id, actor(update, context).id)

@@ -16,7 +16,7 @@ from bot.access import Actor
 from bot.callbacks import Payload
 from bot.context import AnyApplication, BotContext
 from bot.i18n import t
-from bot.language import telegram_language
+from bot.language import reader_language
 from bot.playbook import Lang, as_lang
 from bot.render import Rendered
 from bot.sender import Job, Priority, Shown, reply_job
@@ -26,7 +26,6 @@ log = logging.getLogger(__name__)
 Context = BotContext
 P = TypeVar("P", bound=Payload)
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
-_LANG_KEY = "lang"
 # Commands answer new messages only: an edited command is not a second command.
 NEW_MESSAGES = filters.UpdateType.MESSAGE
 
@@ -49,18 +48,17 @@ def actor(update: Update, context: Context) -> Actor:
 
 
 async def language(update: Update, context: Context) -> Lang:
-    """The user's chosen language (/lang), else their Telegram language."""
-    user = update.effective_user
-    if user is None:
-        return context.settings.default_language
-    cached = as_lang(context.user_data.get(_LANG_KEY)) if context.user_data is not None else None
-    if cached is not None:
-        return cached
-    chosen = as_lang(await context.store.get_language(user.id))
-    lang = chosen or telegram_language(user, context.settings.default_language)
-    if context.user_data is not None:
-        context.user_data[_LANG_KEY] = lang
-    return lang
+    """The language to answer this update in (see bot.language): the group's in a
+    group, else the user's own."""
+    chat, user = update.effective_chat, update.effective_user
+    return await reader_language(
+        context.store,
+        context.settings,
+        chat_id=chat.id if chat is not None else None,
+        private=chat is None or chat.type == ChatType.PRIVATE,
+        user_id=user.id if user is not None else None,
+        code=user.language_code if user is not None else None,
+    )
 
 
 async def remember_language(update: Update, context: Context, lang: Lang) -> None:
@@ -68,8 +66,6 @@ async def remember_language(update: Update, context: Context, lang: Lang) -> Non
     if user is None:
         return
     await context.store.set_language(user.id, lang)
-    if context.user_data is not None:
-        context.user_data[_LANG_KEY] = lang
 
 
 def is_private(update: Update) -> bool:

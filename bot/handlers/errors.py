@@ -8,7 +8,7 @@ from telegram import Update
 from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, TelegramError
 
 from bot.context import AnyApplication
-from bot.handlers.common import Context
+from bot.handlers.common import Context, language
 from bot.i18n import t
 from bot.language import telegram_language
 from bot.render import Rendered
@@ -56,8 +56,12 @@ async def on_error(update: object, context: Context) -> None:
     log.error("handler failed (%s)", update_ids(update), exc_info=error)
     if not isinstance(update, Update) or isinstance(error, Forbidden):
         return
-    default = context.settings.default_language
-    lang = telegram_language(update.effective_user, default)
+    try:
+        lang = await language(update, context)
+    except Exception:  # the store may be what failed: Telegram's word is enough here
+        user = update.effective_user
+        code = user.language_code if user is not None else None
+        lang = telegram_language(code, context.settings.default_language)
     text = t(lang, "error_generic")
     try:
         if update.callback_query is not None:

@@ -32,7 +32,7 @@ from bot.handlers.common import (
 )
 from bot.handlers.guards import Here, in_group
 from bot.i18n import t
-from bot.playbook import Lang
+from bot.playbook import LANGUAGES, Lang
 from bot.render import Rendered, shorten
 from bot.sender import Job, Priority
 from bot.store import Page, Store
@@ -88,7 +88,7 @@ async def _page(
     if filter_code == "":
         return await store.list_flags(chat_id, limit=LOG_PAGE, offset=offset), ""
     if filter_code == "o":
-        return await store.open_flags(chat_id, limit=LOG_PAGE, offset=offset), "open"
+        return await store.open_flags(chat_id, limit=LOG_PAGE, offset=offset), ""
     if filter_code.startswith("r") and filter_code[1:].isdecimal():
         round_id = int(filter_code[1:])
         found = next((r for r in await store.rounds(chat_id) if r.id == round_id), None)
@@ -103,15 +103,35 @@ async def _page(
     return None
 
 
+# /log's filters as typed in either language: the flags still open (the status word
+# and what people say for it), a round, a speaker.
+_OPEN_WORDS = frozenset(
+    {
+        *(
+            t(lang, word).casefold()
+            for lang in LANGUAGES
+            for word in ("filter_open", "status_open")
+        ),
+        "відкриті",
+        "відкрито",
+        "відкрита",
+        "перевірка",
+    }
+)
+_ROUND_WORDS = frozenset({"round", "раунд"})
+_SPEAKER_WORDS = frozenset({"speaker", "хто", "мовець", "промовець"})
+
+
 @in_group("log")
 async def log_command(update: Update, context: Context, here: Here) -> None:
     chat_id, lang, store = here.chat_id, here.lang, context.store
     action, argument = _subcommand(update)
+    typed = " ".join(command_text(update.effective_message).split()).casefold()
     if not action:
         code = ""
-    elif action == "open":
+    elif typed in _OPEN_WORDS:
         code = "o"
-    elif action == "round" and argument:
+    elif action in _ROUND_WORDS and argument:
         found = await store.find_round(chat_id, argument)
         if found is None:
             await reply(
@@ -119,7 +139,7 @@ async def log_command(update: Update, context: Context, here: Here) -> None:
             )
             return
         code = f"r{found.id}"
-    elif action == "speaker" and argument:
+    elif action in _SPEAKER_WORDS and argument:
         code = "s" + _cut_utf8(argument, _SPEAKER_BYTES)
     else:
         await reply(update, context, Rendered(t(lang, "log_usage")))
@@ -141,6 +161,8 @@ async def _send_page(
         await show_in_place(update, context, Rendered(t(lang, "log_none_match")))
         return
     page, heading = result
+    if code == "o":  # the status in the reader's words, as the flags show it
+        heading = t(lang, "status_open")
     where = await guards.chat_zone(context, chat_id)
     link = links.board_link(context.settings, context.bot.username, chat_id)
     rendered = render_log.log_page(page, lang, code, heading, where)
@@ -229,13 +251,20 @@ async def export_command(update: Update, context: Context, here: Here) -> None:
     if message is None:
         return
     where = await guards.chat_zone(context, chat_id)
-    csv_file = export.to_csv(flags, histories, where)
+    titles = export.card_titles(flags, context.library.playbook, lang)
+    csv_file = export.to_csv(flags, histories, where, lang=lang, titles=titles)
     markdown = export.to_markdown(
-        flags, histories, chat_title=title, round_name=round_name, where=where
+        flags,
+        histories,
+        chat_title=title,
+        round_name=round_name,
+        where=where,
+        lang=lang,
+        titles=titles,
     )
     prepared = await points.for_export(store, chat_id, round_name)
     markdown += export.points_to_markdown(
-        prepared.points, prepared.histories, prepared.round_names, where
+        prepared.points, prepared.histories, prepared.round_names, where, lang
     )
     markdown += export.definitions_to_markdown(register.definitions, register.asks, where)
     # What the files are goes in the first one's caption: a busy group has 20 messages a

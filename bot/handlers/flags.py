@@ -24,7 +24,7 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot import callbacks, render_log
 from bot.context import AnyApplication
-from bot.flag_input import parse_number, parse_status, verdict_choices
+from bot.flag_input import parse_number, parse_status, split_status, verdict_choices
 from bot.flaglog import Answer, Change, FlagLog, Refused, Why, refusal_text, unchanged_text
 from bot.handlers import guards
 from bot.handlers.common import (
@@ -122,23 +122,23 @@ async def flag(update: Update, context: Context, here: Here) -> None:
 @in_group("verify")
 async def verify(update: Update, context: Context, here: Here) -> None:
     lang = here.lang
-    words = command_text(update.effective_message).split(maxsplit=2)
-    number = await guards.flag_number(update, context, lang, words, "/verify 12 false")
+    words = command_text(update.effective_message).split(maxsplit=1)
+    example = t(lang, "example_verify")
+    number = await guards.flag_number(update, context, lang, words, example)
     if number is None:
         return
     if len(words) < 2:
         text = t(lang, "status_missing", number=number, choices=verdict_choices(lang))
         await reply(update, context, Rendered(text))
         return
-    status = parse_status(words[1])
+    status, typed_note = split_status(words[1])
     if status is None:
-        value = shorten(words[1], 30)
+        value = shorten(words[1].split()[0], 30)
         text = t(lang, "status_invalid", value=value, choices=verdict_choices(lang))
         await reply(update, context, Rendered(text))
         return
-    note = words[2] if len(words) > 2 else ""
     who = actor(update, context)
-    answer = await FlagLog(context.services).verdict(here.chat_id, who, number, status, note)
+    answer = await FlagLog(context.services).verdict(here.chat_id, who, number, status, typed_note)
     # Done: the notice to the flagger comes from the outbox.
     await _say(update, context, lang, Change.VERDICT, answer, None)
 
@@ -158,11 +158,12 @@ async def verdict_button(update: Update, context: Context) -> None:
     who = actor(update, context)
     answer = await FlagLog(context.services).verdict(here.chat_id, who, parsed.number, status)
     if isinstance(answer, Refused):
-        await query.answer(refusal_text(answer, here.lang), show_alert=True)
+        await query.answer(refusal_text(answer, here.lang, in_button=True), show_alert=True)
     elif not answer.changed:
         await query.answer(unchanged_text(Change.VERDICT, answer.flag, here.lang))
     else:
-        await query.answer(f"#{parsed.number}: {t(here.lang, f'status_{status}')}")
+        label = t(here.lang, f"status_{status}")
+        await query.answer(t(here.lang, "verdict_done", number=parsed.number, status=label))
 
 
 async def pick_button(update: Update, context: Context) -> None:

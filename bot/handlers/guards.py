@@ -9,6 +9,7 @@ next. The handler then starts with what it needs: the chat and the reader's lang
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -25,6 +26,8 @@ from bot.handlers.common import Handler, language, reply
 from bot.i18n import t
 from bot.playbook import Lang
 from bot.render import Rendered, shorten
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,9 @@ async def here(update: Update, context: BotContext, command: str, *, log: bool) 
     if log and not await access.is_enrolled(update, context):
         # Only /flag had something to store; the others had nothing to read.
         key = "not_enrolled" if command == "flag" else "no_log"
-        await reply(update, context, Rendered(t(lang, key, chat_id=chat.id)))
+        # The chat is told whom to ask; the bot's administrator finds the id here.
+        logger.info("chat %s keeps no log: /enable there, or list it in ALLOWED_CHATS", chat.id)
+        await reply(update, context, Rendered(t(lang, key)))
         return None
     if await refuse_role(update, context, lang, COMMAND_ROLES[command]):
         return None

@@ -136,12 +136,21 @@ async def private_text(update: Update, context: Context) -> None:
     await reply(update, context, answer(context.library, message.text, lang, None))
 
 
+async def _chosen(update: Update, context: Context, choice: Lang) -> Rendered:
+    """Remember the user's choice and say so: in a private chat in the new language;
+    in a group, which reads its own language (/settings language), in the group's."""
+    await remember_language(update, context, choice)
+    if is_private(update):
+        return Rendered(t(choice, "lang_set"))
+    lang = await language(update, context)
+    return Rendered(t(lang, "lang_set_group", language=t(lang, f"language_{choice}")))
+
+
 async def language_command(update: Update, context: Context) -> None:
     typed = command_text(update.effective_message).lower()
     choice = as_lang(typed[:2])
     if choice is not None:
-        await remember_language(update, context, choice)
-        await reply(update, context, Rendered(t(choice, "lang_set")))
+        await reply(update, context, await _chosen(update, context, choice))
         return
     lang = await language(update, context)
     text = t(lang, "lang_pick") if not typed else t(lang, "lang_unknown")
@@ -157,10 +166,8 @@ async def button(update: Update, context: Context) -> None:
     lang = await language(update, context)
     library = context.library
     if isinstance(parsed, callbacks.SetLanguage) and (chosen := as_lang(parsed.lang)):
-        lang = chosen
-        await remember_language(update, context, lang)
         await query.answer()
-        await show_in_place(update, context, Rendered(t(lang, "lang_set")))
+        await show_in_place(update, context, await _chosen(update, context, chosen))
         return
     if isinstance(parsed, callbacks.ListKind):
         await query.answer()

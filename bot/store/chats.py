@@ -10,7 +10,7 @@ from bot.store.errors import StoreError
 from bot.store.models import LiveList, now_iso, optional_int, optional_str
 
 # The chats columns _chat_setting may name: never text from outside the store.
-_ChatSetting = Literal["watch", "timezone"]
+_ChatSetting = Literal["watch", "timezone", "language"]
 
 
 class Chats:
@@ -99,6 +99,16 @@ class Chats:
 
     async def set_timezone(self, chat_id: int, name: str) -> None:
         await self._set_chat_setting(chat_id, "timezone", name)
+
+    async def get_chat_language(self, chat_id: int) -> str | None:
+        """The language the group speaks, or None until one is set."""
+        return optional_str(await self._chat_setting(chat_id, "language"))
+
+    async def set_chat_language(self, chat_id: int, lang: str, *, unless_set: bool = False) -> None:
+        """Set the group's language; with ``unless_set``, only if it has none yet."""
+        if unless_set and await self.get_chat_language(chat_id) is not None:
+            return
+        await self._set_chat_setting(chat_id, "language", lang)
 
     async def get_live_list(self, chat_id: int) -> LiveList | None:
         row = await self.database.read_one(

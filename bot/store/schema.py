@@ -373,6 +373,15 @@ MIGRATIONS: Final[tuple[str, ...]] = (
             FROM flags WHERE id = new.flag_id;
     END;
     """,
+    # 9: the language a group speaks (bot.language): set when it is enrolled, changed
+    # with /settings language. A chat enrolled before takes its enroller's /lang, if
+    # they chose one; else NULL, the bot's default.
+    """
+    ALTER TABLE chats ADD COLUMN language TEXT CHECK (language IN ('en', 'uk'));
+    UPDATE chats SET language =
+        (SELECT users.language FROM users WHERE users.user_id = chats.enrolled_by)
+        WHERE enrolled = 1;
+    """,
 )
 
 

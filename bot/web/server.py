@@ -24,7 +24,7 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from telegram import Bot, User
+from telegram import Bot
 from telegram.error import TelegramError
 
 from bot import access, definitions, export, points, services, statement, text_rules, timezones
@@ -32,7 +32,7 @@ from bot.access import Actor
 from bot.flag_input import parse_number
 from bot.flaglog import Answer, Change, FlagLog, Refused, Why, refusal_text, unchanged_text
 from bot.i18n import t
-from bot.language import telegram_language
+from bot.language import group_language, user_language
 from bot.playbook import Lang, as_lang
 from bot.render import shorten
 from bot.statement import Draft, to_docx, to_markdown, to_text
@@ -154,13 +154,16 @@ class Board:
             ) from None
 
     async def language(self, user: WebAppUser) -> Lang:
-        """As in the chat: the language chosen with /lang, else Telegram's."""
+        """The page is the reader's own, as a private chat (bot.language): /lang, else
+        Telegram's."""
         svc = self.svc
-        chosen = as_lang(await svc.require_store().get_language(user.id))
-        as_telegram_user = User(
-            user.id, user.first_name, is_bot=False, language_code=user.language_code
-        )
-        return chosen or telegram_language(as_telegram_user, svc.settings.default_language)
+        return await user_language(svc.require_store(), svc.settings, user.id, user.language_code)
+
+    async def group_language(self, caller: Caller) -> Lang:
+        """What the group reads, for what the board says there and for its exports."""
+        svc = self.svc
+        found = await group_language(svc.require_store(), svc.settings, caller.chat_id)
+        return found or caller.lang
 
     def flag_log(self) -> FlagLog:
         return FlagLog(self.svc)
@@ -519,16 +522,25 @@ async def export_log(board: Board, caller: Caller, request: web.Request) -> web.
     histories = await store.history_for(caller.chat_id, [f.number for f in flags])
     where = timezones.zone(await store.get_timezone(caller.chat_id))
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
+    lang = await board.group_language(caller)  # the file is the group's, as /export's
+    titles = export.card_titles(flags, board.svc.library.playbook, lang)
     if kind == "csv":
-        body, content_type = export.to_csv(flags, histories, where), "text/csv"
+        body = export.to_csv(flags, histories, where, lang=lang, titles=titles)
+        content_type = "text/csv"
     else:
         title = await board.chat_title(caller.chat_id)
         body = export.to_markdown(
-            flags, histories, chat_title=title, round_name=round_name, where=where
+            flags,
+            histories,
+            chat_title=title,
+            round_name=round_name,
+            where=where,
+            lang=lang,
+            titles=titles,
         )
         prepared = await points.for_export(store, caller.chat_id, round_name)
         body += export.points_to_markdown(
-            prepared.points, prepared.histories, prepared.round_names, where
+            prepared.points, prepared.histories, prepared.round_names, where, lang
         )
         register = await definitions.for_export(store, caller.chat_id, round_name)
         body += export.definitions_to_markdown(register.definitions, register.asks, where)

@@ -1459,6 +1459,7 @@ class FakeBotAPI:
         query = self._callback_queries.get(str(params.get("callback_query_id", "")))
         if query is None or query["answered"]:
             raise ApiError(400, QUERY_TOO_OLD)
+        self._check(rules.callback_answer_error(params.get("text")))
         query.update(answered=True, answer=copy.deepcopy(params))
         return True
 

@@ -21,6 +21,8 @@ from typing import Any, NoReturn
 MESSAGE_TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64
+# What a button's answer (a toast or an alert) may say, in characters.
+CALLBACK_ANSWER_LIMIT = 200
 INLINE_RESULTS_LIMIT = 50
 INLINE_RESULT_ID_LIMIT = 64
 BOT_COMMANDS_LIMIT = 100
@@ -30,6 +32,7 @@ TEXT_EMPTY = "Bad Request: message text is empty"
 TEXT_TOO_LONG = "Bad Request: message is too long"
 CAPTION_TOO_LONG = "Bad Request: message caption is too long"
 BUTTON_DATA_INVALID = "Bad Request: BUTTON_DATA_INVALID"
+CALLBACK_ANSWER_TOO_LONG = "Bad Request: MESSAGE_TOO_LONG"
 BUTTON_URL_INVALID = "Bad Request: BUTTON_URL_INVALID"
 TEXT_BUTTONS_UNALLOWED = (
     "Bad Request: can't parse inline keyboard button: "
@@ -556,6 +559,13 @@ def caption_error(caption: object, parse_mode: object = None) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # Keyboards, inline results, commands
 # ---------------------------------------------------------------------------------------------
+
+
+def callback_answer_error(text: object) -> str | None:
+    """An answerCallbackQuery text: Telegram shows at most 200 characters."""
+    if isinstance(text, str) and len(text) > CALLBACK_ANSWER_LIMIT:
+        return CALLBACK_ANSWER_TOO_LONG
+    return None
 
 
 def callback_data_error(reply_markup: JSONDict | None) -> str | None:
