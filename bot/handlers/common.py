@@ -17,7 +17,7 @@ from bot.callbacks import Payload
 from bot.context import AnyApplication, BotContext
 from bot.i18n import t
 from bot.language import reader_language
-from bot.playbook import Lang, as_lang
+from bot.playbook import Lang
 from bot.render import Rendered
 from bot.sender import Job, Priority, Shown, reply_job
 
