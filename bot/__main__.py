@@ -181,7 +181,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             lang = await group_language(store, settings, args.chat) or settings.default_language
         finally:
             await store.close()
-        titles = export.card_titles(flags, Library.load(settings.content_dir).playbook, lang)
+        playbook = Library.load(settings.content_dir).playbook
+        titles = export.card_titles(flags, playbook, lang)
         if args.format == "csv":
             return export.to_csv(flags, histories, where, lang=lang, titles=titles)
         if args.format == "json":
@@ -205,7 +206,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             + export.points_to_markdown(
                 prepared.points, prepared.histories, prepared.round_names, where, lang
             )
-            + export.definitions_to_markdown(register.definitions, register.asks, where)
+            + export.definitions_to_markdown(
+                register.definitions, register.asks, where, lang, playbook
+            )
         )
 
     data = asyncio.run(fetch())

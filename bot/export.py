@@ -475,30 +475,41 @@ def points_to_json(
 # A definition is not a flag: its own CSV file (one row per definition or ask), its own
 # section of the Markdown report, its own lists in the JSON document.
 
-DEFINITIONS_CSV_HEADER = (
+_DEFINITIONS_CSV_COLUMNS = (
     "entry",
-    "time (UTC)",
-    "time (local)",
+    "time_utc",
+    "time_local",
     "round",
     "term",
-    "playbook term",
+    "playbook_term",
     "speaker",
     "definition",
-    "recorded by",
+    "recorded_by",
 )
 
 
+def definitions_csv_header(lang: Lang) -> tuple[str, ...]:
+    return tuple(t(lang, f"csv_{column}") for column in _DEFINITIONS_CSV_COLUMNS)
+
+
+DEFINITIONS_CSV_HEADER = definitions_csv_header("en")
+
+
 def definitions_to_csv(
-    definitions: Sequence[Definition], asks: Sequence[DefinitionAsk], where: tzinfo = UTC
+    definitions: Sequence[Definition],
+    asks: Sequence[DefinitionAsk],
+    where: tzinfo = UTC,
+    lang: Lang = "en",
 ) -> bytes:
-    """One row per definition, then one per ask; UTF-8 with a BOM, as the flags' CSV."""
+    """One row per definition, then one per ask; UTF-8 with a BOM, as the flags' CSV.
+    The playbook term stays its id, a code a script can join on, as in the JSON."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow(DEFINITIONS_CSV_HEADER)
+    writer.writerow(definitions_csv_header(lang))
     for item in definitions:
         writer.writerow(
             (
-                "definition",
+                t(lang, "csv_entry_definition"),
                 _utc(item.created_at),
                 _local_iso(item.created_at, where),
                 _cell(item.round_name),
@@ -512,7 +523,7 @@ def definitions_to_csv(
     for asked in asks:
         writer.writerow(
             (
-                "asked",
+                t(lang, "csv_entry_asked"),
                 _utc(asked.created_at),
                 _local_iso(asked.created_at, where),
                 _cell(asked.round_name),
@@ -526,33 +537,51 @@ def definitions_to_csv(
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def _term_title(term_key: str, playbook: Playbook | None, lang: Lang) -> str:
+    """The playbook term's title for the reader; its id where the term is gone."""
+    kind = as_kind("term")
+    entry = playbook.get(kind, term_key) if playbook is not None and kind is not None else None
+    return title_of(entry, lang) if entry is not None else term_key
+
+
 def definitions_to_markdown(
-    definitions: Sequence[Definition], asks: Sequence[DefinitionAsk], where: tzinfo = UTC
+    definitions: Sequence[Definition],
+    asks: Sequence[DefinitionAsk],
+    where: tzinfo = UTC,
+    lang: Lang = "en",
+    playbook: Playbook | None = None,
 ) -> bytes:
-    """The register as a section to append to :func:`to_markdown`'s report: each term,
-    its definitions in the order recorded, with round, speaker and recorder."""
+    """The register as a section to append to :func:`to_markdown`'s report, in the same
+    language: each term, its definitions in the order recorded, with round, speaker and
+    recorder."""
     if not definitions and not asks:
         return b""
-    lines = ["---", "", "# Their definitions", ""]
+    lines = ["---", "", f"# {t(lang, 'md_definitions')}", ""]
     by_term: dict[str, list[Definition]] = {}
     for item in definitions:
         by_term.setdefault(subject_key(item.term_key, item.phrase), []).append(item)
+    no_round = t(lang, "md_no_round")
     for group in by_term.values():
-        term = group[-1].phrase
-        playbook = f" (playbook: {_inline(group[-1].term_key)})" if group[-1].term_key else ""
-        lines += [f"## {_inline(term)}{playbook}", ""]
+        term, term_key = group[-1].phrase, group[-1].term_key
+        in_playbook = (
+            f" ({t(lang, 'md_definition_term')}: {_inline(_term_title(term_key, playbook, lang))})"
+            if term_key
+            else ""
+        )
+        lines += [f"## {_inline(term)}{in_playbook}", ""]
         for item in group:
-            byline = [_short_local(item.created_at, where), _inline(item.round_name or "no round")]
+            scope = _inline(item.round_name or no_round)
+            byline = [_short_local(item.created_at, where, lang), scope]
             if item.speaker:
                 byline.append(f"**{_inline(item.speaker)}**")
             lines += [" · ".join(byline), ""]
             lines += [f"> {line}" if line else ">" for line in md_escape(item.text).split("\n")]
-            lines += ["", f"- Recorded by: {_inline(item.recorded_by_name)}", ""]
+            lines += ["", f"- {t(lang, 'md_recorded_by')}: {_inline(item.recorded_by_name)}", ""]
     if asks:
-        lines += ["## Asked to define", ""]
+        lines += [f"## {t(lang, 'md_asked_to_define')}", ""]
         for asked in asks:
-            scope = _inline(asked.round_name or "no round")
-            stamp = _short_local(asked.created_at, where)
+            scope = _inline(asked.round_name or no_round)
+            stamp = _short_local(asked.created_at, where, lang)
             lines.append(
                 f"- {_inline(asked.phrase)} · {stamp} · {scope} ({_inline(asked.asked_by_name)})"
             )

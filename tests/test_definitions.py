@@ -180,7 +180,8 @@ async def test_definitions_are_in_every_export(enrolled: Bot, people: dict[str, 
     assert len(files) == 3 and "Export of 0 flags" in files[0]["caption"]
     md = next(d for d in bot.api.documents if d["filename"].endswith(".md"))
     text = md["content"].decode("utf-8")
-    assert "# Their definitions" in text and "## root causes (playbook: root-causes)" in text
+    assert "# Their definitions" in text
+    assert "## root causes (in the playbook: Elimination of root causes)" in text
     assert '> \\=HYPERLINK("x") \\# \\*not bold\\*' in text and "**Lavrov**" in text
     assert "## Asked to define" in text and "- Kyiv regime" in text
     [csv_file] = [d for d in bot.api.documents if d["filename"].startswith("definitions-")]
@@ -201,6 +202,29 @@ async def test_definitions_are_in_every_export(enrolled: Bot, people: dict[str, 
     )
     assert [a["term"] for a in document["definition_asks"]] == ["Kyiv regime"]
     assert (await definitions.for_export(bot.store, GROUP, "Geneva")).definitions == []
+
+
+async def test_a_ukrainian_groups_export_keeps_the_register_in_ukrainian(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    """The register is part of what the team hands its lead: in the group's language,
+    with the card's title, not its id."""
+    bot, taras, admin = enrolled, people["flagger"], people["chat_admin"]
+    await bot.say(GROUP, admin, "/settings language uk")
+    await bot.say(GROUP, taras, "/define першопричини (Лавров): розширення НАТО")
+    await bot.say(GROUP, taras, "/asked київський режим")
+    await bot.say(GROUP, admin, "/export")
+    md = next(d for d in bot.api.documents if d["filename"].endswith(".md"))
+    text = md["content"].decode("utf-8")
+    assert "# Їхні визначення" in text
+    assert "(у порадникові: Ліквідація першопричин)" in text
+    assert "- Хто записав: " in text and "## Просили визначити" in text and "поза раундом" in text
+    english = ("Their definitions", "Recorded by", "Asked to define", "no round", "root-causes")
+    assert not [words for words in english if words in text]
+    [csv_file] = [d for d in bot.api.documents if d["filename"].startswith("definitions-")]
+    rows = csv_file["content"].decode("utf-8-sig").splitlines()
+    assert rows[0].startswith("запис,всесвітній час,місцевий час,раунд,термін")
+    assert rows[1].startswith("визначення,") and rows[2].startswith("просили визначити,")
 
 
 async def test_definitions_and_asks_go_with_a_purge_and_with_retention(
@@ -350,7 +374,8 @@ async def test_the_command_line_exports_definitions(tmp_path: Path) -> None:
 
 async def test_the_register_speaks_ukrainian(enrolled: Bot, people: dict[str, Any]) -> None:
     bot, taras, admin = enrolled, people["flagger"], people["chat_admin"]
-    await bot.say(taras["id"], taras, "/lang uk")
+    # A group speaks one language, its own: set by its admins, whoever writes there.
+    await bot.say(GROUP, admin, "/settings language uk")
     await bot.say(GROUP, admin, "/round start Стамбул")
     [recorded] = await bot.say(GROUP, taras, "/define першопричини (Лавров): розширення НАТО")
     assert "Записано їхнє визначення терміна «Ліквідація першопричин»" in recorded["text"]

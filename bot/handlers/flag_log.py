@@ -266,13 +266,15 @@ async def export_command(update: Update, context: Context, here: Here) -> None:
     markdown += export.points_to_markdown(
         prepared.points, prepared.histories, prepared.round_names, where, lang
     )
-    markdown += export.definitions_to_markdown(register.definitions, register.asks, where)
+    markdown += export.definitions_to_markdown(
+        register.definitions, register.asks, where, lang, context.library.playbook
+    )
     # What the files are goes in the first one's caption: a busy group has 20 messages a
     # minute, and a line of text on its own would spend one of them.
     caption = t(lang, "export_done", count=len(flags))
     files = [(csv_file, f"{base}.csv", caption), (markdown, f"{base}.md", None)]
     if register.definitions or register.asks:
-        register_csv = export.definitions_to_csv(register.definitions, register.asks, where)
+        register_csv = export.definitions_to_csv(register.definitions, register.asks, where, lang)
         files.append((register_csv, f"definitions-{base.removeprefix('flags-')}.csv", None))
     for content, filename, text in files:
         context.sender.submit(

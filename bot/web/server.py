@@ -543,7 +543,9 @@ async def export_log(board: Board, caller: Caller, request: web.Request) -> web.
             prepared.points, prepared.histories, prepared.round_names, where, lang
         )
         register = await definitions.for_export(store, caller.chat_id, round_name)
-        body += export.definitions_to_markdown(register.definitions, register.asks, where)
+        body += export.definitions_to_markdown(
+            register.definitions, register.asks, where, lang, board.svc.library.playbook
+        )
         content_type = "text/markdown"
     return web.Response(
         body=body,
