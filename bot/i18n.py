@@ -1043,6 +1043,14 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
         "en": "{title} (“{phrase}”): {meaning}",
         "uk": "{title} («{phrase}»): {meaning}",
     },
+    "statement_their_definition": {
+        "en": "Their definition in this round: “{text}”",
+        "uk": "Їхнє визначення в цьому раунді: «{text}»",
+    },
+    "statement_their_definition_by": {
+        "en": "Their definition in this round ({speaker}): “{text}”",
+        "uk": "Їхнє визначення в цьому раунді ({speaker}): «{text}»",
+    },
     "statement_term_used": {
         "en": Plural(one="Used in flag {numbers}.", many="Used in flags {numbers}."),
         "uk": Plural(

@@ -4,10 +4,10 @@ Principle 10: define the results of the talks before Moscow does. The draft hold
 the round's name and dates, the team's talking points, the other side's statements
 the team found false or misleading (with the playbook's rebuttal and source where a
 claim entry matched, else the team's verdict note, and who said it and when), the
-loaded terms they used (with what the playbook says they mean), and the sources it
-cites. Every line comes from the content, the log or the points; the bot invents
-nothing, and the draft says it is a draft. The other side's own definitions of a
-term (the register of definitions, issue 23) are not in the log yet.
+loaded terms they used (with what the playbook says they mean, and the definitions
+they gave in the round, from the register of their definitions), and the sources it
+cites. Every line comes from the content, the log, the register or the points; the
+bot invents nothing, and the draft says it is a draft.
 
 Open flags are left out, never presented as false: the draft's note to its editor
 counts them and gives their numbers, so the lead knows to draft again after the
@@ -33,7 +33,7 @@ from bot.i18n import t
 from bot.playbook import Claim, Lang, Playbook, Term
 from bot.render import esc, utf16_len
 from bot.render_log import when
-from bot.store import Flag, Point, Round, Status, Store
+from bot.store import Definition, Flag, Point, Round, Status, Store
 
 BlockKind = Literal[
     "title", "mark", "dates", "heading", "point", "claim", "term", "para", "quote", "note", "source"
@@ -117,8 +117,10 @@ def draft(
     playbook: Playbook,
     lang: Lang,
     where: tzinfo,
+    definitions: Sequence[Definition] = (),
 ) -> Draft:
-    """The statement for ``round_`` from its flags and live talking points (in order)."""
+    """The statement for ``round_`` from its flags, live talking points (in order) and
+    the definitions they gave of playbook terms in the round (in the order recorded)."""
     standing = [flag for flag in flags if not flag.retracted]
     presented = [flag for flag in standing if flag.status in PRESENTED]
     left_out = tuple(flag.number for flag in standing if flag.status is Status.OPEN)
@@ -171,6 +173,13 @@ def draft(
             if term.kremlin_phrase is None:
                 continue  # Ukraine's own terms are not theirs to be answered
             used_terms.setdefault(term.id, (term, []))[1].append(flag.number)
+    given: dict[str, list[Definition]] = {}
+    for definition in definitions:
+        defined = playbook.get("term", definition.term_key) if definition.term_key else None
+        if isinstance(defined, Term) and defined.kremlin_phrase is not None:
+            # A term they defined is a term they used, flagged or not.
+            used_terms.setdefault(defined.id, (defined, []))
+            given.setdefault(defined.id, []).append(definition)
     if used_terms:
         blocks.append(Block("heading", _plain(lang, "statement_terms")))
         for term, numbers in used_terms.values():
@@ -182,9 +191,14 @@ def draft(
                 meaning=term.meaning(lang),
             )
             blocks.append(Block("term", line))
-            refs = ", ".join(f"#{number}" for number in numbers)
-            used = _plain(lang, "statement_term_used", count=len(numbers), numbers=refs)
-            blocks.append(Block("para", used))
+            if numbers:
+                refs = ", ".join(f"#{number}" for number in numbers)
+                used = _plain(lang, "statement_term_used", count=len(numbers), numbers=refs)
+                blocks.append(Block("para", used))
+            for definition in given.get(term.id, ()):
+                key = "statement_their_definition" + ("_by" if definition.speaker else "")
+                said = _plain(lang, key, speaker=definition.speaker or "", text=definition.text)
+                blocks.append(Block("para", said))
             for citation in term.sources:
                 cited.setdefault(citation.source)
     cites = [found for sid in cited if (found := _source_line(sid, playbook, lang))]
@@ -329,7 +343,8 @@ async def draft_for_round(
     flags = [f for f in await store.export_flags(chat_id, chosen.name) if f.round_id == chosen.id]
     listed = await store.points.listed(chat_id, chosen.id)
     where = timezones.zone(await store.get_timezone(chat_id))
-    return draft(chosen, flags, listed, playbook, lang, where)
+    given = [d for d in await store.definitions.of_chat(chat_id) if d.round_id == chosen.id]
+    return draft(chosen, flags, listed, playbook, lang, where, given)
 
 
 def filename(chosen: Round, lang: Lang, suffix: str) -> str:

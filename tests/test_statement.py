@@ -87,6 +87,24 @@ async def test_the_draft_has_the_false_and_misleading_statements_and_not_the_ope
     assert "Sources\n• VOA Polygraph" in text
 
 
+async def test_the_draft_gives_the_definitions_they_gave_in_the_round(
+    round_with_flags: Bot, people: dict[str, Any]
+) -> None:
+    """Principle 9 meets principle 10: what they said a term means, in this round, goes
+    beside what the playbook says it means; another round's definition does not."""
+    bot, flagger, admin = round_with_flags, people["flagger"], people["chat_admin"]
+    await bot.say(GROUP, flagger, "/define root causes (Lavrov): NATO back to its 1997 lines")
+    await bot.say(GROUP, flagger, "/define denazification: a change of government in Kyiv")
+    await bot.say(GROUP, admin, "/round end")
+    await bot.say(GROUP, admin, "/round start Istanbul 4")
+    await bot.say(GROUP, flagger, "/define root causes: whatever suits Moscow this week")
+    text = drafts(await bot.say(GROUP, admin, "/statement Istanbul 3"))
+    assert "Their definition in this round (Lavrov): “NATO back to its 1997 lines”" in text
+    # Defined but never flagged: still a term they used, with no flags to cite.
+    assert "Their definition in this round: “a change of government in Kyiv”" in text
+    assert "whatever suits Moscow" not in text
+
+
 async def test_the_files_hold_the_same_text_as_the_message(
     round_with_flags: Bot, people: dict[str, Any]
 ) -> None:
