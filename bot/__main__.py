@@ -193,22 +193,16 @@ def cmd_export(args: argparse.Namespace) -> int:
             return export.to_json(
                 flags, histories, where, points=listed, definitions=kept, lang=lang, titles=titles
             )
-        return (
-            export.to_markdown(
-                flags,
-                histories,
-                chat_title=str(args.chat),
-                round_name=round_name,
-                where=where,
-                lang=lang,
-                titles=titles,
-            )
-            + export.points_to_markdown(
-                prepared.points, prepared.histories, prepared.round_names, where, lang
-            )
-            + export.definitions_to_markdown(
-                register.definitions, register.asks, where, lang, playbook
-            )
+        return export.markdown_report(
+            flags,
+            histories,
+            prepared,
+            register,
+            chat_title=str(args.chat),
+            round_name=round_name,
+            where=where,
+            lang=lang,
+            playbook=playbook,
         )
 
     data = asyncio.run(fetch())

@@ -21,9 +21,11 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from bot import render, render_log
+from bot.definitions import Exported as DefinitionsExport
 from bot.definitions import subject_key
 from bot.i18n import t
 from bot.playbook import Lang, Playbook, as_kind
+from bot.points import Exported as PointsExport
 from bot.render import title_of
 from bot.store import Definition, DefinitionAsk, Flag, FlagEvent, Point, PointEvent, Status
 
@@ -620,3 +622,36 @@ def definitions_to_json(
             for asked in asks
         ],
     }
+
+
+# -- the whole Markdown report ---------------------------------------------------------
+
+
+def markdown_report(
+    flags: Sequence[Flag],
+    histories: Histories,
+    points: PointsExport,
+    register: DefinitionsExport,
+    *,
+    chat_title: str | None,
+    round_name: str | None,
+    where: tzinfo,
+    lang: Lang,
+    playbook: Playbook,
+) -> bytes:
+    """What /export, the board and the command line hand over as Markdown: the flags,
+    then the talking points, then the register of their definitions, in one language."""
+    titles = card_titles(flags, playbook, lang)
+    return (
+        to_markdown(
+            flags,
+            histories,
+            chat_title=chat_title,
+            round_name=round_name,
+            where=where,
+            lang=lang,
+            titles=titles,
+        )
+        + points_to_markdown(points.points, points.histories, points.round_names, where, lang)
+        + definitions_to_markdown(register.definitions, register.asks, where, lang, playbook)
+    )

@@ -253,21 +253,17 @@ async def export_command(update: Update, context: Context, here: Here) -> None:
     where = await guards.chat_zone(context, chat_id)
     titles = export.card_titles(flags, context.library.playbook, lang)
     csv_file = export.to_csv(flags, histories, where, lang=lang, titles=titles)
-    markdown = export.to_markdown(
+    prepared = await points.for_export(store, chat_id, round_name)
+    markdown = export.markdown_report(
         flags,
         histories,
+        prepared,
+        register,
         chat_title=title,
         round_name=round_name,
         where=where,
         lang=lang,
-        titles=titles,
-    )
-    prepared = await points.for_export(store, chat_id, round_name)
-    markdown += export.points_to_markdown(
-        prepared.points, prepared.histories, prepared.round_names, where, lang
-    )
-    markdown += export.definitions_to_markdown(
-        register.definitions, register.asks, where, lang, context.library.playbook
+        playbook=context.library.playbook,
     )
     # What the files are goes in the first one's caption: a busy group has 20 messages a
     # minute, and a line of text on its own would spend one of them.

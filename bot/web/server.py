@@ -523,28 +523,24 @@ async def export_log(board: Board, caller: Caller, request: web.Request) -> web.
     where = timezones.zone(await store.get_timezone(caller.chat_id))
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M")
     lang = await board.group_language(caller)  # the file is the group's, as /export's
-    titles = export.card_titles(flags, board.svc.library.playbook, lang)
     if kind == "csv":
+        titles = export.card_titles(flags, board.svc.library.playbook, lang)
         body = export.to_csv(flags, histories, where, lang=lang, titles=titles)
         content_type = "text/csv"
     else:
         title = await board.chat_title(caller.chat_id)
-        body = export.to_markdown(
+        prepared = await points.for_export(store, caller.chat_id, round_name)
+        register = await definitions.for_export(store, caller.chat_id, round_name)
+        body = export.markdown_report(
             flags,
             histories,
+            prepared,
+            register,
             chat_title=title,
             round_name=round_name,
             where=where,
             lang=lang,
-            titles=titles,
-        )
-        prepared = await points.for_export(store, caller.chat_id, round_name)
-        body += export.points_to_markdown(
-            prepared.points, prepared.histories, prepared.round_names, where, lang
-        )
-        register = await definitions.for_export(store, caller.chat_id, round_name)
-        body += export.definitions_to_markdown(
-            register.definitions, register.asks, where, lang, board.svc.library.playbook
+            playbook=board.svc.library.playbook,
         )
         content_type = "text/markdown"
     return web.Response(
