@@ -158,6 +158,8 @@ async def test_the_polling_bot_is_sent_only_the_update_types_it_handles(tmp_path
         mark = api.mark()
         api.send_text(ann["id"], ann, "/term goodwill")
         await api.wait_for_reply(ann["id"], since=mark, timeout=10)
+        # The reply can go out before the next poll confirms the command: wait for it.
+        await api.wait_acknowledged(timeout=10)
 
         polls = [call for call in api.calls if call.method == "getUpdates" and call.ok]
         assert {tuple(call.params["allowed_updates"]) for call in polls} == {UPDATE_TYPES}
