@@ -45,7 +45,7 @@ SESSION = (
         "/flag Peskov: the talks failed because of Kyiv",
         "the talks failed because of Kyiv",
     ),
-    Action(TARAS_ID, "/verify 1 false said twice", "#1 is now False"),
+    Action(TARAS_ID, "/verify 1 false said twice", "Verdict for #1:"),
     Action(MYKOLA_ID, "/log", "🗂 Flag log"),
     Action(TARAS_ID, "/show 1", "said twice"),
     Action(MYKOLA_ID, "/find root causes", "🔎 root causes"),
