@@ -14,14 +14,15 @@ the rule and returns what it stored, or a :class:`Refusal` that says why.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Final
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
 
 from bot import search, text_rules
 from bot.access import COMMAND_ROLES, Role
 from bot.folding import normalize
 from bot.playbook import Term
+from bot.points import AdminCheck, Refusal
 from bot.search import SearchIndex
 from bot.store import Definition, DefinitionAsk, Store
 from bot.store.models import name_key
@@ -32,16 +33,6 @@ MAX_TERM_CHARS: Final = 100
 MAX_SPEAKER_CHARS: Final = 80
 # "root causes (Lavrov)": who said it, in brackets after the term.
 _SPEAKER: Final = re.compile(r"^(?P<term>.*?)\s*\((?P<speaker>[^()]*)\)\s*$", re.DOTALL)
-
-AdminCheck = Callable[[], Awaitable[bool]]
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why an operation was not done: an i18n key and the values it names."""
-
-    key: str
-    values: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

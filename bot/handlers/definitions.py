@@ -14,12 +14,12 @@ from telegram.constants import ChatType
 
 from bot import access, definitions, render, render_definitions
 from bot.context import AnyApplication
-from bot.definitions import AdminCheck, Refusal
 from bot.handlers import guards
 from bot.handlers.common import Context, actor, add_commands, command_text, reply
 from bot.handlers.guards import Here, in_group
 from bot.i18n import t
 from bot.playbook import AnyEntry, Lang, Term
+from bot.points import AdminCheck, Refusal
 from bot.render import Rendered
 from bot.store import Definition
 
