@@ -42,8 +42,9 @@ from bot.handlers import (
     watch,
 )
 from bot.i18n import t
+from bot.language import menu_languages
 from bot.ordering import PerChatOrder
-from bot.playbook import LANGUAGES, Lang
+from bot.playbook import Lang
 from bot.polling import AcknowledgeWhenHandled
 from bot.sender import Sender
 from bot.services import Library, Services
@@ -101,9 +102,10 @@ async def _post_init(application: AnyApplication) -> None:
 async def _set_command_menus(application: AnyApplication) -> None:
     """Set the menus Telegram does not already show: on a restart, none."""
     bot = application.bot
+    default = services.of_application(application).settings.default_language
     menus = [
-        (command_menu(names, lang), scope, None if lang == "en" else lang)
-        for lang in LANGUAGES
+        (command_menu(names, lang), scope, code)
+        for code, lang in menu_languages(default)
         for names, scope in (
             (PRIVATE_COMMANDS, BotCommandScopeAllPrivateChats()),
             (GROUP_COMMANDS, BotCommandScopeAllGroupChats()),

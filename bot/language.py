@@ -41,6 +41,15 @@ def telegram_language(code: str | None, default: Lang) -> Lang:
     return default
 
 
+def menu_languages(default: Lang) -> list[tuple[str | None, Lang]]:
+    """The command menus Telegram is to show, as (language_code, language): the one
+    for every code without its own (None) in ``default``, then one for each code
+    :func:`telegram_language` answers in another language, so the menu a member sees
+    is in the language the bot answers them in (Telegram in Russian: Ukrainian)."""
+    own = [(code, telegram_language(code, default)) for code in ("en", *_UKRAINIAN_FOR)]
+    return [(None, default), *((code, lang) for code, lang in own if lang != default)]
+
+
 async def user_language(
     store: LanguageStore, settings: Settings, user_id: int, code: str | None
 ) -> Lang:

@@ -19,6 +19,7 @@ from telegram import Update
 from bot.app import build_application
 from bot.config import Settings
 from bot.flood import TELEGRAM
+from bot.language import menu_languages
 from bot.services import Library, Services, of_application
 from bot.store import Flag, Store
 from tests.support.cast import ADMIN_ID
@@ -30,6 +31,10 @@ CONTENT = ROOT / "content"
 
 
 GROUP_ID = -1001234567890
+
+# The command menus a bot sets at its first start (two scopes, each in every language
+# Telegram users are answered in): the tests' bot speaks English by default.
+COMMAND_MENUS = 2 * len(menu_languages("en"))
 
 
 @pytest.fixture(scope="session")

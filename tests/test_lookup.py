@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.callbacks import list_kind, open_entry
-from tests.conftest import Bot, make_settings, start_bot, stop_bot
+from bot.services import Library
+from tests.conftest import COMMAND_MENUS, Bot, make_settings, start_bot, stop_bot
 from tests.support.cast import buttons
 from tests.support.fake_bot_api import FakeBotAPI
 
@@ -189,12 +190,32 @@ async def test_inline_miss_offers_a_button_to_the_bot(bot: Bot) -> None:
 
 
 async def test_command_menus_are_registered_per_scope_and_language(bot: Bot) -> None:
-    await bot.api.wait_for("setMyCommands", count=4)  # set while polling starts
+    await bot.api.wait_for("setMyCommands", count=COMMAND_MENUS)  # set while polling starts
     private = bot.api.commands({"type": "all_private_chats"})
     groups_uk = bot.api.commands({"type": "all_group_chats"}, "uk")
     assert {c["command"] for c in private} >= {"start", "help", "term", "search", "lang"}
     assert {c["command"] for c in groups_uk} >= {"flag", "verify", "log", "export"}
     assert any("Позначити" in c["description"] for c in groups_uk)
+    # The bot answers Telegram in Russian or Belarusian in Ukrainian: so does the menu.
+    for code in ("ru", "be"):
+        assert bot.api.commands({"type": "all_group_chats"}, code) == groups_uk
+    assert bot.api.commands({"type": "all_private_chats"}, "ru") == bot.api.commands(
+        {"type": "all_private_chats"}, "uk"
+    )
+
+
+async def test_a_ukrainian_speaking_bot_shows_its_ukrainian_menu_to_everyone_but_english(
+    api: FakeBotAPI, tmp_path: Path, library: Library
+) -> None:
+    settings = make_settings(api, tmp_path, default_language="uk")
+    running = await start_bot(api, settings, library)
+    await api.wait_for("setMyCommands", count=4)
+    await stop_bot(running)
+    default_menu = api.commands({"type": "all_group_chats"})
+    assert any("Позначити" in c["description"] for c in default_menu)
+    english = api.commands({"type": "all_group_chats"}, "en")
+    assert any(c["description"].startswith("Flag") for c in english), english
+    assert api.commands({"type": "all_group_chats"}, "uk") == []  # the default serves it
 
 
 async def test_a_ukrainian_card_cites_its_sources_in_ukrainian(bot: Bot) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import ADMIN_ID, Bot
+from tests.conftest import ADMIN_ID, COMMAND_MENUS, Bot
 from tests.support.cast import buttons
 
 GROUP = -1001000000071
@@ -146,7 +146,7 @@ async def test_who_with_long_flags_still_fits_one_message_in_both_languages(grou
 
 
 async def test_who_and_timeline_are_in_the_command_menus_and_help(bot: Bot) -> None:
-    await bot.api.wait_for("setMyCommands", count=4)  # set while polling starts
+    await bot.api.wait_for("setMyCommands", count=COMMAND_MENUS)  # set while polling starts
     private = {c["command"] for c in bot.api.commands({"type": "all_private_chats"})}
     groups = {c["command"] for c in bot.api.commands({"type": "all_group_chats"}, "uk")}
     assert {"who", "timeline"} <= private and {"who", "timeline"} <= groups

@@ -26,7 +26,7 @@ from telegram.ext import (
 from bot.app import UPDATE_TYPES, build_application
 from bot.context import AnyApplication
 from bot.services import Library
-from tests.conftest import make_settings, start_bot, stop_bot
+from tests.conftest import COMMAND_MENUS, make_settings, start_bot, stop_bot
 from tests.support.bot_process import RecordingBotAPI, bot_processes
 from tests.support.fake_bot_api import FakeBotAPI
 
@@ -117,19 +117,19 @@ async def test_a_restart_sets_no_menus_and_a_changed_menu_is_set_alone(
 ) -> None:
     settings = make_settings(api, tmp_path)
     first = await start_bot(api, settings, library)
-    await api.wait_for("setMyCommands", count=4)
+    await api.wait_for("setMyCommands", count=COMMAND_MENUS)
     await stop_bot(first)
     group_menu = api.commands({"type": "all_group_chats"})
     assert [command["command"] for command in group_menu][:2] == ["flag", "verify"]
 
     mark = api.mark()
     again = await start_bot(api, settings, library)
-    await api.wait_for("getMyCommands", count=4, since=mark)
+    await api.wait_for("getMyCommands", count=COMMAND_MENUS, since=mark)
     await asyncio.sleep(0.2)  # time enough for a setMyCommands, were one coming
     await stop_bot(again)
     assert [call.method for call in api.calls[mark:] if "Commands" in call.method] == [
         "getMyCommands"
-    ] * 4
+    ] * COMMAND_MENUS
 
     # Someone changed the group menu elsewhere (with @BotFather, or another version).
     api.handle_http(
