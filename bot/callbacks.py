@@ -182,6 +182,24 @@ class Pick(Payload):
 
 
 @dataclass(frozen=True)
+class ShowFlag(Payload):
+    """ "Open #12" under a flag seen before: that flag's record, as /show 12."""
+
+    number: int
+
+    PREFIX: ClassVar[str] = "f:s:"
+
+    def pack(self) -> str:
+        return _checked(f"{self.PREFIX}{self.number}")
+
+    @classmethod
+    def parse(cls, data: str) -> ShowFlag | None:
+        rest = cls._rest(data)
+        value = _number(rest) if rest and rest.isdecimal() else None
+        return cls(value) if value else None
+
+
+@dataclass(frozen=True)
 class BackToPicks(Payload):
     """ "All numbers" after a Pick: brings back the buttons of every flag it covered."""
 
@@ -286,6 +304,7 @@ KINDS: tuple[type[Payload], ...] = (
     SetLanguage,
     Verdict,
     Pick,
+    ShowFlag,
     BackToPicks,
     LogPage,
     Purge,
@@ -364,6 +383,10 @@ def verdict(number: int, status: str) -> str:
 
 def pick(number: int) -> str:
     return Pick(number).pack()
+
+
+def show_flag(number: int) -> str:
+    return ShowFlag(number).pack()
 
 
 def back_to_picks(number: int, numbers: Sequence[int]) -> str:

@@ -19,12 +19,12 @@ with ``changed`` False, which the chat and the board say as "already so".
 from __future__ import annotations
 
 import enum
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot import access, text_rules
+from bot import access, sameness, text_rules
 from bot.access import Actor
 from bot.flag_input import split_speaker
 from bot.i18n import t
@@ -213,7 +213,8 @@ class FlagLog:
         speaker, text = split_speaker(checked)
         if not text:
             return Refused(Why.EMPTY, Change.FLAG)
-        hits = self._services.library.index.mentions(text, kinds=("term", "claim"))
+        refs = self._playbook_refs(text)
+        earlier = await self.seen_before(chat_id, text, refs=refs)
         added = await self._store.add_flag(
             chat_id,
             text=text,
@@ -221,12 +222,46 @@ class FlagLog:
             flagged_by_id=actor.id,
             flagged_by_name=actor.name,
             source_author=author,
-            matches=[f"{hit.entry.kind}:{hit.entry.id}" for hit in hits],
+            matches=refs,
             note=kept_note or None,
+            seen_before=None if earlier is None else earlier.number,
             **origin,
         )
         self._announce(chat_id)
         return Done(added)
+
+    def _playbook_refs(self, statement: str) -> list[str]:
+        """The playbook's terms and claims the statement mentions, as a flag keeps them."""
+        hits = self._services.library.index.mentions(statement, kinds=("term", "claim"))
+        return [f"{hit.entry.kind}:{hit.entry.id}" for hit in hits]
+
+    async def seen_before(
+        self,
+        chat_id: int,
+        statement: str,
+        *,
+        refs: Sequence[str] | None = None,
+        before: int | None = None,
+    ) -> Flag | None:
+        """The earliest flag of this chat (numbered below ``before``, not withdrawn)
+        that says the same claim as ``statement``, in any round, words, speaker or
+        language; None unless the matcher is confident (bot.sameness).
+
+        ``statement`` is what was said, without a "Speaker:" before it. ``refs`` are
+        its playbook matches when the caller has them; otherwise they are found here.
+        Reads only a few candidates through the store's indexes, so a transcript's
+        statements may be checked one by one. Changes nothing.
+        """
+        if refs is None:
+            refs = self._playbook_refs(statement)
+        reading = sameness.read(statement, refs)
+        candidates = await self._store.seen_candidates(
+            chat_id, sameness.search_words(statement), refs, before=before
+        )
+        number = sameness.best_match(
+            reading, [(flag.number, sameness.read(flag.text, flag.matches)) for flag in candidates]
+        )
+        return next((flag for flag in candidates if flag.number == number), None)
 
     async def verdict(
         self, chat_id: int, actor: Actor, number: int, status: Status, note: str = ""
@@ -319,13 +354,14 @@ class FlagLog:
             same = speaker is not None and speaker.casefold() == (flag.speaker or "").casefold()
             return said if same and said else whole
 
-        return await self._change(
-            chat_id,
-            actor,
-            Change.EDIT,
-            number,
-            lambda by, flag: self._store.edit_text(chat_id, number, text_of(flag), **by),
-        )
+        async def write(by: dict[str, Any], flag: Flag) -> Updated:
+            # The new words may repeat another earlier flag, or none.
+            text = text_of(flag)
+            earlier = await self.seen_before(chat_id, text, before=flag.number)
+            seen = None if earlier is None else earlier.number
+            return await self._store.edit_text(chat_id, number, text, seen_before=seen, **by)
+
+        return await self._change(chat_id, actor, Change.EDIT, number, write)
 
     async def _change(
         self,

@@ -415,6 +415,9 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     "flag_link": {"en": "Original message", "uk": "Оригінал повідомлення"},
     "flag_retracted": {"en": "Retracted", "uk": "Відкликано"},
     "flag_history": {"en": "History", "uk": "Історія"},
+    # "Seen before": an earlier flag of the chat said the same (bot.sameness).
+    "seen_before": {"en": "Seen before", "uk": "Уже звучало"},
+    "seen_before_open": {"en": "Open #{number}", "uk": "Відкрити #{number}"},
     "number_missing": {
         "en": "Which flag? Give its number, e.g. {example}.",
         "uk": "Яка позначка? Вкажіть її номер, наприклад {example}.",

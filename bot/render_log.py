@@ -5,7 +5,7 @@ Pure functions, like ``render``; every piece of user text is escaped here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -147,11 +147,37 @@ def verdict_keyboard_rows(
 
 
 def verdict_keyboard(
-    flag: Flag, lang: Lang, extra: Sequence[AnyEntry] = ()
+    flag: Flag, lang: Lang, extra: Sequence[AnyEntry] = (), earlier: Flag | None = None
 ) -> InlineKeyboardMarkup:
     rows = verdict_keyboard_rows(flag.number, lang)
+    if earlier is not None:
+        label = t(lang, "seen_before_open", number=earlier.number)
+        opens = callbacks.show_flag(earlier.number)
+        rows.append([InlineKeyboardButton(label, callback_data=opens)])
     rows += [[entry_button(entry, lang)] for entry in extra[:4]]
     return InlineKeyboardMarkup(rows)
+
+
+def day_said(moment: datetime, lang: Lang, where: tzinfo = UTC) -> str:
+    """ "2 Jun", "2 червня": the day, in the chat's zone."""
+    shown = moment.astimezone(where)
+    if lang == "uk":
+        return f"{shown.day} {render.MONTHS_OF_UK[shown.month - 1]}"
+    return f"{shown.day} {render.MONTHS[lang][shown.month - 1][:3]}"
+
+
+def seen_before_line(earlier: Flag, lang: Lang, where: tzinfo = UTC) -> str:
+    """ "🔁 Seen before: #12 ❌ False, 2 Jun, Istanbul II" and the note of its verdict:
+    the earlier flag as it stands now, so a verdict given since shows here too."""
+    parts = [f"#{earlier.number} {esc(status_label(earlier, lang))}"]
+    parts.append(esc(day_said(earlier.created_at, lang, where)))
+    if earlier.round_name:
+        parts.append(esc(shorten(earlier.round_name, 40)))
+    said = f"🔁 <b>{esc(t(lang, 'seen_before'))}:</b> " + ", ".join(parts)
+    if earlier.note and earlier.status is not Status.OPEN:
+        note = shorten(earlier.note.splitlines()[-1], 200)
+        said += f"\n<i>{esc(note)}</i>"
+    return said
 
 
 def _speaker_line(flag: Flag, lang: Lang) -> str:
@@ -159,8 +185,15 @@ def _speaker_line(flag: Flag, lang: Lang) -> str:
     return f"<b>{esc(t(lang, 'flag_speaker'))}:</b> {esc(shorten(speaker, 80))}" if speaker else ""
 
 
-def confirmation(flag: Flag, playbook: Playbook, lang: Lang) -> Rendered:
-    """The reply to /flag: the number, what was recorded, and the playbook's matches."""
+def confirmation(
+    flag: Flag,
+    playbook: Playbook,
+    lang: Lang,
+    earlier: Flag | None = None,
+    where: tzinfo = UTC,
+) -> Rendered:
+    """The reply to /flag: the number, what was recorded, the earlier flag that said
+    the same, if any, and the playbook's matches."""
     entries = matched_entries(flag, playbook)
     lines = [t(lang, "flagged", number=flag.number)]
     quote_budget = 1500
@@ -169,11 +202,13 @@ def confirmation(flag: Flag, playbook: Playbook, lang: Lang) -> Rendered:
     for line in (_speaker_line(flag, lang), person, _round_line(flag, lang)):
         if line:
             lines.append(line)
+    if earlier is not None:
+        lines.append(seen_before_line(earlier, lang, where))
     if entries:
         lines.append("")
         lines.append(f"<b>{esc(t(lang, 'flag_matches'))}</b>")
         lines += [short_card(entry, lang) for entry in entries[:3]]
-    return Rendered("\n".join(lines), verdict_keyboard(flag, lang, entries))
+    return Rendered("\n".join(lines), verdict_keyboard(flag, lang, entries, earlier))
 
 
 # A merged confirmation lists at most this many flags: one number button each, and
@@ -183,14 +218,24 @@ _PICKS_PER_ROW = 5
 
 
 def merged_confirmation(
-    flags: Sequence[Flag], playbook: Playbook, lang: Lang
+    flags: Sequence[Flag],
+    playbook: Playbook,
+    lang: Lang,
+    earlier: Mapping[int, Flag] | None = None,
+    where: tzinfo = UTC,
 ) -> tuple[Rendered, int]:
     """One message confirming several flags that arrived faster than the group's
     budget lets the bot answer each; returns it and how many of ``flags`` it covers
     (the rest wait for the next one). Each flag gets a line with its matches and a
-    number button that opens its verdict buttons."""
+    number button that opens its verdict buttons. ``earlier`` holds the flags they
+    repeat (seen before), by number."""
+    earlier = earlier or {}
+
+    def seen(flag: Flag) -> Flag | None:
+        return None if flag.seen_before is None else earlier.get(flag.seen_before)
+
     if len(flags) == 1:
-        return confirmation(flags[0], playbook, lang), 1
+        return confirmation(flags[0], playbook, lang, seen(flags[0]), where), 1
     lines: list[str] = []
     used = 0
     for flag in flags[:MERGED_MAX]:
@@ -199,6 +244,9 @@ def merged_confirmation(
             for entry in matched_entries(flag, playbook)[:2]
         )
         item = line(flag, lang, 100) + (f"\n   ↳ {entry_titles}" if entry_titles else "")
+        repeated = seen(flag)
+        if repeated is not None:
+            item += f"\n   ↳ {seen_before_line(repeated, lang, where).splitlines()[0]}"
         if lines and used + visible_length(item) > CARD_BUDGET - 200:
             break
         lines.append(item)
@@ -280,8 +328,10 @@ def record(
     playbook: Playbook,
     lang: Lang,
     where: tzinfo = UTC,
+    earlier: Flag | None = None,
 ) -> Rendered:
-    """/show: the full record of one flag, with its history, fitted to one message."""
+    """/show: the full record of one flag, with its history and the earlier flag that
+    said the same (as that flag stands now), fitted to one message."""
     head = [
         f"🚩 <b>#{flag.number}</b> · {esc(status_label(flag, lang))}",
         f"<blockquote expandable>{esc(shorten(flag.text, 2000))}</blockquote>",
@@ -302,6 +352,8 @@ def record(
         )
     if flag.source_link and flag.source_link.startswith("https://t.me/"):
         details.append(f'<a href="{esc(flag.source_link)}">{esc(t(lang, "flag_link"))}</a>')
+    if earlier is not None:
+        details.append(seen_before_line(earlier, lang, where))
     entries = matched_entries(flag, playbook)
     if entries:
         details.append(
@@ -310,7 +362,7 @@ def record(
         )
     events = [_event_line(event, lang, where) for event in history]
     text = _fit("\n".join(head + [d for d in details if d]), events, lang)
-    return Rendered(text, verdict_keyboard(flag, lang, entries))
+    return Rendered(text, verdict_keyboard(flag, lang, entries, earlier))
 
 
 _EVENTS = frozenset({"created", "status", "assign", "note", "edit", "retract"})

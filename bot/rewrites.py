@@ -162,7 +162,8 @@ _YEAR_WORDS = frozenset(
 )
 
 
-def _number_value(word: str) -> int | None:
+def number_value(word: str) -> int | None:
+    """The number one folded word says ("five", "п'ять", "пятого"), or None."""
     if word in _ENGLISH_NUMBERS:
         return _ENGLISH_NUMBERS[word]
     found = _SLAVIC_NUMBER.fullmatch(word)
@@ -202,12 +203,12 @@ def spoken_numbers(words: Sequence[str]) -> list[str]:
         values: list[int] = []
         end = index
         while end < len(words):
-            value = _number_value(words[end])
+            value = number_value(words[end])
             if value is not None:
                 values.append(value)
                 end += 1
             elif values and words[end] in _JOINERS and end + 1 < len(words):
-                if _number_value(words[end + 1]) is None:
+                if number_value(words[end + 1]) is None:
                     break
                 end += 1
             else:

@@ -32,6 +32,7 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC
 from typing import TYPE_CHECKING, Any, Final
 
 from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
@@ -423,7 +424,14 @@ class _Lane:
             item for item in items if item.flag and item.flag.thread_id == first.flag.thread_id
         ]
         flags = [item.flag for item in alike if item.flag is not None]
-        rendered, covered = render_log.merged_confirmation(flags, self.sender.playbook(), lang)
+        store = self.sender.store
+        earlier = await store.flags_numbered(
+            self.chat_id, [flag.seen_before for flag in flags if flag.seen_before is not None]
+        )
+        where = timezones.zone(await store.get_timezone(self.chat_id)) if earlier else UTC
+        rendered, covered = render_log.merged_confirmation(
+            flags, self.sender.playbook(), lang, earlier, where
+        )
         done = alike[:covered]
         reply_to = (
             self._reply_to(first.flag.message_chat_id, first.flag.message_id)

@@ -246,15 +246,36 @@ async def show_record(update: Update, context: Context, here: Here) -> None:
     number = await guards.flag_number(update, context, lang, words, "/show 12")
     if number is None:
         return
+    await reply(update, context, await _record(context, chat_id, number, lang))
+
+
+async def _record(context: Context, chat_id: int, number: int, lang: Lang) -> Rendered:
+    """Flag ``number``'s record as /show gives it, with the earlier flag it repeats as
+    that one stands now; or that there is no such flag."""
     store = context.store
     found = await store.get_flag(chat_id, number)
     if found is None:
-        await reply(update, context, Rendered(t(lang, "flag_not_found", number=number)))
-        return
+        return Rendered(t(lang, "flag_not_found", number=number))
     history = await store.history(chat_id, number)
     where = await guards.chat_zone(context, chat_id)
-    rendered = render_log.record(found, history, context.library.playbook, lang, where)
-    await reply(update, context, rendered)
+    earlier = None
+    if found.seen_before is not None:
+        earlier = await store.get_flag(chat_id, found.seen_before)
+    return render_log.record(found, history, context.library.playbook, lang, where, earlier)
+
+
+async def show_button(update: Update, context: Context) -> None:
+    """ "Open #12" under a flag seen before: #12's record, in this chat whatever the
+    button says."""
+    found = await pressed(update, context, callbacks.ShowFlag)
+    if found is None:
+        return
+    query, parsed = found
+    here = await guards.button_here(update, context)
+    if here is None:
+        return
+    await query.answer()
+    await reply(update, context, await _record(context, here.chat_id, parsed.number, here.lang))
 
 
 async def edited(update: Update, context: Context) -> None:
@@ -335,6 +356,7 @@ def register(application: AnyApplication) -> None:
         },
     )
     application.add_handler(CallbackQueryHandler(verdict_button, pattern=callbacks.Verdict.matches))
+    application.add_handler(CallbackQueryHandler(show_button, pattern=callbacks.ShowFlag.matches))
     application.add_handler(
         CallbackQueryHandler(
             pick_button, pattern=callbacks.any_of(callbacks.Pick, callbacks.BackToPicks)

@@ -21,6 +21,7 @@ import aiosqlite
 
 from bot.store.database import Database
 from bot.store.errors import FlagNotFound, StoreError
+from bot.store.fulltext import fts_any_expression
 from bot.store.models import (
     FLAG_COLUMNS,
     Flag,
@@ -38,8 +39,19 @@ from bot.store.models import (
 )
 
 _UPDATABLE_COLUMNS: Final = frozenset(
-    {"status", "assignee", "assignee_may_judge", "note", "text", "retracted_at", "retract_reason"}
+    {
+        "status",
+        "assignee",
+        "assignee_may_judge",
+        "note",
+        "text",
+        "retracted_at",
+        "retract_reason",
+        "seen_before",
+    }
 )
+# How many earlier flags "seen before" compares a statement with, from each index.
+SEEN_CANDIDATES: Final = 24
 
 
 # What a new flag's INSERT leaves to SQLite (id, number, round) or to later changes.
@@ -184,6 +196,7 @@ class Flags:
         source_author: str | None = None,
         matches: Sequence[str] = (),
         note: str | None = None,
+        seen_before: int | None = None,
     ) -> Flag:
         """Log a statement under the chat's next number; committed on return.
 
@@ -191,7 +204,8 @@ class Flags:
         message (its chat defaults to ``chat_id``), ``message_date`` when it was sent:
         together with the flagger they recognise the same command sent again.
         With ``announce_lang`` the confirmation is queued in the outbox by the same
-        INSERT (in ``thread_id``, the forum topic, if any).
+        INSERT (in ``thread_id``, the forum topic, if any). ``seen_before`` is the
+        number of the earlier flag that said the same (bot.sameness).
         """
         if isinstance(matches, str):
             raise TypeError("matches must be a sequence of refs, not one string")
@@ -231,6 +245,7 @@ class Flags:
             "matches": refs,
             "retracted_at": None,
             "retract_reason": None,
+            "seen_before": seen_before,
         }
         # The same, as SQLite keeps it.
         stored = {
@@ -315,6 +330,65 @@ class Flags:
             (chat_id, number),
         )
         return None if row is None else flag_of(row)
+
+    async def seen_candidates(
+        self,
+        chat_id: int,
+        words: Sequence[str],
+        refs: Sequence[str],
+        *,
+        before: int | None = None,
+    ) -> list[Flag]:
+        """The chat's flags (numbered below ``before``) a statement may repeat, not
+        withdrawn: those whose text the full-text index ranks best for any of
+        ``words`` in any form, and the first to match any of ``refs`` (playbook
+        entries). At most SEEN_CANDIDATES of each, read through indexes: never the
+        chat's whole log."""
+        fts_query = fts_any_expression(chat_id, words)
+        if fts_query is None and not refs:
+            return []
+        worded = (
+            "SELECT rowid FROM flags_fts WHERE flags_fts MATCH :fts ORDER BY rank LIMIT :most"
+            if fts_query is not None
+            else "SELECT NULL WHERE 0"
+        )
+        rows = await self.database.read(
+            f"""
+            WITH worded (id) AS ({worded}),
+            known (id) AS (
+                SELECT flag_id FROM flag_refs
+                WHERE chat_id = :chat AND ref IN (SELECT value FROM json_each(:refs))
+                ORDER BY flag_id LIMIT :most
+            )
+            SELECT {flag_columns()} FROM flags
+            WHERE id IN (SELECT id FROM worded UNION SELECT id FROM known)
+              AND chat_id = :chat AND retracted_at IS NULL
+              AND (:before IS NULL OR number < :before)
+            ORDER BY number
+            """,
+            {
+                "fts": fts_query,
+                "refs": json.dumps(list(refs)),
+                "chat": chat_id,
+                "most": SEEN_CANDIDATES,
+                "before": before,
+            },
+        )
+        return [flag_of(row) for row in rows]
+
+    async def flags_numbered(self, chat_id: int, numbers: Iterable[int]) -> dict[int, Flag]:
+        """The chat's flags with those numbers, by number; a number it lacks is left out."""
+        wanted = sorted(set(numbers))
+        if not wanted:
+            return {}
+        rows = await self.database.read(
+            f"""
+            SELECT {flag_columns()} FROM flags
+            WHERE chat_id = ? AND number IN (SELECT value FROM json_each(?))
+            """,
+            (chat_id, json.dumps(wanted)),
+        )
+        return {flag.number: flag for flag in map(flag_of, rows)}
 
     async def flag_from_command(
         self,
@@ -468,15 +542,24 @@ class Flags:
         return Updated(updated, changed=True)
 
     async def edit_text(
-        self, chat_id: int, number: int, new_text: str, *, by_id: int, by_name: str
+        self,
+        chat_id: int,
+        number: int,
+        new_text: str,
+        *,
+        by_id: int,
+        by_name: str,
+        seen_before: int | None = None,
     ) -> Updated:
-        """Follow an edit of the flagged Telegram message; the old text stays in history."""
+        """Follow an edit of the flagged Telegram message; the old text stays in history.
+        ``seen_before`` is the earlier flag the new text repeats, if any."""
         now = now_iso()
         async with self.database.transaction() as db:
             flag_id, flag = await self._locked_flag(db, chat_id, number)
             if flag.text == new_text:
                 return Updated(flag, changed=False)
-            updated = await self._update_flag(db, flag_id, now, {"text": new_text})
+            changes = {"text": new_text, "seen_before": seen_before}
+            updated = await self._update_flag(db, flag_id, now, changes)
             await self._record(db, flag_id, now, "edit", flag.text, new_text, None, by_id, by_name)
         return Updated(updated, changed=True)
 

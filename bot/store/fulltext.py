@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
+from collections.abc import Sequence
 from typing import Final
 
 import aiosqlite
@@ -63,6 +64,25 @@ def fts_expression(chat_id: int, query: str) -> str | None:
     if len(words[-1]) >= _MIN_PREFIX_LENGTH:
         phrases[-1] += "*"
     return " AND ".join(phrases)
+
+
+# A word's first letters stand for all its forms in a lookup of similar statements.
+_STEM_LETTERS: Final = 5
+
+
+def fts_any_expression(chat_id: int, words: Sequence[str]) -> str | None:
+    """A safe FTS5 query within one chat for statements with any of ``words`` in
+    their text, each by its first letters so other forms count ("negotiations",
+    "negotiating"; "переговори", "переговорів"); None if no words."""
+    terms: list[str] = []
+    key = _chat_key(chat_id)
+    for typed in words:
+        for word in _words(typed):
+            stem = word[:_STEM_LETTERS]
+            terms.append(f'"{key}{stem}"*' if len(word) > _STEM_LETTERS else f'"{key}{word}"')
+    if not terms:
+        return None
+    return "text : (" + " OR ".join(dict.fromkeys(terms)) + ")"
 
 
 async def register_async(connection: aiosqlite.Connection) -> None:

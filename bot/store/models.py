@@ -78,6 +78,8 @@ class Flag:
     matches: tuple[str, ...]
     retracted_at: datetime | None
     retract_reason: str | None
+    # The earlier flag of this chat that said the same claim ("seen before").
+    seen_before: int | None = None
 
     @property
     def retracted(self) -> bool:
@@ -173,6 +175,7 @@ FLAG_COLUMNS: Final = (
     "matches",
     "retracted_at",
     "retract_reason",
+    "seen_before",
 )
 
 
@@ -243,6 +246,7 @@ def flag_of(row: sqlite3.Row) -> Flag:
         matches=tuple(str(ref) for ref in json.loads(row["matches"])),
         retracted_at=_optional_time(row["retracted_at"]),
         retract_reason=optional_str(row["retract_reason"]),
+        seen_before=optional_int(row["seen_before"]),
     )
 
 

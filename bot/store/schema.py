@@ -382,6 +382,33 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         (SELECT users.language FROM users WHERE users.user_id = chats.enrolled_by)
         WHERE enrolled = 1;
     """,
+    # 10: "seen before" (bot/sameness.py). A flag keeps the number of the earlier flag
+    # of its chat that said the same claim, chosen when it is flagged or edited; the
+    # earlier flag's verdict is read when the link is shown, so it is always current.
+    # flag_refs indexes each flag's playbook matches by chat, so the flags that matched
+    # the same known claim are found without reading the chat's whole log.
+    """
+    ALTER TABLE flags ADD COLUMN seen_before INTEGER;
+
+    CREATE TABLE flag_refs (
+        chat_id INTEGER NOT NULL,
+        ref TEXT NOT NULL,
+        flag_id INTEGER NOT NULL REFERENCES flags (id) ON DELETE CASCADE,
+        PRIMARY KEY (chat_id, ref, flag_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX flag_refs_by_flag ON flag_refs (flag_id);
+    INSERT OR IGNORE INTO flag_refs (chat_id, ref, flag_id)
+        SELECT flags.chat_id, refs.value, flags.id FROM flags, json_each(flags.matches) AS refs;
+
+    CREATE TRIGGER flag_refs_after_insert AFTER INSERT ON flags BEGIN
+        INSERT OR IGNORE INTO flag_refs (chat_id, ref, flag_id)
+            SELECT new.chat_id, value, new.id FROM json_each(new.matches);
+    END;
+    -- A group that became a supergroup takes its log along (Store.migrate_chat).
+    CREATE TRIGGER flag_refs_after_move AFTER UPDATE OF chat_id ON flags BEGIN
+        UPDATE flag_refs SET chat_id = new.chat_id WHERE flag_id = new.id;
+    END;
+    """,
 )
 
 
