@@ -24,9 +24,11 @@ first getUpdates) <= 1 s, peak RSS (VmHWM) <= 80 MB.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import itertools
 import json
 import os
+import random
 import resource
 import statistics
 import subprocess
@@ -39,6 +41,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.seen_before import CHAT, fill, statements  # noqa: E402
+from bot.services import Library  # noqa: E402
+from bot.store import Store  # noqa: E402
 from tests.support.bot_process import BotProcess, RecordingBotAPI  # noqa: E402
 from tests.support.seen import confirmed_numbers  # noqa: E402
 
@@ -51,6 +56,7 @@ TARGET_RSS_MB = 80.0
 
 ECHO_BOT = """
 import os
+import random
 import resource
 from telegram import Update
 from telegram.ext import ApplicationBuilder, MessageHandler, filters
@@ -268,6 +274,21 @@ def record_replies(api: RecordingBotAPI, bot: BotProcess, path: Path) -> float:
     return first_start
 
 
+def preload(database: Path, flags: int) -> None:
+    """The group's log with ``flags`` flags already in it, as the bot keeps them: what
+    "seen before" looks earlier statements up in."""
+    assert CHAT == GROUP
+
+    async def load() -> None:
+        database.parent.mkdir(parents=True, exist_ok=True)
+        async with await Store.open(database) as store:
+            await fill(
+                store, Library.load(ROOT / "content"), random.Random(23), statements(), flags
+            )
+
+    asyncio.run(load())
+
+
 def verdict(ok: bool) -> str:
     return "OK" if ok else "OVER"
 
@@ -277,6 +298,12 @@ def main() -> None:
     parser.add_argument("--updates", type=int, default=2000, help="updates per bot")
     parser.add_argument("--starts", type=int, default=3, help="start-ups timed per round")
     parser.add_argument("--rounds", type=int, default=3, help="runs of each bot; medians shown")
+    parser.add_argument(
+        "--log",
+        type=int,
+        default=0,
+        help="flags already in the group's log before the run (bench/seen_before.py's)",
+    )
     args = parser.parse_args()
     # As `make run` and the Docker image do: with PYTHONDONTWRITEBYTECODE set, a start
     # would otherwise compile every module of the bot again.
@@ -294,6 +321,8 @@ def main() -> None:
             command=[sys.executable, "-c", SAME_REPLIES_BOT],
             BENCH_REPLIES=str(replies),
         )
+        if args.log:
+            preload(ours.database, args.log)
         try:
             first_start = record_replies(api, ours, replies)
             runs: dict[str, list[dict[str, Any]]] = {"echo": [], "same": [], "ours": []}

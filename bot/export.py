@@ -44,6 +44,7 @@ _CSV_COLUMNS = (
     "status",
     "assignee",
     "matches",
+    "seen_before",
     "note",
     "retracted",
     "link",
@@ -194,6 +195,7 @@ def to_csv(
                 _label(flag.status, lang),
                 _cell(flag.assignee),
                 _cell("; ".join(named.get(ref, ref) for ref in flag.matches)),
+                "" if flag.seen_before is None else f"#{flag.seen_before}",
                 _cell(flag.note),
                 _cell(_retracted(flag)),
                 _cell(message_link(flag)),
@@ -264,6 +266,8 @@ def _flag_section(
     if flag.matches:
         cards = ", ".join(_inline(titles.get(ref, ref)) for ref in flag.matches)
         lines.append(f"- {t(lang, 'md_playbook')}: {cards}")
+    if flag.seen_before is not None:
+        lines.append(f"- {t(lang, 'seen_before')}: \\#{flag.seen_before}")
     if flag.note:
         lines.append(f"- {t(lang, 'md_notes')}:")
         lines += [f"  - {_inline(note)}" for note in flag.note.splitlines() if note.strip()]
@@ -350,6 +354,7 @@ def _flag_json(
         "assignee": flag.assignee,
         "matches": list(flag.matches),
         "match_titles": [titles.get(ref, ref) for ref in flag.matches],
+        "seen_before": flag.seen_before,
         "note": flag.note,
         "retracted_at": None if flag.retracted_at is None else _utc(flag.retracted_at),
         "retract_reason": flag.retract_reason,

@@ -214,7 +214,8 @@ class FlagLog:
         if not text:
             return Refused(Why.EMPTY, Change.FLAG)
         refs = self._playbook_refs(text)
-        earlier = await self.seen_before(chat_id, text, refs=refs)
+        reading = sameness.read(text, refs)
+        earlier = await self._earlier(chat_id, text, reading)
         added = await self._store.add_flag(
             chat_id,
             text=text,
@@ -225,6 +226,7 @@ class FlagLog:
             matches=refs,
             note=kept_note or None,
             seen_before=None if earlier is None else earlier.number,
+            seen_key=sameness.stored(reading),
             **origin,
         )
         self._announce(chat_id)
@@ -254,14 +256,23 @@ class FlagLog:
         """
         if refs is None:
             refs = self._playbook_refs(statement)
-        reading = sameness.read(statement, refs)
+        return await self._earlier(chat_id, statement, sameness.read(statement, refs), before)
+
+    async def _earlier(
+        self, chat_id: int, statement: str, reading: sameness.Reading, before: int | None = None
+    ) -> Flag | None:
         candidates = await self._store.seen_candidates(
-            chat_id, sameness.search_words(statement), refs, before=before
+            chat_id, sameness.search_words(statement), sorted(reading.refs), before=before
         )
-        number = sameness.best_match(
-            reading, [(flag.number, sameness.read(flag.text, flag.matches)) for flag in candidates]
-        )
-        return next((flag for flag in candidates if flag.number == number), None)
+        readings = []
+        for candidate in candidates:
+            kept = candidate.seen_key
+            earlier = sameness.from_stored(kept, candidate.matches) if kept else None
+            readings.append(
+                (candidate.number, earlier or sameness.read(candidate.text, candidate.matches))
+            )
+        number = sameness.best_match(reading, readings)
+        return None if number is None else await self._store.get_flag(chat_id, number)
 
     async def verdict(
         self, chat_id: int, actor: Actor, number: int, status: Status, note: str = ""
@@ -357,9 +368,16 @@ class FlagLog:
         async def write(by: dict[str, Any], flag: Flag) -> Updated:
             # The new words may repeat another earlier flag, or none.
             text = text_of(flag)
-            earlier = await self.seen_before(chat_id, text, before=flag.number)
-            seen = None if earlier is None else earlier.number
-            return await self._store.edit_text(chat_id, number, text, seen_before=seen, **by)
+            reading = sameness.read(text, self._playbook_refs(text))
+            earlier = await self._earlier(chat_id, text, reading, before=flag.number)
+            return await self._store.edit_text(
+                chat_id,
+                number,
+                text,
+                seen_before=None if earlier is None else earlier.number,
+                seen_key=sameness.stored(reading),
+                **by,
+            )
 
         return await self._change(chat_id, actor, Change.EDIT, number, write)
 

@@ -630,6 +630,7 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     "csv_status": {"en": "status", "uk": "статус"},
     "csv_assignee": {"en": "assignee", "uk": "перевіряє"},
     "csv_matches": {"en": "matches", "uk": "збіги з порадником"},
+    "csv_seen_before": {"en": "seen before", "uk": "уже звучало"},
     "csv_note": {"en": "note", "uk": "примітка"},
     "csv_retracted": {"en": "retracted", "uk": "відкликано"},
     "csv_link": {"en": "link", "uk": "посилання"},

@@ -150,6 +150,40 @@ class Reading:
     cyrillic: bool
 
 
+def stored(reading: Reading) -> str:
+    """The reading as the log keeps it beside the statement (all but its playbook
+    entries, which the flag keeps anyway), so an earlier flag is never read again."""
+    return "\t".join(
+        (
+            " ".join(sorted(reading.keys)),
+            " ".join(sorted(reading.numbers)),
+            " ".join(sorted(reading.names)),
+            str(reading.denials),
+            "c" if reading.cyrillic else "",
+        )
+    )
+
+
+def from_stored(kept: str, refs: Iterable[str] = ()) -> Reading | None:
+    """A reading :func:`stored` kept, with the flag's playbook entries; None when it
+    is not one (then read the statement again)."""
+    fields = kept.split("\t")
+    if len(fields) != _STORED_FIELDS or not fields[3].isdecimal():
+        return None
+    keys, numbers, names, denials, script = fields
+    return Reading(
+        keys=frozenset(keys.split()),
+        numbers=frozenset(numbers.split()),
+        names=frozenset(names.split()),
+        denials=int(denials),
+        refs=frozenset(refs),
+        cyrillic=script == "c",
+    )
+
+
+_STORED_FIELDS: Final = 5
+
+
 def _is_refusal(word: str) -> bool:
     return word.startswith(_REFUSALS)
 
@@ -289,14 +323,18 @@ def same_claim(a: Reading, b: Reading) -> bool:
 
 
 def search_words(statement: str) -> list[str]:
-    """The words an index should look earlier statements up by: the informative ones,
-    longest first (the rarest, as a rule), at most eight."""
-    words = [
-        word
-        for word in normalize(statement).split()
-        if word not in FILLER and word not in _MODALS and word not in DENIALS
-    ]
+    """The words, as typed, that a full-text index should look earlier statements up
+    by: those that say what it is about, longest first (the rarer, as a rule), at
+    most eight. As typed, because the index keeps words unfolded ("київ", not "кийв")."""
+    words = []
+    for typed in _TYPED_WORD.findall(statement.casefold()):
+        folded = normalize(typed)
+        if folded and folded not in FILLER and folded not in _MODALS and folded not in DENIALS:
+            words.append(typed)
     return sorted(dict.fromkeys(words), key=len, reverse=True)[:8]
+
+
+_TYPED_WORD: Final = re.compile(r"[^\W_]+")
 
 
 def best_match(new: Reading, earlier: Sequence[tuple[int, Reading]]) -> int | None:

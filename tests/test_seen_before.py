@@ -9,14 +9,20 @@ the link; an edit of the statement follows it.
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot import export
 from bot.callbacks import show_flag
 from bot.config import Settings
+from bot.services import Library
 from tests.conftest import Bot, make_settings, start_bot, stop_bot
+from tests.support.board_setup import running_board
 from tests.support.cast import GROUP, OTHER_GROUP, cast
 from tests.support.cast import callback_data as buttons
 from tests.support.fake_bot_api import FakeBotAPI
@@ -191,3 +197,34 @@ async def test_the_link_survives_a_restart(api: FakeBotAPI, tmp_path: Path, libr
     assert "Seen before:</b> #1 ❌ False" in shown["text"]
     await stop_bot(second)
     assert api.rejections == []
+
+
+async def test_exports_carry_the_number_it_repeats(enrolled: Bot, people: dict[str, Any]) -> None:
+    bot = enrolled
+    peskov = "/flag Peskov: people themselves should choose their future"
+    await bot.say(GROUP, people["flagger"], peskov)
+    await bot.say(GROUP, people["flagger"], "/flag Putin: people should choose their own future")
+    await bot.say(GROUP, people["chat_admin"], "/export")
+    csv_file, markdown = bot.api.documents[:2]
+    rows = list(csv.reader(io.StringIO(csv_file["content"].decode("utf-8-sig"))))
+    column = rows[0].index("seen before")
+    assert [row[column] for row in rows[1:]] == ["", "#1"]
+    assert "- Seen before: \\#1" in markdown["content"].decode("utf-8")
+    exported = json.loads(export.to_json(await bot.flags(GROUP), {}))
+    assert [flag["seen_before"] for flag in exported["flags"]] == [None, 1]
+
+
+async def test_the_boards_record_shows_it_with_the_earlier_verdict(
+    api: FakeBotAPI, tmp_path: Path, library: Library
+) -> None:
+    async with running_board(api, tmp_path, library) as board:
+        await board.flag("flagger", "Lavrov: the war Kiev unleashed in 2014")
+        await board.flag("flagger", "Medinsky: Kyiv unleashed the war in 2014")
+        await board.visitor("flagger").post("/api/flags/1/verdict", {"status": "false"})
+        record = await board.visitor("bystander").get("/api/flags/2")
+        assert record.status == 200, record.body
+        earlier = record.body["seen_before"]
+        assert earlier["number"] == 1
+        assert earlier["line"].startswith("#1 ❌ ")
+        first = await board.visitor("bystander").get("/api/flags/1")
+        assert first.body["seen_before"] is None

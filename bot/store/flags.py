@@ -21,7 +21,7 @@ import aiosqlite
 
 from bot.store.database import Database
 from bot.store.errors import FlagNotFound, StoreError
-from bot.store.fulltext import fts_any_expression
+from bot.store.fulltext import Term, fts_any_expression, stem_terms
 from bot.store.models import (
     FLAG_COLUMNS,
     Flag,
@@ -48,10 +48,13 @@ _UPDATABLE_COLUMNS: Final = frozenset(
         "retracted_at",
         "retract_reason",
         "seen_before",
+        "seen_key",
     }
 )
 # How many earlier flags "seen before" compares a statement with, from each index.
-SEEN_CANDIDATES: Final = 24
+SEEN_CANDIDATES: Final = 16
+# A statement's first playbook entries that look up earlier flags (mentions gives three).
+SEEN_REFS: Final = 3
 
 
 # What a new flag's INSERT leaves to SQLite (id, number, round) or to later changes.
@@ -75,6 +78,7 @@ _DECIDED_LATER: Final = frozenset(
 _NEW_FLAG_FIELDS: Final = (
     *(column for column in FLAG_COLUMNS if column not in _DECIDED_LATER),
     "speaker_key",
+    "seen_key",
 )
 MAX_FLAG_BATCH: Final = 64
 # What SQLite decides for a new flag; the caller already knows everything else.
@@ -146,6 +150,18 @@ def _same_assignee(current: str | None, wanted: str | None) -> bool:
     return current.lstrip("@").casefold() == wanted.lstrip("@").casefold()
 
 
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An earlier flag a new statement may repeat, as much of it as the matcher reads:
+    its text, its playbook matches and what the matcher read in it when it was logged
+    (``seen_key``, bot.sameness.stored; None for a flag logged before that)."""
+
+    number: int
+    text: str
+    matches: tuple[str, ...]
+    seen_key: str | None
+
+
 @dataclass(slots=True)
 class _NewFlag:
     values: tuple[Any, ...]
@@ -197,6 +213,7 @@ class Flags:
         matches: Sequence[str] = (),
         note: str | None = None,
         seen_before: int | None = None,
+        seen_key: str | None = None,
     ) -> Flag:
         """Log a statement under the chat's next number; committed on return.
 
@@ -205,7 +222,8 @@ class Flags:
         together with the flagger they recognise the same command sent again.
         With ``announce_lang`` the confirmation is queued in the outbox by the same
         INSERT (in ``thread_id``, the forum topic, if any). ``seen_before`` is the
-        number of the earlier flag that said the same (bot.sameness).
+        number of the earlier flag that said the same, ``seen_key`` what the matcher
+        read in this one (bot.sameness).
         """
         if isinstance(matches, str):
             raise TypeError("matches must be a sequence of refs, not one string")
@@ -254,6 +272,7 @@ class Flags:
             "message_date": None if message_date is None else int(message_date.timestamp()),
             "matches": json.dumps(refs, ensure_ascii=False),
             "speaker_key": None if speaker is None else speaker.casefold(),
+            "seen_key": seen_key,
         }
         values = tuple(stored[column] for column in _NEW_FLAG_FIELDS)
         request = _NewFlag(values, known, asyncio.get_running_loop().create_future())
@@ -338,43 +357,80 @@ class Flags:
         refs: Sequence[str],
         *,
         before: int | None = None,
-    ) -> list[Flag]:
+    ) -> list[Candidate]:
         """The chat's flags (numbered below ``before``) a statement may repeat, not
         withdrawn: those whose text the full-text index ranks best for any of
         ``words`` in any form, and the first to match any of ``refs`` (playbook
         entries). At most SEEN_CANDIDATES of each, read through indexes: never the
         chat's whole log."""
-        fts_query = fts_any_expression(chat_id, words)
+        fts_query = fts_any_expression(await self._rarer_half(stem_terms(chat_id, words)))
         if fts_query is None and not refs:
             return []
-        worded = (
-            "SELECT rowid FROM flags_fts WHERE flags_fts MATCH :fts ORDER BY rank LIMIT :most"
-            if fts_query is not None
-            else "SELECT NULL WHERE 0"
-        )
+        # Each source its own SELECT, so each reads only as far as its LIMIT: one
+        # ranked full-text lookup, and per playbook entry its first flags in order.
+        sources = [
+            "SELECT * FROM (SELECT rowid AS id FROM flags_fts WHERE flags_fts MATCH :fts "
+            "ORDER BY rank LIMIT :most)"
+        ]
+        if fts_query is None:
+            sources.clear()
+        parameters: dict[str, Any] = {}
+        for index, ref in enumerate(refs[:SEEN_REFS]):
+            parameters[f"ref{index}"] = ref
+            sources.append(
+                "SELECT * FROM (SELECT flag_id AS id FROM flag_refs "
+                f"WHERE chat_id = :chat AND ref = :ref{index} ORDER BY flag_id LIMIT :most)"
+            )
         rows = await self.database.read(
             f"""
-            WITH worded (id) AS ({worded}),
-            known (id) AS (
-                SELECT flag_id FROM flag_refs
-                WHERE chat_id = :chat AND ref IN (SELECT value FROM json_each(:refs))
-                ORDER BY flag_id LIMIT :most
-            )
-            SELECT {flag_columns()} FROM flags
-            WHERE id IN (SELECT id FROM worded UNION SELECT id FROM known)
-              AND chat_id = :chat AND retracted_at IS NULL
+            WITH candidates (id) AS ({" UNION ".join(sources)})
+            SELECT number, text, matches, seen_key
+            -- CROSS JOIN: the few candidates first, each flag by its id, never a walk
+            -- through the chat's flags checking each against them.
+            FROM candidates CROSS JOIN flags ON flags.id = candidates.id
+            WHERE chat_id = :chat AND retracted_at IS NULL
               AND (:before IS NULL OR number < :before)
             ORDER BY number
             """,
             {
+                **parameters,
                 "fts": fts_query,
-                "refs": json.dumps(list(refs)),
                 "chat": chat_id,
                 "most": SEEN_CANDIDATES,
                 "before": before,
             },
         )
-        return [flag_of(row) for row in rows]
+        return [
+            Candidate(
+                number=int(row["number"]),
+                text=str(row["text"]),
+                matches=tuple(json.loads(row["matches"])),
+                seen_key=optional_str(row["seen_key"]),
+            )
+            for row in rows
+        ]
+
+    async def _rarer_half(self, terms: Sequence[Term]) -> list[Term]:
+        """The rarer half (and one) of ``terms`` in the chat's flags, those in none left
+        out. A statement that says the same as another shares at least half of its
+        words, so it has one of these: asking the index for the common words too would
+        rank thousands of flags to find no other."""
+        if not terms:
+            return []
+        ranges = json.dumps([[term.text, term.upper_bound()] for term in terms])
+        rows = await self.database.read(
+            """
+            SELECT ranges.key AS position,
+                   (SELECT coalesce(sum(doc), 0) FROM flags_fts_vocab
+                    WHERE col = 'text'
+                      AND term >= ranges.value ->> 0 AND term < ranges.value ->> 1) AS flags
+            FROM json_each(?) AS ranges
+            """,
+            (ranges,),
+        )
+        counted = sorted((int(row["flags"]), int(row["position"])) for row in rows)
+        keep = len(terms) - (len(terms) + 1) // 2 + 1
+        return [terms[position] for flags, position in counted[:keep] if flags]
 
     async def flags_numbered(self, chat_id: int, numbers: Iterable[int]) -> dict[int, Flag]:
         """The chat's flags with those numbers, by number; a number it lacks is left out."""
@@ -550,15 +606,17 @@ class Flags:
         by_id: int,
         by_name: str,
         seen_before: int | None = None,
+        seen_key: str | None = None,
     ) -> Updated:
         """Follow an edit of the flagged Telegram message; the old text stays in history.
-        ``seen_before`` is the earlier flag the new text repeats, if any."""
+        ``seen_before`` is the earlier flag the new text repeats, if any, ``seen_key``
+        what the matcher read in it."""
         now = now_iso()
         async with self.database.transaction() as db:
             flag_id, flag = await self._locked_flag(db, chat_id, number)
             if flag.text == new_text:
                 return Updated(flag, changed=False)
-            changes = {"text": new_text, "seen_before": seen_before}
+            changes = {"text": new_text, "seen_before": seen_before, "seen_key": seen_key}
             updated = await self._update_flag(db, flag_id, now, changes)
             await self._record(db, flag_id, now, "edit", flag.text, new_text, None, by_id, by_name)
         return Updated(updated, changed=True)

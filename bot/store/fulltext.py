@@ -10,6 +10,7 @@ import re
 import sqlite3
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Final
 
 import aiosqlite
@@ -70,19 +71,41 @@ def fts_expression(chat_id: int, query: str) -> str | None:
 _STEM_LETTERS: Final = 5
 
 
-def fts_any_expression(chat_id: int, words: Sequence[str]) -> str | None:
-    """A safe FTS5 query within one chat for statements with any of ``words`` in
-    their text, each by its first letters so other forms count ("negotiations",
-    "negotiating"; "переговори", "переговорів"); None if no words."""
-    terms: list[str] = []
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One word of a lookup as the index has it: a whole term, or the first letters
+    of every term that starts with them (``prefix``)."""
+
+    text: str
+    prefix: bool
+
+    def fts(self) -> str:
+        return f'"{self.text}"' + ("*" if self.prefix else "")
+
+    def upper_bound(self) -> str:
+        """The first term after every one this stands for (for a range of terms)."""
+        if not self.prefix:
+            return self.text + "\x00"
+        return self.text[:-1] + chr(ord(self.text[-1]) + 1)
+
+
+def stem_terms(chat_id: int, words: Sequence[str]) -> list[Term]:
+    """``words`` as the chat's index terms, each by its first letters so that other
+    forms count ("negotiations", "negotiating"; "переговори", "переговорів")."""
     key = _chat_key(chat_id)
+    terms: dict[Term, None] = {}
     for typed in words:
         for word in _words(typed):
-            stem = word[:_STEM_LETTERS]
-            terms.append(f'"{key}{stem}"*' if len(word) > _STEM_LETTERS else f'"{key}{word}"')
+            long = len(word) > _STEM_LETTERS
+            terms[Term(key + word[:_STEM_LETTERS], long)] = None
+    return list(terms)
+
+
+def fts_any_expression(terms: Sequence[Term]) -> str | None:
+    """A safe FTS5 query for text with any of ``terms``; None if there are none."""
     if not terms:
         return None
-    return "text : (" + " OR ".join(dict.fromkeys(terms)) + ")"
+    return "text : (" + " OR ".join(term.fts() for term in terms) + ")"
 
 
 async def register_async(connection: aiosqlite.Connection) -> None:

@@ -389,6 +389,13 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     # the same known claim are found without reading the chat's whole log.
     """
     ALTER TABLE flags ADD COLUMN seen_before INTEGER;
+    -- What the matcher read in the statement (bot.sameness.stored), so a flag compared
+    -- with a new one is not read again; NULL for flags made before: read then.
+    ALTER TABLE flags ADD COLUMN seen_key TEXT;
+
+    -- How many flags of a chat have a word (its terms carry the chat): the lookup
+    -- asks the full-text index only for a statement's rarer words.
+    CREATE VIRTUAL TABLE flags_fts_vocab USING fts5vocab (flags_fts, 'col');
 
     CREATE TABLE flag_refs (
         chat_id INTEGER NOT NULL,

@@ -307,6 +307,10 @@ async def _record(
     """The flag's record; ``unchanged`` says that a change found it already so."""
     store = board.svc.require_store()
     history = await store.history(caller.chat_id, flag.number)
+    earlier = None
+    if flag.seen_before is not None:
+        earlier = await store.get_flag(caller.chat_id, flag.seen_before)
+    where = timezones.zone(await store.get_timezone(caller.chat_id)) if earlier else UTC
     body = views.record_json(
         flag,
         history,
@@ -314,6 +318,8 @@ async def _record(
         caller.lang,
         can_judge=await access.may("verify", caller.actor, flag),
         can_change=await access.may("assign", caller.actor, flag),
+        earlier=earlier,
+        where=where,
     )
     if unchanged is not None:
         body["unchanged"] = True

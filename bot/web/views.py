@@ -8,13 +8,13 @@ from ``bot.i18n`` so the board says what the chat says.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from bot.i18n import t
 from bot.playbook import Lang, Playbook
 from bot.render import KIND_ICON, title_of
-from bot.render_log import STATUS_ICON, matched_entries
+from bot.render_log import STATUS_ICON, day_said, matched_entries, status_label
 from bot.store import Flag, FlagEvent, Page, Status
 
 JSON = dict[str, Any]
@@ -27,6 +27,7 @@ _FIELD_LABELS = (
     "flag_matches",
     "flag_history",
     "flag_retracted",
+    "seen_before",
 )
 
 
@@ -76,6 +77,23 @@ def event_json(event: FlagEvent) -> JSON:
     }
 
 
+def seen_before_json(earlier: Flag, lang: Lang, where: tzinfo = UTC) -> JSON:
+    """The earlier flag a flag repeats, as the chat's line says it ("#12 ❌ False,
+    2 Jun, Istanbul II") and the note of its verdict."""
+    parts = [
+        f"#{earlier.number} {status_label(earlier, lang)}",
+        day_said(earlier.created_at, lang, where),
+    ]
+    if earlier.round_name:
+        parts.append(earlier.round_name)
+    judged = earlier.note and earlier.status is not Status.OPEN
+    return {
+        "number": earlier.number,
+        "line": ", ".join(parts),
+        "note": earlier.note.splitlines()[-1] if earlier.note and judged else None,
+    }
+
+
 def record_json(
     flag: Flag,
     history: Sequence[FlagEvent],
@@ -84,8 +102,11 @@ def record_json(
     *,
     can_judge: bool,
     can_change: bool,
+    earlier: Flag | None = None,
+    where: tzinfo = UTC,
 ) -> JSON:
-    """One flag's full record: the flag, its history and the playbook cards it matched."""
+    """One flag's full record: the flag, its history, the playbook cards it matched and
+    the earlier flag it repeats (seen before), as that one stands now."""
     cards = [
         {
             "kind": entry.kind,
@@ -100,6 +121,7 @@ def record_json(
         "flag": flag_json(flag),
         "history": [event_json(event) for event in history],
         "cards": cards,
+        "seen_before": None if earlier is None else seen_before_json(earlier, lang, where),
         "can_judge": can_judge,
         # Assign and withdraw: the flagger's or a chat admin's.
         "can_change": can_change,

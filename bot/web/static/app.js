@@ -1089,6 +1089,18 @@
         ),
       );
     }
+    if (data.seen_before) {
+      const earlier = data.seen_before;
+      details.push(
+        el("dt", { text: fields.seen_before }),
+        el(
+          "dd",
+          {},
+          el("button", { type: "button", class: "link", text: earlier.line, onclick: () => openRecord(earlier.number) }),
+          earlier.note ? el("p", { class: "muted", text: earlier.note }) : null,
+        ),
+      );
+    }
     parts.details.replaceChildren(...details);
 
     // The verdict: where it stands is a state above; the other verdicts are choices.
