@@ -272,7 +272,7 @@ class FlagLog:
                 (candidate.number, earlier or sameness.read(candidate.text, candidate.matches))
             )
         number = sameness.best_match(reading, readings)
-        return None if number is None else await self._store.get_flag(chat_id, number)
+        return next((found.flag() for found in candidates if found.number == number), None)
 
     async def verdict(
         self, chat_id: int, actor: Actor, number: int, status: Status, note: str = ""

@@ -214,8 +214,13 @@ def _capitalised(text: str) -> set[str]:
 def read(statement: str, refs: Iterable[str] = ()) -> Reading:
     """``statement`` as the matcher compares it; ``refs`` are the playbook entries it
     matched, as a flag keeps them (``"claim:law-prohibits-negotiations"``)."""
-    words = normalize(numeric_dates(statement)).split()
-    words = named_dates(spoken_numbers(words))
+    if any(ch.isdigit() for ch in statement):
+        words = named_dates(spoken_numbers(normalize(numeric_dates(statement)).split()))
+    else:
+        # Without a figure there is no date to read: a month takes a day or a year.
+        words = spoken_numbers(normalize(statement).split())
+        if any(word.isdigit() for word in words):
+            words = named_dates(words)
     denials = concord = 0
     keys: set[str] = set()
     numbers: set[str] = set()

@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -21,7 +22,7 @@ import aiosqlite
 
 from bot.store.database import Database
 from bot.store.errors import FlagNotFound, StoreError
-from bot.store.fulltext import Term, fts_any_expression, stem_terms
+from bot.store.fulltext import Term, stem_terms
 from bot.store.models import (
     FLAG_COLUMNS,
     Flag,
@@ -160,6 +161,11 @@ class Candidate:
     text: str
     matches: tuple[str, ...]
     seen_key: str | None
+    row: sqlite3.Row = field(repr=False, compare=False)
+
+    def flag(self) -> Flag:
+        """The whole flag, made only for the one that matched."""
+        return flag_of(self.row)
 
 
 @dataclass(slots=True)
@@ -363,28 +369,33 @@ class Flags:
         ``words`` in any form, and the first to match any of ``refs`` (playbook
         entries). At most SEEN_CANDIDATES of each, read through indexes: never the
         chat's whole log."""
-        fts_query = fts_any_expression(await self._rarer_half(stem_terms(chat_id, words)))
-        if fts_query is None and not refs:
-            return []
+        terms = await self._rarer_half(stem_terms(chat_id, words))
+        parameters: dict[str, Any] = {
+            "chat": chat_id,
+            "most": SEEN_CANDIDATES,
+            "before": before,
+            "words": "text : (" + " OR ".join(term.fts() for term in terms) + ")",
+        }
         # Each source its own SELECT, so each reads only as far as its LIMIT: one
         # ranked full-text lookup, and per playbook entry its first flags in order.
-        sources = [
-            "SELECT * FROM (SELECT rowid AS id FROM flags_fts WHERE flags_fts MATCH :fts "
-            "ORDER BY rank LIMIT :most)"
-        ]
-        if fts_query is None:
-            sources.clear()
-        parameters: dict[str, Any] = {}
+        sources = []
+        if terms:
+            sources.append(
+                "SELECT * FROM (SELECT rowid AS id FROM flags_fts "
+                "WHERE flags_fts MATCH :words ORDER BY rank LIMIT :most)"
+            )
         for index, ref in enumerate(refs[:SEEN_REFS]):
             parameters[f"ref{index}"] = ref
             sources.append(
                 "SELECT * FROM (SELECT flag_id AS id FROM flag_refs "
                 f"WHERE chat_id = :chat AND ref = :ref{index} ORDER BY flag_id LIMIT :most)"
             )
+        if not sources:
+            return []
         rows = await self.database.read(
             f"""
             WITH candidates (id) AS ({" UNION ".join(sources)})
-            SELECT number, text, matches, seen_key
+            SELECT {flag_columns("flags")}, seen_key
             -- CROSS JOIN: the few candidates first, each flag by its id, never a walk
             -- through the chat's flags checking each against them.
             FROM candidates CROSS JOIN flags ON flags.id = candidates.id
@@ -392,13 +403,7 @@ class Flags:
               AND (:before IS NULL OR number < :before)
             ORDER BY number
             """,
-            {
-                **parameters,
-                "fts": fts_query,
-                "chat": chat_id,
-                "most": SEEN_CANDIDATES,
-                "before": before,
-            },
+            parameters,
         )
         return [
             Candidate(
@@ -406,6 +411,7 @@ class Flags:
                 text=str(row["text"]),
                 matches=tuple(json.loads(row["matches"])),
                 seen_key=optional_str(row["seen_key"]),
+                row=row,
             )
             for row in rows
         ]

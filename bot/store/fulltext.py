@@ -101,12 +101,5 @@ def stem_terms(chat_id: int, words: Sequence[str]) -> list[Term]:
     return list(terms)
 
 
-def fts_any_expression(terms: Sequence[Term]) -> str | None:
-    """A safe FTS5 query for text with any of ``terms``; None if there are none."""
-    if not terms:
-        return None
-    return "text : (" + " OR ".join(term.fts() for term in terms) + ")"
-
-
 async def register_async(connection: aiosqlite.Connection) -> None:
     await connection.create_function("search_terms_v1", 2, search_terms, deterministic=True)
