@@ -418,6 +418,18 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     # "Seen before": an earlier flag of the chat said the same (bot.sameness).
     "seen_before": {"en": "Seen before", "uk": "Уже звучало"},
     "seen_before_open": {"en": "Open #{number}", "uk": "Відкрити #{number}"},
+    # Under a verdict's notice: the later flags that repeat the judged one.
+    "repeated_by": {
+        "en": Plural(
+            one="🔁 {count} later flag repeats it: {numbers}",
+            many="🔁 {count} later flags repeat it: {numbers}",
+        ),
+        "uk": Plural(
+            one="🔁 Це повторює ще {count} позначка: {numbers}",
+            few="🔁 Це повторюють ще {count} позначки: {numbers}",
+            many="🔁 Це повторюють ще {count} позначок: {numbers}",
+        ),
+    },
     "number_missing": {
         "en": "Which flag? Give its number, e.g. {example}.",
         "uk": "Яка позначка? Вкажіть її номер, наприклад {example}.",

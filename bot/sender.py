@@ -471,7 +471,13 @@ class _Lane:
         notices = [(item, flag) for item, flag in notices if flag.thread_id == first_flag.thread_id]
         if len(notices) == 1:
             item, flag = notices[0]
-            rendered = Rendered(_notice_text(flag, item, lang))
+            text = _notice_text(flag, item, lang)
+            # The later flags that said the same now show this verdict: say which.
+            repeats = await self.sender.store.repeated_by(self.chat_id, flag.number)
+            if repeats:
+                numbers = render_log.numbers_said(repeats[:20])
+                text += "\n" + t(lang, "repeated_by", count=len(repeats), numbers=numbers)
+            rendered = Rendered(text)
             reply_to = self._reply_to(
                 flag.confirmation_chat_id or flag.message_chat_id, flag.confirmation_message_id
             )

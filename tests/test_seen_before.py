@@ -104,7 +104,11 @@ async def test_a_verdict_on_the_earlier_flag_shows_on_the_later_ones(
     )
     assert "Seen before:</b> #1 🟡 Open" in second["text"]
 
-    await bot.say(GROUP, people["flagger"], "/verify 1 misleading they voted at gunpoint")
+    [notice] = await bot.say(
+        GROUP, people["flagger"], "/verify 1 misleading they voted at gunpoint"
+    )
+    assert "Verdict for #1" in notice["text"]
+    assert "1 later flag repeats it: #2" in notice["text"]
 
     [shown] = await bot.say(GROUP, people["analyst"], "/show 2")
     assert "Seen before:</b> #1 ⚠️ Misleading" in shown["text"]

@@ -438,6 +438,19 @@ class Flags:
         keep = len(terms) - (len(terms) + 1) // 2 + 1
         return [terms[position] for flags, position in counted[:keep] if flags]
 
+    async def repeated_by(self, chat_id: int, number: int) -> list[int]:
+        """The numbers of the chat's flags, not withdrawn, that repeat flag ``number``
+        (seen before), in order."""
+        rows = await self.database.read(
+            """
+            SELECT number FROM flags
+            WHERE chat_id = ? AND seen_before = ? AND retracted_at IS NULL
+            ORDER BY number
+            """,
+            (chat_id, number),
+        )
+        return [int(row["number"]) for row in rows]
+
     async def flags_numbered(self, chat_id: int, numbers: Iterable[int]) -> dict[int, Flag]:
         """The chat's flags with those numbers, by number; a number it lacks is left out."""
         wanted = sorted(set(numbers))

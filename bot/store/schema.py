@@ -392,6 +392,9 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     -- What the matcher read in the statement (bot.sameness.stored), so a flag compared
     -- with a new one is not read again; NULL for flags made before: read then.
     ALTER TABLE flags ADD COLUMN seen_key TEXT;
+    -- The later flags that repeat one, for its verdict's notice.
+    CREATE INDEX flags_by_seen_before ON flags (chat_id, seen_before)
+        WHERE seen_before IS NOT NULL;
 
     -- How many flags of a chat have a word (its terms carry the chat): the lookup
     -- asks the full-text index only for a statement's rarer words.
