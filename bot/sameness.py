@@ -2,21 +2,24 @@
 
 A statement is read once into a :class:`Reading`: the stems of the words that say
 what it is about (the search's own folding, stemming and Cyrillic→Latin keys, so
-inflection, spelling and transliteration do not matter), the numbers and dates it
-names (numbers said as words read as digits), the names it capitalises, whether it
-asserts or denies (counting "not", "never", "refuses", "не", "відмовляється", …)
-and the playbook's known claims it matched. Two readings say the same claim when
+inflection, spelling and transliteration do not matter; a few words people use for
+one another read as one), the numbers and dates it names (numbers said as words
+read as digits), the words it capitalises, how often it denies ("not", "never",
+"refuses", "не", "відмовляється", …) and the playbook entries it matched. The log
+keeps each flag's reading (:func:`stored`), so an earlier flag is not read again.
+Two readings say the same claim when
 
-- they assert or deny alike (Russia "is ready" and "is not ready" or "refuses"
-  talks are different claims), name no different numbers or dates, and neither
-  swaps a name or a direction the other has (Istanbul for Minsk, "back" for "up");
-- and either most of the shorter statement's content is in the longer one and the
-  two share at least half of the longer's (other words, word order, another
-  speaker, the same language), or both matched the same known claim of the
-  playbook (which is how a claim said in Ukrainian matches it said in English).
+- they deny alike (Russia "is ready" against "is not ready" or "refuses" talks),
+  name no different numbers or dates, match no two different known claims of the
+  playbook, and neither swaps a name or a direction of the other's (Istanbul for
+  Minsk, "back" for "up");
+- and either most of the shorter statement's words are in the longer one and they
+  make at least half of the longer (other words, word order, another speaker), or
+  both matched the same known claim of the playbook, or, said in two scripts (where
+  words cannot be compared), exactly the same playbook entries.
 
-Precision comes first: a doubtful pair is not the same. ``tests/test_seen_before.py``
-measures this on ``tests/data/seen_pairs.yaml``.
+Precision comes first: a doubtful pair is not the same. ``tests/test_seen_pairs.py``
+measures it on the labelled pairs in ``tests/data/seen_pairs.yaml``.
 """
 
 from __future__ import annotations
@@ -202,8 +205,9 @@ def _number_of(word: str) -> str | None:
 
 
 def _capitalised(text: str) -> set[str]:
-    """Keys of the words written with a capital: names and places (and a sentence's
-    first word, which a capital does not make a name)."""
+    """Keys of the words written with a capital, a sentence's first word included:
+    names and places. A first word that is no name only makes the matcher more
+    cautious (it may see a swap of names where there is none)."""
     found: set[str] = set()
     for raw in re.findall(r"[^\W\d_][\w'’-]*", text):
         if raw[:1].isupper():
