@@ -366,14 +366,17 @@ class FlagLog:
             return said if same and said else whole
 
         async def write(by: dict[str, Any], flag: Flag) -> Updated:
-            # The new words may repeat another earlier flag, or none.
+            # The new words may mention other playbook entries, and repeat another
+            # earlier flag or none.
             text = text_of(flag)
-            reading = sameness.read(text, self._playbook_refs(text))
+            refs = self._playbook_refs(text)
+            reading = sameness.read(text, refs)
             earlier = await self._earlier(chat_id, text, reading, before=flag.number)
             return await self._store.edit_text(
                 chat_id,
                 number,
                 text,
+                matches=refs,
                 seen_before=None if earlier is None else earlier.number,
                 seen_key=sameness.stored(reading),
                 **by,

@@ -403,6 +403,28 @@ async def test_editing_a_flagged_message_is_kept_in_history(
     assert len(await bot.flags(GROUP)) == 1
 
 
+async def test_an_edited_statement_is_matched_against_the_playbook_again(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    bot = enrolled
+    said = bot.api.send_text(GROUP, people["analyst"], "they said twenty")
+    await bot.feed(said)
+    message_id = said["message"]["message_id"]
+    await bot.say(GROUP, people["flagger"], "/flag", reply_to=message_id)
+    await bot.feed(
+        bot.api.edit_text(
+            GROUP, people["analyst"], message_id, "they said the root causes must go first"
+        )
+    )
+    [shown] = await bot.say(GROUP, people["flagger"], "/show 1")
+    assert "Matches the playbook:" in shown["text"]
+    assert "root causes" in shown["text"].lower()
+    # ...and "seen before" finds it by that term, and no longer by its old words.
+    by_term = await bot.store.seen_candidates(GROUP, [], ["term:root-causes"])
+    by_old_words = await bot.store.seen_candidates(GROUP, ["twenty"], [])
+    assert ([c.number for c in by_term], by_old_words) == ([1], [])
+
+
 async def test_the_log_follows_a_group_that_becomes_a_supergroup(
     bot: Bot, people: dict[str, Any]
 ) -> None:

@@ -48,6 +48,7 @@ _UPDATABLE_COLUMNS: Final = frozenset(
         "assignee_may_judge",
         "note",
         "text",
+        "matches",
         "retracted_at",
         "retract_reason",
         "seen_before",
@@ -660,18 +661,26 @@ class Flags:
         *,
         by_id: int,
         by_name: str,
+        matches: Sequence[str] | None = None,
         seen_before: int | None = None,
         seen_key: str | None = None,
     ) -> Updated:
         """Follow an edit of the flagged Telegram message; the old text stays in history.
-        ``seen_before`` is the earlier flag the new text repeats, if any, ``seen_key``
-        what the matcher read in it."""
+        ``matches`` are the playbook entries the new text mentions (None keeps the
+        old), ``seen_before`` the earlier flag it repeats, if any, ``seen_key`` what
+        the matcher read in it."""
         now = now_iso()
         async with self.database.transaction() as db:
             flag_id, flag = await self._locked_flag(db, chat_id, number)
             if flag.text == new_text:
                 return Updated(flag, changed=False)
-            changes = {"text": new_text, "seen_before": seen_before, "seen_key": seen_key}
+            changes: dict[str, Any] = {
+                "text": new_text,
+                "seen_before": seen_before,
+                "seen_key": seen_key,
+            }
+            if matches is not None:
+                changes["matches"] = json.dumps(tuple(dict.fromkeys(matches)), ensure_ascii=False)
             updated = await self._update_flag(db, flag_id, now, changes)
             await self._record(db, flag_id, now, "edit", flag.text, new_text, None, by_id, by_name)
         return Updated(updated, changed=True)

@@ -414,6 +414,12 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         INSERT OR IGNORE INTO flag_refs (chat_id, ref, flag_id)
             SELECT new.chat_id, value, new.id FROM json_each(new.matches);
     END;
+    -- An edited statement mentions other entries (FlagLog.edit_text).
+    CREATE TRIGGER flag_refs_after_rematch AFTER UPDATE OF matches ON flags BEGIN
+        DELETE FROM flag_refs WHERE flag_id = new.id;
+        INSERT OR IGNORE INTO flag_refs (chat_id, ref, flag_id)
+            SELECT new.chat_id, value, new.id FROM json_each(new.matches);
+    END;
     -- A group that became a supergroup takes its log along (Store.migrate_chat).
     CREATE TRIGGER flag_refs_after_move AFTER UPDATE OF chat_id ON flags BEGIN
         UPDATE flag_refs SET chat_id = new.chat_id WHERE flag_id = new.id;
