@@ -52,6 +52,7 @@ COMMAND_ROLES: Final[Mapping[str, Role]] = {
     "points add": Role.MEMBER,
     "define": Role.MEMBER,
     "asked": Role.MEMBER,
+    "check": Role.MEMBER,
     "verify": Role.FLAGGER,
     "assign": Role.FLAGGER,
     "unflag": Role.FLAGGER,

@@ -38,6 +38,7 @@ from bot.handlers import (
     people,
     points,
     timeline,
+    transcript,
     unreadable,
     watch,
 )
@@ -56,12 +57,12 @@ log = logging.getLogger(__name__)
 
 PRIVATE_COMMANDS = (
     "start", "help", "principles", "principle", "terms", "term", "tactics", "tactic",
-    "claims", "claim", "search", "who", "timeline", "lang",
+    "claims", "claim", "search", "who", "timeline", "check", "lang",
 )  # fmt: skip
 GROUP_COMMANDS = (
     "flag", "verify", "assign", "unflag", "log", "show", "find", "round", "summary",
     "export", "board", "principle", "term", "tactic", "claim", "search", "who", "timeline",
-    "watch", "settings", "lang", "help", "points", "statement", "define", "asked",
+    "watch", "settings", "lang", "help", "points", "statement", "define", "asked", "check",
 )  # fmt: skip
 
 
@@ -243,6 +244,7 @@ def build_application(settings: Settings, library: Library | None = None) -> Any
     flag_log.register(application)
     points.register(application)
     definitions.register(application)
+    transcript.register(application)
     admin.register(application)
     watch.register(application)
     chat_settings.register(application)

@@ -12,6 +12,7 @@ ever sent (see Purge).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Self
@@ -297,6 +298,52 @@ class StatementDraft(Payload):
         return cls(value, lang) if value and lang in ("en", "uk") else None
 
 
+_CHECK_ID = re.compile(r"[A-Za-z0-9_-]{1,16}")
+
+
+@dataclass(frozen=True)
+class TranscriptFlag(Payload):
+    """Under a checked transcript: flag its finding ``index`` (from 0); the check's
+    result is kept in memory under ``check_id`` (bot.handlers.transcript)."""
+
+    check_id: str
+    index: int
+
+    PREFIX: ClassVar[str] = "tr:f:"
+
+    def pack(self) -> str:
+        return _checked(f"{self.PREFIX}{self.check_id}:{self.index}")
+
+    @classmethod
+    def parse(cls, data: str) -> TranscriptFlag | None:
+        check_id, index = cls._fields(data)
+        value = _number(index) if index else None
+        if value is None or not _CHECK_ID.fullmatch(check_id):
+            return None
+        return cls(check_id, value)
+
+
+@dataclass(frozen=True)
+class TranscriptPage(Payload):
+    """Previous and Next under a checked transcript's findings."""
+
+    check_id: str
+    page: int
+
+    PREFIX: ClassVar[str] = "tr:p:"
+
+    def pack(self) -> str:
+        return _checked(f"{self.PREFIX}{self.check_id}:{self.page}")
+
+    @classmethod
+    def parse(cls, data: str) -> TranscriptPage | None:
+        check_id, page = cls._fields(data)
+        value = _number(page) if page else None
+        if value is None or not _CHECK_ID.fullmatch(check_id):
+            return None
+        return cls(check_id, value)
+
+
 KINDS: tuple[type[Payload], ...] = (
     OpenEntry,
     ListKind,
@@ -310,6 +357,8 @@ KINDS: tuple[type[Payload], ...] = (
     Purge,
     PointAction,
     StatementDraft,
+    TranscriptFlag,
+    TranscriptPage,
 )
 
 
@@ -407,3 +456,11 @@ def point_action(action: str, point_id: int) -> str:
 
 def statement_draft(round_id: int, lang: str) -> str:
     return StatementDraft(round_id, lang).pack()
+
+
+def transcript_flag(check_id: str, index: int) -> str:
+    return TranscriptFlag(check_id, index).pack()
+
+
+def transcript_page(check_id: str, page: int) -> str:
+    return TranscriptPage(check_id, page).pack()

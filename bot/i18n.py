@@ -87,6 +87,9 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
             "/show 12 · /find <i>words</i> · /summary · /export · /board\n"
             "/round start <i>name</i> · /round end · /round\n"
             "/who Lavrov — the card, with this chat's flags by that speaker\n"
+            "/check — reply to a transcript file (.txt, .md, .srt, .vtt, .docx) or send it "
+            "with that caption: its known claims and loaded terms, each with a button to flag "
+            "it (in a private chat, just send the file)\n"
             "/define root causes (Lavrov): <i>what they said it means</i> — their definition; "
             "/define root causes — every one, round by round; /asked root causes — we asked\n"
             "/settings · /settings timezone Europe/Kyiv · /settings language en — this "
@@ -115,6 +118,9 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
             "/show 12 · /find <i>слова</i> · /summary · /export · /board\n"
             "/round start <i>назва</i> · /round end · /round\n"
             "/who Лавров — картка з позначками цього чату, де говорить ця особа\n"
+            "/check — у відповідь на файл стенограми (.txt, .md, .srt, .vtt, .docx) або в "
+            "підписі до нього: відомі заяви й терміни-пастки в ній, кожну можна позначити "
+            "кнопкою (в особистому чаті просто надішліть файл)\n"
             "/define першопричини (Лавров): <i>що, за їхніми словами, це означає</i> — їхнє "
             "визначення; /define першопричини — усі, раунд за раундом; /asked першопричини — "
             "ми попросили визначити\n"
@@ -1245,6 +1251,144 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
         "asked them to define one.",
         "uk": "Жоден термін не чекає на їхнє визначення. /asked &lt;термін&gt; — позначити, "
         "що ми попросили їх визначити термін.",
+    },
+    # -- checking a whole transcript (bot.transcript, handlers.transcript) ------------
+    "cmd_check": {
+        "en": "Check a transcript: reply /check to the file",
+        "uk": "Перевірити стенограму: /check у відповідь на файл",
+    },
+    "check_usage": {
+        "en": "Send the transcript as a file (.txt, .md, .srt, .vtt or .docx, up to 2 MB) "
+        "with the caption /check, or reply /check to the file. I'll list the known claims "
+        "and loaded terms in it, each with a button to flag it.",
+        "uk": "Надішліть стенограму файлом (.txt, .md, .srt, .vtt або .docx, до 2 МБ) з "
+        "підписом /check або дайте відповідь /check на повідомлення з файлом. Я покажу "
+        "відомі заяви й терміни-пастки в ній, і кожну можна буде позначити кнопкою.",
+    },
+    "check_usage_private": {
+        "en": "Send me the transcript as a file (.txt, .md, .srt, .vtt or .docx, up to "
+        "2 MB), and I'll list the known claims and loaded terms in it.",
+        "uk": "Надішліть мені стенограму файлом (.txt, .md, .srt, .vtt або .docx, до "
+        "2 МБ) — і я покажу відомі заяви й терміни-пастки в ній.",
+    },
+    "check_too_big": {
+        "en": "“{name}” is {size}: I check transcripts of up to 2 MB. Split it into parts "
+        "and send each.",
+        "uk": "«{name}» має розмір {size}, а я перевіряю стенограми до 2 МБ. Розділіть її "
+        "на частини й надішліть кожну.",
+    },
+    "check_unsupported": {
+        "en": "I can't read “{name}”: I check transcripts in .txt, .md, .srt, .vtt and "
+        ".docx files.",
+        "uk": "Я не можу прочитати «{name}»: я перевіряю стенограми у файлах .txt, .md, "
+        ".srt, .vtt і .docx.",
+    },
+    "check_empty": {
+        "en": "“{name}” has no text to check.",
+        "uk": "У «{name}» немає тексту, який можна перевірити.",
+    },
+    "check_undecodable": {
+        "en": "I can't read the text of “{name}”: it isn't in UTF-8, UTF-16 or "
+        "Windows-1251, or it isn't text at all. Save it as UTF-8 text and send it again.",
+        "uk": "Я не можу прочитати текст «{name}»: він не в кодуванні UTF-8, UTF-16 чи "
+        "Windows-1251 або це взагалі не текст. Збережіть файл як текст UTF-8 і надішліть "
+        "ще раз.",
+    },
+    "check_not_word": {
+        "en": "“{name}” is not a Word document, though its name ends in .docx. Save it "
+        "from Word as .docx again, or send it as .txt.",
+        "uk": "«{name}» — не документ Word, хоч його назва й закінчується на .docx. "
+        "Збережіть його у Word як .docx ще раз або надішліть як .txt.",
+    },
+    "check_not_subtitles": {
+        "en": "“{name}” is not a subtitle file I can read: its cues have no valid times. "
+        "Send it as .txt if it is plain text.",
+        "uk": "«{name}» — не файл субтитрів, який я можу прочитати: у ньому немає "
+        "правильних позначок часу. Якщо це звичайний текст, надішліть його як .txt.",
+    },
+    "check_download_failed": {
+        "en": "I couldn't get “{name}” from Telegram. Please send it again.",
+        "uk": "Не вдалося отримати «{name}» від Telegram. Надішліть його ще раз.",
+    },
+    "check_nothing": {
+        "en": Plural(
+            one="📄 “{name}”: I checked {count} statement; it matches no known claim or "
+            "loaded term in the playbook.",
+            many="📄 “{name}”: I checked {count} statements; none matches a known claim or "
+            "loaded term in the playbook.",
+        ),
+        "uk": Plural(
+            one="📄 «{name}»: перевірено {count} висловлювання; воно не збігається з "
+            "жодною відомою заявою чи терміном-пасткою з порадника.",
+            few="📄 «{name}»: перевірено {count} висловлювання; жодне не збігається з "
+            "відомою заявою чи терміном-пасткою з порадника.",
+            many="📄 «{name}»: перевірено {count} висловлювань; жодне не збігається з "
+            "відомою заявою чи терміном-пасткою з порадника.",
+        ),
+    },
+    "check_title": {
+        "en": Plural(
+            one="📄 <b>{name}</b>: {count} statement matches the playbook (of {total} checked)",
+            many="📄 <b>{name}</b>: {count} statements match the playbook (of {total} checked)",
+        ),
+        "uk": Plural(
+            one="📄 <b>{name}</b>: {count} висловлювання збігається з порадником "
+            "(перевірено {total})",
+            few="📄 <b>{name}</b>: {count} висловлювання збігаються з порадником "
+            "(перевірено {total})",
+            many="📄 <b>{name}</b>: {count} висловлювань збігаються з порадником "
+            "(перевірено {total})",
+        ),
+    },
+    "check_page": {"en": "Page {page} of {pages}", "uk": "Сторінка {page} з {pages}"},
+    "check_at_line": {"en": "line {at}", "uk": "рядок {at}"},
+    "check_at_paragraph": {"en": "paragraph {at}", "uk": "абзац {at}"},
+    "check_at_time": {"en": "at {at}", "uk": "о {at}"},
+    "check_seen_before": {
+        "en": "🔁 Seen before: #{number} · {status}",
+        "uk": "🔁 Вже було: #{number} · {status}",
+    },
+    "check_flagged_here": {
+        "en": "🚩 Flagged from this check as #{number}",
+        "uk": "🚩 Позначено з цієї перевірки як #{number}",
+    },
+    "check_flag_hint": {
+        "en": "Tap a number to flag that statement into the log.",
+        "uk": "Натисніть номер, щоб позначити це висловлювання в журналі.",
+    },
+    "check_private_hint": {
+        "en": "To flag them into your team's log, send the file in the team's group with "
+        "the caption /check.",
+        "uk": "Щоб позначити їх у журналі команди, надішліть файл у групу команди з "
+        "підписом /check.",
+    },
+    "check_kept_first": {
+        "en": "Only the first {limit} matches are listed: split the transcript to see the rest.",
+        "uk": "Показано лише перші {limit} збігів: розділіть стенограму, щоб побачити решту.",
+    },
+    "check_not_enrolled": {
+        "en": "This chat has no flag log, so I check no transcripts here. Ask the bot's "
+        "administrator to switch it on with /enable, or send me the file in a private "
+        "chat to read what it matches.",
+        "uk": "У цьому чаті журнал позначок вимкнено, тож стенограми тут я не перевіряю. "
+        "Попросіть адміністратора бота ввімкнути його командою /enable або надішліть мені "
+        "файл в особистому чаті, щоб побачити, з чим він збігається.",
+    },
+    "check_flag_button": {"en": "🚩 {number}", "uk": "🚩 {number}"},
+    "check_expired": {
+        "en": "This check has expired: I keep a check's result for an hour and never "
+        "store the file. Send the file with /check again.",
+        "uk": "Ця перевірка застаріла: результат я зберігаю годину, а сам файл не "
+        "зберігаю ніколи. Надішліть файл з /check ще раз.",
+    },
+    "check_flag_done": {"en": "Flagged as #{number}.", "uk": "Позначено як #{number}."},
+    "check_already_flagged": {
+        "en": "Already flagged from this check as #{number}.",
+        "uk": "Це вже позначено з цієї перевірки як #{number}.",
+    },
+    "check_flag_note": {
+        "en": "From the transcript “{name}”, {place}",
+        "uk": "Зі стенограми «{name}», {place}",
     },
 }
 

@@ -48,6 +48,7 @@ EXAMPLES = {
     "statement": "/statement",
     "define": "/define root causes (Lavrov): NATO's expansion since 1997",
     "asked": "/asked root causes",
+    "check": "/check",
 }
 # Who is one step short of each role, and who holds it, for flag #1 by the flagger.
 SHORT_OF = {

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal, overload
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from . import telegram_rules as rules
 
@@ -72,6 +72,10 @@ CHAT_NOT_FOUND = "Bad Request: chat not found"
 WRONG_FILE = "Bad Request: wrong file identifier/HTTP URL specified"
 NO_DOCUMENT = "Bad Request: there is no document in the request"
 EMPTY_FILE = "Bad Request: file must be non-empty"
+FILE_TOO_BIG = "Bad Request: file is too big"
+INVALID_FILE_ID = "Bad Request: invalid file_id"
+# Bots may download files of up to 20 MB (getFile); larger ones Telegram refuses.
+MAX_DOWNLOAD = 20 * 1024 * 1024
 
 # Update types Telegram leaves out unless allowed_updates names them explicitly.
 OPT_IN_UPDATE_TYPES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
@@ -506,11 +510,17 @@ class _RequestHandler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         body = self._read_body()
         content_type = self.headers.get("Content-Type", "")
-        status, payload = self.server.api.handle_http(url.path, url.query, content_type, body)
-        data = answer_bytes(payload)
+        answer_type = "application/json"
+        if url.path.startswith("/file/"):
+            status, data = self.server.api.download(url.path)
+            if status == HTTPStatus.OK:
+                answer_type = "application/octet-stream"
+        else:
+            status, payload = self.server.api.handle_http(url.path, url.query, content_type, body)
+            data = answer_bytes(payload)
         try:
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", answer_type)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
@@ -620,6 +630,8 @@ class FakeBotAPI:
         self._updates: list[JSONDict] = []
         self._messages: dict[tuple[int, int], JSONDict] = {}
         self._documents: list[JSONDict] = []
+        # Files users sent, by file_id: what getFile and the file URL give the bot.
+        self._files: dict[str, JSONDict] = {}
         self._users: dict[int, JSONDict] = {}
         self._chats: dict[int, JSONDict] = {}
         self._member_statuses: dict[tuple[int, int], str] = {}
@@ -1096,6 +1108,7 @@ class FakeBotAPI:
             "deleteWebhook": self._delete_webhook,
             "getChat": self._get_chat,
             "getChatMember": self._get_chat_member,
+            "getFile": self._get_file,
             "close": self._ok,
         }
 
@@ -1577,6 +1590,42 @@ class FakeBotAPI:
     def _get_chat_member(self, params: JSONDict, files: dict[str, UploadedFile]) -> JSONDict:
         return self._member_object(self._chat_id_param(params), int(params["user_id"]))
 
+    def _get_file(self, params: JSONDict, files: dict[str, UploadedFile]) -> JSONDict:
+        """A file a user sent: its path for the file URL, or Telegram's refusal of a file
+        over 20 MB, which bots may not download."""
+        known = self._files.get(str(params.get("file_id") or ""))
+        if known is None:
+            raise ApiError(400, INVALID_FILE_ID)
+        if known["file_size"] > MAX_DOWNLOAD:
+            raise ApiError(400, FILE_TOO_BIG)
+        return {
+            "file_id": known["file_id"],
+            "file_unique_id": known["file_unique_id"],
+            "file_size": known["file_size"],
+            "file_path": known["file_path"],
+        }
+
+    def download(self, path: str) -> tuple[int, bytes]:
+        """GET /file/bot<token>/<file_path>: the file's bytes, recorded as a call
+        "downloadFile" so a test can tell whether the bot fetched a file at all."""
+        match = re.fullmatch(r"/file/bot([^/]*)/(.+)", path)
+        token, file_path = (unquote(part) for part in match.groups()) if match else ("", "")
+        with self._lock:
+            known = next((f for f in self._files.values() if f["file_path"] == file_path), None)
+            if token != self.token:
+                status, response, data = 401, {"ok": False, "description": UNAUTHORIZED}, b""
+            elif known is None:
+                status, response, data = 404, {"ok": False, "description": NOT_FOUND}, b""
+            else:
+                status, response, data = 200, {"ok": True}, known["data"]
+            params = {"file_path": file_path}
+            call = Call(
+                len(self._calls), "downloadFile", params, status, response, {}, time.monotonic()
+            )
+            self._calls.append(call)
+            self._changed.notify_all()
+        return status, data if status == 200 else answer_bytes(response)
+
     # -- simulating Telegram's side ------------------------------------------------------------
 
     def push_update(self, update: JSONDict) -> JSONDict:
@@ -1652,6 +1701,47 @@ class FakeBotAPI:
         if thread_id is not None:
             chat_dict["is_forum"] = True
             content.update(message_thread_id=thread_id, is_topic_message=True)
+        return self.push_update({"message": self._user_message(chat_dict, user_dict, **content)})
+
+    def send_document(
+        self,
+        chat: ChatRef,
+        user: UserRef,
+        data: bytes,
+        file_name: str,
+        *,
+        caption: str | None = None,
+        reply_to: int | None = None,
+        mime_type: str = "application/octet-stream",
+        file_size: int | None = None,
+    ) -> JSONDict:
+        """A user sends a file; returns the update. Telegram gives it a file_id, a
+        file_unique_id and its size (``file_size`` claims another, as for a file too
+        big to upload here); the bot fetches it with getFile and the file URL. A
+        leading ``/command`` in the caption gets its bot_command entity."""
+        user_dict = self._resolve_user(user)
+        chat_dict = self._resolve_chat(chat)
+        with self._lock:
+            number = next(self._file_ids)
+            document = {
+                "file_id": f"BQACAgUSER{number:06d}",
+                "file_unique_id": f"AgADUSER{number:06d}",
+                "file_name": file_name,
+                "mime_type": mime_type,
+                "file_size": len(data) if file_size is None else file_size,
+            }
+            self._files[document["file_id"]] = {
+                **document,
+                "file_path": f"documents/file_{number}{_suffix(file_name)}",
+                "data": bytes(data),
+            }
+        content: JSONDict = {"document": document}
+        if caption is not None:
+            content["caption"] = caption
+            if command_entities(caption):
+                content["caption_entities"] = command_entities(caption)
+        if reply_to is not None:
+            content["reply_to_message"] = self._reply_object(int(chat_dict["id"]), reply_to)
         return self.push_update({"message": self._user_message(chat_dict, user_dict, **content)})
 
     def _reply_object(self, chat_id: int, message_id: int) -> JSONDict:
@@ -1814,6 +1904,12 @@ class FakeBotAPI:
 # ---------------------------------------------------------------------------------------------
 # Small pure helpers
 # ---------------------------------------------------------------------------------------------
+
+
+def _suffix(file_name: str) -> str:
+    """A file path keeps the name's extension, as Telegram's do; nothing else of it."""
+    _, dot, extension = file_name.rpartition(".")
+    return f".{extension}" if dot and extension.isalnum() and len(extension) <= 8 else ""
 
 
 def command_entities(text: str) -> list[JSONDict]:

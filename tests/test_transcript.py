@@ -1,0 +1,372 @@
+"""Checking a whole transcript (principle 8: record every single word): a member sends
+the file, the bot lists the known claims and loaded terms in it with who said them
+and where, and a tap flags one into the log; bad files get a reply that says why."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import docx
+import pytest
+import telegram
+
+from bot.handlers.transcript import kept_checks
+from tests.conftest import Bot, assert_valid_message
+from tests.support.cast import FLAGGER, GROUP, OTHER_GROUP, callback_data, cast
+from tests.support.cast import buttons as buttons_of
+from tests.support.fake_bot_api import FakeBotAPI
+
+TRANSCRIPT_LINES = [
+    "Istanbul, second round, morning session",
+    "LAVROV: We have always declared our readiness for such negotiations.",
+    "The delegations took their seats at ten.",
+    "Лавров: Киевский режим должен устранить первопричины конфликта.",
+    "С. Лавров: Україна ухвалила закон, що забороняє переговори з Росією.",
+    "UMEROV: We came to talk about prisoners and children.",
+]
+TRANSCRIPT = "\n".join(TRANSCRIPT_LINES) + "\n"
+
+
+@pytest.fixture
+def people(bot: Bot) -> dict[str, dict[str, Any]]:
+    return cast(bot.api)
+
+
+@pytest.fixture
+async def enrolled(bot: Bot, people: dict[str, Any]) -> Bot:
+    await bot.say(GROUP, people["bot_admin"], "/enable")
+    return bot
+
+
+async def send_file(
+    bot: Bot,
+    chat: int,
+    user: dict[str, Any],
+    data: bytes,
+    name: str,
+    caption: str | None = "/check",
+    **kwargs: Any,
+) -> list[dict[str, Any]]:
+    return await bot.feed(bot.api.send_document(chat, user, data, name, caption=caption, **kwargs))
+
+
+def downloads(bot: Bot) -> list[Any]:
+    return [call for call in bot.api.calls if call.method == "downloadFile"]
+
+
+def answers(bot: Bot, mark: int) -> list[str]:
+    return [
+        str(call.params.get("text", ""))
+        for call in bot.api.calls[mark:]
+        if call.method == "answerCallbackQuery"
+    ]
+
+
+def word_document(paragraphs: list[str]) -> bytes:
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def srt(cues: list[str]) -> str:
+    blocks = [
+        f"{number}\n00:{number:02d}:05,000 --> 00:{number:02d}:09,500\n{text}\n"
+        for number, text in enumerate(cues, start=1)
+    ]
+    return "\n".join(blocks)
+
+
+def vtt(cues: list[str]) -> str:
+    blocks = [
+        f"00:{number:02d}:05.000 --> 00:{number:02d}:09.500\n{text}\n"
+        for number, text in enumerate(cues, start=1)
+    ]
+    return "WEBVTT\n\n" + "\n".join(blocks)
+
+
+SAID = [line for line in TRANSCRIPT_LINES if ":" in line]
+
+MARKDOWN = "# Istanbul\n\n" + "\n".join(f"**{line.replace(':', ':**', 1)}" for line in SAID)
+
+# Every format and encoding the bot reads, each holding the same four statements.
+FILES = {
+    "utf-8 .txt": (TRANSCRIPT.encode(), "talks.txt", "line 2"),
+    "utf-8 with BOM": (TRANSCRIPT.encode("utf-8-sig"), "talks.txt", "line 2"),
+    "utf-16 with BOM": (TRANSCRIPT.encode("utf-16"), "talks.txt", "line 2"),
+    "utf-16-le without BOM": (TRANSCRIPT.encode("utf-16-le"), "talks.txt", "line 2"),
+    "utf-16-be without BOM": (TRANSCRIPT.encode("utf-16-be"), "talks.txt", "line 2"),
+    "windows-1251": (TRANSCRIPT.encode("cp1251"), "talks.txt", "line 2"),
+    "markdown": (MARKDOWN.encode(), "talks.md", "line 3"),
+    "srt in windows-1251": (srt(SAID).encode("cp1251"), "talks.srt", "at 00:01:05"),
+    "vtt": (vtt(SAID).encode(), "talks.vtt", "at 00:01:05"),
+    "docx": (word_document(TRANSCRIPT_LINES), "talks.docx", "paragraph 2"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(FILES))
+async def test_every_format_and_encoding_names_the_claims_their_speakers_and_places(
+    enrolled: Bot, people: dict[str, Any], kind: str
+) -> None:
+    data, name, first_place = FILES[kind]
+    [answer] = await send_file(enrolled, GROUP, people["flagger"], data, name)
+    text = answer["text"]
+    assert_valid_message(text)
+    assert f"<b>{name}</b>: 3 statements match the playbook" in text, text
+    assert f"{first_place} · <b>LAVROV</b>" in text
+    assert "always declared our readiness" in text
+    assert '"We have always declared our readiness"' in text  # the matched claim's name
+    assert "<b>Лавров</b>" in text and "Elimination of root causes" in text
+    assert 'The "Kiev regime"' in text
+    assert "<b>С. Лавров</b>" in text and "Ukraine has adopted a law" in text
+    assert "UMEROV" not in text  # nothing to match in what he said
+    assert [label for label, _ in buttons_of(answer)] == ["🚩 1", "🚩 2", "🚩 3"]
+
+
+async def test_a_tap_flags_the_statement_into_the_log_once(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    bot, taras, iryna = enrolled, people["flagger"], people["analyst"]
+    await bot.say(GROUP, people["chat_admin"], "/round start Istanbul 2")
+    [answer] = await send_file(bot, GROUP, taras, TRANSCRIPT.encode(), "talks.txt")
+    assert await bot.flags(GROUP) == []  # nothing is stored until someone taps
+
+    first = callback_data(answer)[0]
+    mark = bot.api.mark()
+    [confirmation] = await bot.press(GROUP, iryna, answer["message_id"], first)
+    assert answers(bot, mark) == ["Flagged as #1."]
+    assert "🚩 <b>#1 flagged</b>" in confirmation["text"]
+    assert "<b>Speaker:</b> LAVROV" in confirmation["text"]
+    assert "We have always declared our readiness for such negotiations." in confirmation["text"]
+    [flag] = await bot.flags(GROUP)
+    assert flag.speaker == "LAVROV"
+    assert flag.round_name == "Istanbul 2"
+    assert flag.flagged_by_name == "Iryna"
+    assert flag.note == "From the transcript “talks.txt”, line 2"
+    assert flag.matches == ("claim:always-ready-for-talks",)
+
+    [log] = await bot.say(GROUP, taras, "/log")
+    assert "always declared our readiness" in log["text"]
+
+    mark = bot.api.mark()
+    assert await bot.press(GROUP, taras, answer["message_id"], first) == []
+    assert answers(bot, mark) == ["Already flagged from this check as #1."]
+    assert len(await bot.flags(GROUP)) == 1
+
+
+async def test_a_reply_with_check_reads_the_file_replied_to(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    bot, taras = enrolled, people["flagger"]
+    sent = bot.api.send_document(GROUP, taras, TRANSCRIPT.encode(), "talks.txt", caption=None)
+    assert await bot.feed(sent) == []  # a file without /check is not the bot's business
+    [answer] = await bot.say(GROUP, taras, "/check", reply_to=sent["message"]["message_id"])
+    assert "3 statements match the playbook" in answer["text"]
+
+
+async def test_a_statement_already_flagged_says_so(enrolled: Bot, people: dict[str, Any]) -> None:
+    bot, taras = enrolled, people["flagger"]
+    await bot.say(
+        GROUP, taras, "/flag Lavrov: we have always declared our READINESS for such negotiations"
+    )
+    await bot.say(GROUP, taras, "/verify 1 false")
+    [answer] = await send_file(bot, GROUP, taras, TRANSCRIPT.encode(), "talks.txt")
+    assert "🔁 Seen before: #1 · ❌ False" in answer["text"]
+    assert answer["text"].count("Seen before") == 1
+
+
+async def test_a_private_chat_lists_the_findings_and_says_where_to_flag_them(
+    bot: Bot, people: dict[str, Any]
+) -> None:
+    petro = people["bystander"]
+    private = petro["id"]
+    [answer] = await send_file(bot, private, petro, TRANSCRIPT.encode(), "talks.txt", caption=None)
+    assert "3 statements match the playbook" in answer["text"]
+    assert "send the file in the team's group with the caption /check" in answer["text"]
+    assert callback_data(answer) == []
+    [usage] = await bot.say(private, petro, "/check")
+    assert "Send me the transcript as a file" in usage["text"]
+
+
+async def test_a_group_without_a_log_is_told_how_to_get_one(
+    bot: Bot, people: dict[str, Any]
+) -> None:
+    [answer] = await send_file(bot, OTHER_GROUP, people["flagger"], TRANSCRIPT.encode(), "a.txt")
+    assert "This chat has no flag log" in answer["text"] and "/enable" in answer["text"]
+    assert downloads(bot) == []
+
+
+async def test_ukrainian_group_reads_the_answer_in_ukrainian(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    bot = enrolled
+    await bot.say(GROUP, people["chat_admin"], "/settings language uk")
+    [answer] = await send_file(bot, GROUP, people["flagger"], TRANSCRIPT.encode(), "talks.txt")
+    assert "3 висловлювання збігаються з порадником (перевірено 6)" in answer["text"]
+    assert "рядок 2 · <b>LAVROV</b>" in answer["text"]
+    assert "Натисніть номер" in answer["text"]
+
+
+# -- bad input ----------------------------------------------------------------------------------
+
+
+BAD_FILES = {
+    "unsupported type": (b"%PDF-1.7 ...", "talks.pdf", "I check transcripts in .txt"),
+    "empty": (b"\r\n  \n", "talks.txt", "“talks.txt” has no text to check"),
+    "binary": (bytes(range(256)) * 8, "talks.txt", "I can't read the text of “talks.txt”"),
+    "not a Word file": (b"just text", "talks.docx", "is not a Word document"),
+    "not subtitles": (b"no cues at all", "talks.vtt", "is not a subtitle file"),
+    "nothing to match": (
+        b"UMEROV: Good morning.\nThe coffee is ready.\n",
+        "talks.txt",
+        "I checked 2 statements; none matches",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+async def test_a_file_it_cannot_check_gets_a_reply_that_says_why(
+    enrolled: Bot, people: dict[str, Any], case: str
+) -> None:
+    data, name, said = BAD_FILES[case]
+    [answer] = await send_file(enrolled, GROUP, people["flagger"], data, name)
+    assert said in answer["text"], answer["text"]
+    assert await enrolled.flags(GROUP) == []
+
+
+async def test_a_file_over_2_mb_is_refused_before_it_is_downloaded(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    bot = enrolled
+    [answer] = await send_file(
+        bot, GROUP, people["flagger"], b"x", "huge.txt", file_size=3 * 1024 * 1024
+    )
+    assert "“huge.txt” is 3.0 MB: I check transcripts of up to 2 MB" in answer["text"]
+    assert downloads(bot) == []
+    assert not [call for call in bot.api.calls if call.method == "getFile"]
+
+
+async def test_a_file_bigger_than_telegram_said_is_refused_after_download(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    bot = enrolled
+    data = b"LAVROV: root causes.\n" * 110_000  # 2.3 MB, though Telegram said 1 KB
+    [answer] = await send_file(bot, GROUP, people["flagger"], data, "big.txt", file_size=1000)
+    assert "“big.txt” is 2.2 MB" in answer["text"]
+
+
+async def test_telegram_hands_bots_no_file_over_20_mb(api: FakeBotAPI) -> None:
+    """The fake refuses getFile as Telegram does, so the bot's reply to it is real."""
+    user = api.user(FLAGGER, "Taras")
+    sent = api.send_document(user["id"], user, b"x", "huge.txt", file_size=25 * 1024 * 1024)
+    async with telegram.Bot(api.token, base_url=api.base_url) as bare:
+        with pytest.raises(telegram.error.BadRequest, match=r"(?i)file is too big"):
+            await bare.get_file(sent["message"]["document"]["file_id"])
+
+
+async def test_a_file_telegram_will_not_hand_over_is_said_to_be_too_big(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    """Telegram's own refusal, whatever size it reported, is said as too big."""
+    bot = enrolled
+    bot.api.fail_next("getFile", 400, description="Bad Request: file is too big")
+    [answer] = await send_file(bot, GROUP, people["flagger"], b"x", "big.txt", file_size=100)
+    assert "“big.txt”" in answer["text"] and "I check transcripts of up to 2 MB" in answer["text"]
+    assert downloads(bot) == []
+
+
+async def test_check_without_a_file_says_how_to_send_one(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    [usage] = await enrolled.say(GROUP, people["flagger"], "/check")
+    assert "with the caption /check, or reply /check to the file" in usage["text"]
+
+
+async def test_a_hostile_file_name_is_shown_as_text(enrolled: Bot, people: dict[str, Any]) -> None:
+    name = "<b>Lavrov</b> & co.txt"
+    [answer] = await send_file(enrolled, GROUP, people["flagger"], TRANSCRIPT.encode(), name)
+    assert "&lt;b&gt;Lavrov&lt;/b&gt; &amp; co.txt" in answer["text"]
+
+
+# -- paging and expiry --------------------------------------------------------------------------
+
+
+def long_transcript(statements: int) -> bytes:
+    said = [
+        "LAVROV: We have always declared our readiness for such negotiations.",
+        "PESKOV: People themselves should choose their future.",
+        "ZAKHAROVA: The Kiev regime must stop.",
+        "The delegations broke for lunch.",
+    ]
+    return "\n".join(said[i % len(said)] + f" ({i})" for i in range(statements)).encode()
+
+
+async def test_a_long_result_is_paged_in_place(enrolled: Bot, people: dict[str, Any]) -> None:
+    bot, taras = enrolled, people["flagger"]
+    [answer] = await send_file(bot, GROUP, taras, long_transcript(40), "long.txt")
+    assert "30 statements match the playbook (of 40 checked)" in answer["text"]
+    assert "Page 1 of 6" in answer["text"]
+    labels = [label for label, _ in buttons_of(answer)]
+    assert labels == ["🚩 1", "🚩 2", "🚩 3", "🚩 4", "🚩 5", "Next ▶"]
+    data = dict(buttons_of(answer))
+    [second] = await bot.press(GROUP, taras, answer["message_id"], data["Next ▶"])
+    assert second["message_id"] == answer["message_id"]
+    assert "Page 2 of 6" in second["text"] and "<b>6.</b>" in second["text"]
+    labels = [label for label, _ in buttons_of(second)]
+    assert labels == ["🚩 6", "🚩 7", "🚩 8", "🚩 9", "🚩 10", "◀ Prev", "Next ▶"]
+    # A finding on page 2 flags that statement.
+    await bot.press(GROUP, taras, answer["message_id"], dict(buttons_of(second))["🚩 6"])
+    [flag] = await bot.flags(GROUP)
+    assert flag.text == "The Kiev regime must stop. (6)" and flag.speaker == "ZAKHAROVA"
+    [first] = await bot.press(
+        GROUP, taras, answer["message_id"], dict(buttons_of(second))["◀ Prev"]
+    )
+    assert "Page 1 of 6" in first["text"]
+
+
+async def test_a_page_never_goes_over_telegrams_limits(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    """Long statements: each page still fits one message, its buttons 64 bytes."""
+    words = " ".join(["the Kiev regime must end the war it unleashed back in 2014"] * 30)
+    data = "\n".join(f"LAVROV: {words} {i}" for i in range(12)).encode()
+    [answer] = await send_file(enrolled, GROUP, people["flagger"], data, "long lines.txt")
+    assert_valid_message(answer["text"])
+    assert all(len(data.encode()) <= 64 for data in callback_data(answer))
+
+
+async def test_an_expired_check_says_to_check_the_file_again(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    bot, taras = enrolled, people["flagger"]
+    [answer] = await send_file(bot, GROUP, taras, long_transcript(12), "talks.txt")
+    kept_checks_of(bot).seconds = 0.0
+    mark = bot.api.mark()
+    assert await bot.press(GROUP, taras, answer["message_id"], callback_data(answer)[0]) == []
+    assert await bot.press(GROUP, taras, answer["message_id"], callback_data(answer)[-1]) == []
+    [expired, expired_page] = answers(bot, mark)
+    assert expired == expired_page
+    assert "This check has expired" in expired and "Send the file with /check again" in expired
+    assert await bot.flags(GROUP) == []
+
+
+def kept_checks_of(bot: Bot) -> Any:
+    class Context:
+        application = bot.application
+
+    return kept_checks(Context)  # type: ignore[arg-type]
+
+
+async def test_help_and_the_command_menus_show_check(bot: Bot, people: dict[str, Any]) -> None:
+    petro = people["bystander"]
+    [help_message] = await bot.say(petro["id"], petro, "/help")
+    assert re.search(r"/check — reply to a transcript file", help_message["text"])
+    await bot.api.wait_for("setMyCommands", count=4)  # set while polling starts
+    for scope in ("all_private_chats", "all_group_chats"):
+        for lang in ("", "uk"):
+            menu = bot.api.commands({"type": scope}, lang)
+            assert "check" in [command["command"] for command in menu], (scope, lang)
