@@ -1277,6 +1277,12 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
         "uk": "«{name}» має розмір {size}, а я перевіряю стенограми до 2 МБ. Розділіть її "
         "на частини й надішліть кожну.",
     },
+    "check_unpacks_too_big": {
+        "en": "“{name}” unpacks to more than 40 MB, more than any transcript: I won't "
+        "open it. Save the text as .txt and send that.",
+        "uk": "«{name}» після розпакування займає понад 40 МБ — більше, ніж будь-яка "
+        "стенограма, тож я його не відкриватиму. Збережіть текст як .txt і надішліть.",
+    },
     "check_unsupported": {
         "en": "I can't read “{name}”: I check transcripts in .txt, .md, .srt, .vtt and "
         ".docx files.",

@@ -57,6 +57,7 @@ class Problem(enum.StrEnum):
     """Why a file gives nothing to check; each has its own reply."""
 
     TOO_BIG = "too_big"
+    UNPACKS_TOO_BIG = "unpacks_too_big"
     UNSUPPORTED = "unsupported"
     EMPTY = "empty"
     UNDECODABLE = "undecodable"
@@ -229,7 +230,7 @@ def _docx_paragraphs(data: bytes) -> Iterator[tuple[int, str]]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(item.file_size for item in archive.infolist()) > MAX_UNPACKED:
-                raise Unreadable(Problem.TOO_BIG)
+                raise Unreadable(Problem.UNPACKS_TOO_BIG)
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, OpcError, KeyError, ValueError):
         raise Unreadable(Problem.NOT_WORD) from None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from typing import Any
 
 import docx
@@ -238,6 +239,18 @@ async def test_a_file_it_cannot_check_gets_a_reply_that_says_why(
     assert await enrolled.flags(GROUP) == []
 
 
+async def test_a_word_file_that_unpacks_to_gigabytes_is_not_opened(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<" * (41 * 1024 * 1024))
+    data = packed.getvalue()
+    assert len(data) < 100_000
+    [answer] = await send_file(enrolled, GROUP, people["flagger"], data, "bomb.docx")
+    assert "“bomb.docx” unpacks to more than 40 MB" in answer["text"]
+
+
 async def test_a_file_over_2_mb_is_refused_before_it_is_downloaded(
     enrolled: Bot, people: dict[str, Any]
 ) -> None:
@@ -352,6 +365,20 @@ async def test_an_expired_check_says_to_check_the_file_again(
     assert expired == expired_page
     assert "This check has expired" in expired and "Send the file with /check again" in expired
     assert await bot.flags(GROUP) == []
+
+
+async def test_a_chat_keeps_its_last_three_checks(enrolled: Bot, people: dict[str, Any]) -> None:
+    bot, taras = enrolled, people["flagger"]
+    sent = [
+        (await send_file(bot, GROUP, taras, TRANSCRIPT.encode(), f"day {day}.txt"))[0]
+        for day in range(1, 5)
+    ]
+    mark = bot.api.mark()
+    await bot.press(GROUP, taras, sent[0]["message_id"], callback_data(sent[0])[0])
+    assert "This check has expired" in answers(bot, mark)[0]
+    mark = bot.api.mark()
+    await bot.press(GROUP, taras, sent[1]["message_id"], callback_data(sent[1])[0])
+    assert answers(bot, mark) == ["Flagged as #1."]
 
 
 def kept_checks_of(bot: Bot) -> Any:

@@ -49,10 +49,11 @@ from bot.transcript import Checked, Problem
 
 log = logging.getLogger(__name__)
 
-# A check's result is kept this long, at most this many per chat and in all.
+# A check's result is kept this long, at most this many per chat and in all: with
+# at most KEPT_FINDINGS statements of at most 4 KB each, some 80 MB at the very worst.
 KEPT_SECONDS = 3600.0
 KEPT_PER_CHAT = 3
-KEPT_IN_ALL = 300
+KEPT_IN_ALL = 64
 # Findings kept of one check: a page of five each, sixty pages.
 KEPT_FINDINGS = 300
 
