@@ -145,8 +145,10 @@ def _reads_as_text(text: str) -> bool:
         if char in _TEXT_CONTROLS or 0x20 <= code < 0x7F:
             continue
         category = unicodedata.category(char)
-        if category[0] == "C":
+        if category == "Cc":
             return False
+        if category == "Cf":
+            continue  # soft hyphens, direction marks: dropped from statements
         if any(low <= code <= high for low, high in _SCRIPTS):
             continue
         if category == "So":
@@ -258,7 +260,7 @@ def _cues(text: str, kind: str) -> Iterator[Statement]:
         raise Unreadable(Problem.NOT_SUBTITLES) from None
     speaker: str | None = None
     for caption in captions.captions:
-        said = " ".join(caption.text.split())
+        said = _plain(caption.text)
         named, rest = _named(said)
         voice = caption.voice
         if voice:
@@ -286,12 +288,18 @@ def _is_name(text: str) -> bool:
     return len(words) <= 2 or all(word[0].isupper() for word in words)
 
 
+def _plain(line: str) -> str:
+    """A line's words, spaced once, without the invisible format characters Word and
+    subtitle tools leave (soft hyphens, direction marks), which the log would refuse."""
+    return " ".join("".join(c for c in line if unicodedata.category(c) != "Cf").split())
+
+
 def _split(numbered: Iterable[tuple[int, str]], place: Place) -> Iterator[Statement]:
     """Statements of numbered lines: a "NAME:" starts a speaker's turn, which goes on
     over the lines after it until the next name."""
     speaker: str | None = None
     for number, line in numbered:
-        text = " ".join(line.split())
+        text = _plain(line)
         if not text:
             continue
         named, said = _named(text)

@@ -159,6 +159,19 @@ async def test_a_tap_flags_the_statement_into_the_log_once(
     assert len(await bot.flags(GROUP)) == 1
 
 
+async def test_invisible_marks_from_word_do_not_stop_a_flag(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    """Soft hyphens and direction marks, which the log refuses, are left out."""
+    bot, taras = enrolled, people["flagger"]
+    said = "LAVROV: We have al\u00adways declared our \u200ereadiness for nego\u00adtiations."
+    [answer] = await send_file(bot, GROUP, taras, word_document([said]), "marked.docx")
+    assert "We have always declared our readiness for negotiations." in answer["text"]
+    mark = bot.api.mark()
+    await bot.press(GROUP, taras, answer["message_id"], callback_data(answer)[0])
+    assert answers(bot, mark) == ["Flagged as #1."]
+
+
 async def test_a_reply_with_check_reads_the_file_replied_to(
     enrolled: Bot, people: dict[str, Any]
 ) -> None:
