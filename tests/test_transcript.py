@@ -14,7 +14,8 @@ import pytest
 import telegram
 
 from bot.handlers.transcript import kept_checks
-from tests.conftest import Bot, assert_valid_message
+from bot.language import menu_languages
+from tests.conftest import COMMAND_MENUS, Bot, assert_valid_message
 from tests.support.cast import FLAGGER, GROUP, OTHER_GROUP, callback_data, cast
 from tests.support.cast import buttons as buttons_of
 from tests.support.fake_bot_api import FakeBotAPI
@@ -405,8 +406,9 @@ async def test_help_and_the_command_menus_show_check(bot: Bot, people: dict[str,
     petro = people["bystander"]
     [help_message] = await bot.say(petro["id"], petro, "/help")
     assert re.search(r"/check — reply to a transcript file", help_message["text"])
-    await bot.api.wait_for("setMyCommands", count=4)  # set while polling starts
+    await bot.api.wait_for("setMyCommands", count=COMMAND_MENUS)  # set while polling starts
     for scope in ("all_private_chats", "all_group_chats"):
-        for lang in ("", "uk"):
+        for code, _ in menu_languages("en"):
+            lang = code or ""
             menu = bot.api.commands({"type": scope}, lang)
             assert "check" in [command["command"] for command in menu], (scope, lang)
