@@ -1277,6 +1277,12 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
         "uk": "«{name}» має розмір {size}, а я перевіряю стенограми до 2 МБ. Розділіть її "
         "на частини й надішліть кожну.",
     },
+    "check_too_big_for_telegram": {
+        "en": "Telegram won't hand “{name}” over: it is too big. I check transcripts of up "
+        "to 2 MB; split it into parts and send each.",
+        "uk": "Telegram не передає мені «{name}»: файл завеликий. Я перевіряю стенограми "
+        "до 2 МБ; розділіть її на частини й надішліть кожну.",
+    },
     "check_unpacks_too_big": {
         "en": "“{name}” unpacks to more than 40 MB, more than any transcript: I won't "
         "open it. Save the text as .txt and send that.",

@@ -206,7 +206,7 @@ def statements(data: bytes, file_name: str) -> list[Statement]:
     kind = extension(file_name)
     if kind not in EXTENSIONS:
         raise Unreadable(Problem.UNSUPPORTED)
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+    if not data.strip(b" \t\r\n"):
         raise Unreadable(Problem.EMPTY)
     if kind == ".docx":
         found = list(_split(_docx_paragraphs(data), Place.PARAGRAPH))

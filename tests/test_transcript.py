@@ -302,8 +302,19 @@ async def test_a_file_telegram_will_not_hand_over_is_said_to_be_too_big(
     bot = enrolled
     bot.api.fail_next("getFile", 400, description="Bad Request: file is too big")
     [answer] = await send_file(bot, GROUP, people["flagger"], b"x", "big.txt", file_size=100)
-    assert "“big.txt”" in answer["text"] and "I check transcripts of up to 2 MB" in answer["text"]
+    assert "Telegram won't hand “big.txt” over: it is too big" in answer["text"]
     assert downloads(bot) == []
+
+
+async def test_a_failed_download_asks_for_the_file_again(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    bot = enrolled
+    bot.api.fail_next("getFile", 502, description="Bad Gateway")
+    [answer] = await send_file(bot, GROUP, people["flagger"], TRANSCRIPT.encode(), "a.txt")
+    assert "I couldn't get “a.txt” from Telegram. Please send it again." in answer["text"]
+    [again] = await send_file(bot, GROUP, people["flagger"], TRANSCRIPT.encode(), "a.txt")
+    assert "3 statements match the playbook" in again["text"]
 
 
 async def test_check_without_a_file_says_how_to_send_one(

@@ -142,13 +142,9 @@ async def _download(
         found = await context.bot.get_file(document.file_id)
         data = bytes(await found.download_as_bytearray())
     except BadRequest as error:
-        key = "too big" in str(error).lower()
-        text = (
-            _problem_text(Problem.TOO_BIG, name, lang, document.file_size)
-            if key
-            else t(lang, "check_download_failed", name=name)
-        )
-        await reply(update, context, Rendered(text))
+        # Telegram lets bots download files of up to 20 MB, whatever size it reported.
+        key = "check_too_big_for_telegram" if "too big" in str(error).lower() else None
+        await reply(update, context, Rendered(t(lang, key or "check_download_failed", name=name)))
         return None
     except TelegramError as error:
         log.warning("could not download a transcript: %s", error)
