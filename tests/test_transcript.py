@@ -183,6 +183,18 @@ async def test_a_reply_with_check_reads_the_file_replied_to(
     assert "3 statements match the playbook" in answer["text"]
 
 
+async def test_a_reply_with_check_reads_the_bots_own_export(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    """The Markdown /export is a transcript of the log: it can be checked too."""
+    bot, taras, admin = enrolled, people["flagger"], people["chat_admin"]
+    await bot.say(GROUP, taras, "/flag Lavrov: the Kiev regime must go")
+    await bot.say(GROUP, admin, "/export")
+    [markdown] = [sent for sent in bot.api.documents if str(sent["filename"]).endswith(".md")]
+    [answer] = await bot.say(GROUP, taras, "/check", reply_to=markdown["message_id"])
+    assert 'The "Kiev regime"' in answer["text"]
+
+
 async def test_a_statement_already_flagged_says_so(enrolled: Bot, people: dict[str, Any]) -> None:
     bot, taras = enrolled, people["flagger"]
     await bot.say(

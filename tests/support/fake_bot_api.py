@@ -1497,6 +1497,16 @@ class FakeBotAPI:
             chat_id, params, parsed, reply_to, caption=caption, document=document
         )
         upload = self._uploaded_document(params, files)
+        if upload is not None:
+            # The bot's own files can be fetched back too, as on Telegram.
+            self._files.setdefault(
+                document["file_id"],
+                {
+                    **document,
+                    "file_path": f"documents/file_{len(self._files) + 1}_bot",
+                    "data": upload.data,
+                },
+            )
         self._documents.append(
             {
                 "chat_id": chat_id,
