@@ -73,11 +73,12 @@ def page(
     flaggable: bool,
     seen: Mapping[int, Flag],
     flagged: Mapping[int, int],
-    kept_first: int | None = None,
+    found: int = 0,
 ) -> Rendered:
     """Page ``number`` (from 0) of the findings: each with its place, speaker, the
     statement and the entries it matched; in a group that keeps a log, a button a
-    finding that flags it, and Previous/Next when there are more."""
+    finding that flags it, and Previous/Next when there are more. ``found``: how many
+    statements matched in all, when more than the findings kept."""
     total_pages = pages(checked)
     number = min(max(number, 0), total_pages - 1)
     first = number * PAGE
@@ -86,15 +87,15 @@ def page(
         lang,
         "check_title",
         name=shorten(checked.file_name, 60),
-        count=len(checked.findings),
+        count=max(found, len(checked.findings)),
         total=checked.statements,
     )
     head = [title]
     if total_pages > 1:
         head.append(t(lang, "check_page", page=number + 1, pages=total_pages))
     footer = []
-    if kept_first is not None:
-        footer.append(t(lang, "check_kept_first", limit=kept_first))
+    if found > len(checked.findings):
+        footer.append(t(lang, "check_kept_first", limit=len(checked.findings)))
     footer.append(t(lang, "check_flag_hint" if flaggable else "check_private_hint"))
     quote = QUOTE
     while True:

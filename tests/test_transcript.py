@@ -342,6 +342,14 @@ async def test_a_hostile_file_name_is_shown_as_text(enrolled: Bot, people: dict[
     assert "&lt;b&gt;Lavrov&lt;/b&gt; &amp; co.txt" in answer["text"]
 
 
+async def test_a_file_name_of_broken_text_is_not_quoted(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    name = "talks \ud83d.txt"  # half an emoji
+    [answer] = await send_file(enrolled, GROUP, people["flagger"], TRANSCRIPT.encode(), name)
+    assert "<b>transcript.txt</b>: 3 statements match the playbook" in answer["text"]
+
+
 # -- paging and expiry --------------------------------------------------------------------------
 
 
@@ -376,6 +384,16 @@ async def test_a_long_result_is_paged_in_place(enrolled: Bot, people: dict[str, 
         GROUP, taras, answer["message_id"], dict(buttons_of(second))["◀ Prev"]
     )
     assert "Page 1 of 6" in first["text"]
+
+
+async def test_a_huge_result_lists_the_first_300_and_says_so(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    data = "\n".join(f"ZAKHAROVA: The Kiev regime must stop. ({i})" for i in range(320))
+    [answer] = await send_file(enrolled, GROUP, people["flagger"], data.encode(), "day.txt")
+    assert "320 statements match the playbook (of 320 checked)" in answer["text"]
+    assert "Page 1 of 60" in answer["text"]
+    assert "Only the first 300 matches are listed" in answer["text"]
 
 
 async def test_a_page_never_goes_over_telegrams_limits(

@@ -26,7 +26,7 @@ from telegram import Document, Message, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot import access, callbacks, render_transcript, transcript
+from bot import access, callbacks, render_transcript, text_rules, transcript
 from bot.context import AnyApplication
 from bot.flaglog import FlagLog, Refused, refusal_text
 from bot.folding import normalize
@@ -68,7 +68,8 @@ class KeptCheck:
     seen: dict[int, Flag] = field(default_factory=dict)
     # Findings flagged from this check: index -> flag number.
     flagged: dict[int, int] = field(default_factory=dict)
-    kept_first: int | None = None
+    # How many statements matched: more than the findings kept past KEPT_FINDINGS.
+    found: int = 0
 
 
 class KeptChecks:
@@ -166,8 +167,11 @@ async def _check(
     chat = update.effective_chat
     if message is None or chat is None:
         return
-    name = shorten(document.file_name or "transcript", 80)
-    if not transcript.supported(name):
+    file_name = document.file_name or ""
+    # A name with half an emoji (a lone surrogate) cannot be quoted back to Telegram.
+    readable = text_rules.is_unicode(file_name) and file_name.strip()
+    name = shorten(file_name if readable else f"transcript{transcript.extension(file_name)}", 80)
+    if not transcript.supported(file_name):
         await reply(update, context, Rendered(_problem_text(Problem.UNSUPPORTED, name, lang)))
         return
     if document.file_size is not None and document.file_size > transcript.MAX_BYTES:
@@ -179,7 +183,7 @@ async def _check(
         return
     index = context.library.index
     # Seconds of work for a large file: off the event loop, so other chats go on.
-    result = await asyncio.to_thread(transcript.check, data, name, index)
+    result = await asyncio.to_thread(transcript.check, data, file_name, index)
     if isinstance(result, Problem):
         await reply(update, context, Rendered(_problem_text(result, name, lang, len(data))))
         return
@@ -187,11 +191,9 @@ async def _check(
         text = t(lang, "check_nothing", name=name, count=result.statements)
         await reply(update, context, Rendered(text))
         return
-    kept_first = None
-    if len(result.findings) > KEPT_FINDINGS:
-        result = Checked(result.file_name, result.statements, result.findings[:KEPT_FINDINGS])
-        kept_first = KEPT_FINDINGS
-    kept = KeptCheck(result, flaggable, time.monotonic(), kept_first=kept_first)
+    found = len(result.findings)
+    result = Checked(name, result.statements, result.findings[:KEPT_FINDINGS])
+    kept = KeptCheck(result, flaggable, time.monotonic(), found=found)
     if flaggable:
         said = [finding.statement.text for finding in result.findings]
         kept.seen = await seen_before(context.store, chat.id, said)
@@ -209,7 +211,7 @@ def _page(context: Context, kept: KeptCheck, check_id: str, number: int, lang: L
         flaggable=kept.flaggable,
         seen=kept.seen,
         flagged=kept.flagged,
-        kept_first=kept.kept_first,
+        found=kept.found,
     )
 
 
