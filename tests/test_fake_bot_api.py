@@ -807,3 +807,36 @@ async def test_a_removed_bot_is_refused_with_403(limited: tuple[FakeBotAPI, Bot]
     api.remove_bot(GROUP_ID, ANN_ID)
     with pytest.raises(Forbidden, match="kicked"):
         await bot.send_message(GROUP_ID, "still here?")
+
+
+async def test_a_users_document_is_fetched_with_get_file_and_the_file_url(
+    api: FakeBotAPI,
+) -> None:
+    """getFile gives the path; the file URL gives the bytes, with the bot's token only;
+    Telegram's refusals for an unknown file and one over 20 MB are kept."""
+    application = (
+        ApplicationBuilder()
+        .token(api.token)
+        .base_url(api.base_url)
+        .base_file_url(api.base_url.removesuffix("/bot") + "/file/bot")
+        .build()
+    )
+    ann = api.user(ANN_ID, "Ann")
+    sent = api.send_document(ANN_ID, ann, "Лавров: текст".encode(), "talks.txt", caption="/check")
+    message = sent["message"]
+    assert message["caption_entities"][0]["type"] == "bot_command"
+    document = message["document"]
+    assert (document["file_name"], document["file_size"]) == ("talks.txt", 24)
+    async with application:
+        found = await application.bot.get_file(document["file_id"])
+        assert found.file_size == 24 and str(found.file_path).endswith(".txt")
+        assert bytes(await found.download_as_bytearray()) == "Лавров: текст".encode()
+        with pytest.raises(BadRequest, match=r"(?i)invalid file_id"):
+            await application.bot.get_file("BQACAgUNKNOWN")
+        huge = api.send_document(ANN_ID, ann, b"x", "huge.txt", file_size=21 * 1024 * 1024)
+        with pytest.raises(BadRequest, match=r"(?i)file is too big"):
+            await application.bot.get_file(huge["message"]["document"]["file_id"])
+    async with httpx.AsyncClient() as client:
+        forged = await client.get(str(found.file_path).replace(api.token, "1:WRONG"))
+    assert forged.status_code == 401
+    assert [call.status for call in api.calls if call.method == "downloadFile"] == [200, 401]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import docx
@@ -15,7 +16,15 @@ import telegram
 
 from bot.handlers.transcript import kept_checks
 from bot.language import menu_languages
-from tests.conftest import COMMAND_MENUS, Bot, assert_valid_message
+from bot.services import Library
+from tests.conftest import (
+    COMMAND_MENUS,
+    Bot,
+    assert_valid_message,
+    make_settings,
+    start_bot,
+    stop_bot,
+)
 from tests.support.cast import FLAGGER, GROUP, OTHER_GROUP, callback_data, cast
 from tests.support.cast import buttons as buttons_of
 from tests.support.fake_bot_api import FakeBotAPI
@@ -434,6 +443,31 @@ async def test_a_chat_keeps_its_last_three_checks(enrolled: Bot, people: dict[st
     mark = bot.api.mark()
     await bot.press(GROUP, taras, sent[1]["message_id"], callback_data(sent[1])[0])
     assert answers(bot, mark) == ["Flagged as #1."]
+
+
+async def test_after_a_restart_an_old_checks_buttons_ask_for_the_file_again(
+    api: FakeBotAPI, tmp_path: Path, library: Library
+) -> None:
+    """The result lives in memory only: nothing of the file is on disk to restore."""
+    settings = make_settings(api, tmp_path, allowed_chats=frozenset({GROUP}))
+    taras = cast(api)["flagger"]
+    first = await start_bot(api, settings, library)
+    [answer] = await send_file(first, GROUP, taras, TRANSCRIPT.encode(), "talks.txt")
+    await stop_bot(first)
+    stored = files_under(tmp_path)
+    assert b"LAVROV" not in stored and b"declared our readiness" not in stored
+
+    second = await start_bot(api, settings, library)
+    mark = api.mark()
+    await second.press(GROUP, taras, answer["message_id"], callback_data(answer)[0])
+    assert "This check has expired" in answers(second, mark)[0]
+    assert await second.flags(GROUP) == []
+    await stop_bot(second)
+    assert api.rejections == []
+
+
+def files_under(folder: Path) -> bytes:
+    return b"".join(path.read_bytes() for path in folder.rglob("*") if path.is_file())
 
 
 def kept_checks_of(bot: Bot) -> Any:
