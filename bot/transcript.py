@@ -49,6 +49,10 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 # Markdown's emphasis and block markers around a transcript's lines and names.
 _MARKDOWN_LEAD = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)+")
 _MARKDOWN_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
+# A time a transcript's line starts with, and a subtitle's dialogue dash.
+_LEADING_TIME = re.compile(
+    r"^(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?[\])]?\s+)?(?:[-–—]\s*(?=\w))?"
+)
 # A speaker is a name: at most three words, each a capital or an initial ("С. Лавров",
 # "LAVROV", "Head of delegation" is not; "Голова делегації" is, as two words).
 _MAX_NAME_WORDS = 3
@@ -273,7 +277,10 @@ def _cues(text: str, kind: str) -> Iterator[Statement]:
 
 
 def _named(line: str) -> tuple[str | None, str]:
-    """("Лавров", "…") for "Лавров: …" when what stands before the colon is a name."""
+    """("Лавров", "…") for "Лавров: …" when what stands before the colon is a name;
+    a time the line starts with ("[00:12:03] LAVROV: …") and a dialogue dash before
+    the name are left out."""
+    line = _LEADING_TIME.sub("", line, count=1)
     speaker, said = split_speaker(line)
     if speaker is None or not _is_name(speaker):
         return None, line

@@ -138,6 +138,22 @@ async def test_every_format_and_encoding_names_the_claims_their_speakers_and_pla
     assert [label for label, _ in buttons_of(answer)] == ["🚩 1", "🚩 2", "🚩 3"]
 
 
+async def test_times_and_dialogue_dashes_before_a_name_are_read_past(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    data = (
+        "[00:12:03] LAVROV: We have always declared our readiness for such negotiations.\n"
+        "12:14 - Песков: Люди сами должны выбирать своё будущее.\n"
+        "He went on: the Kiev regime must stop.\n"
+    ).encode()
+    [answer] = await send_file(enrolled, GROUP, people["flagger"], data, "stamped.txt")
+    text = answer["text"]
+    assert "line 1 · <b>LAVROV</b>\n<blockquote>We have always declared" in text
+    assert "line 2 · <b>Песков</b>\n<blockquote>Люди сами" in text
+    # A line that names no one goes on the last speaker's turn.
+    assert "line 3 · <b>Песков</b>\n<blockquote>He went on: the Kiev regime" in text
+
+
 async def test_a_tap_flags_the_statement_into_the_log_once(
     enrolled: Bot, people: dict[str, Any]
 ) -> None:
