@@ -8,7 +8,9 @@ takes. Figures:
 - the same end to end: the file sent with /check to the real Application over the
   fake Bot API (getFile, the download, the worker thread, the answer);
 - a private lookup's reply latency (``/term root causes`` in another chat, one after
-  another), first with nothing else running (the baseline), then while the check runs.
+  another), first with nothing else running, then while the check runs: as shipped
+  (matching yields to the event loop every 2 ms) and, as the baseline, without
+  yielding (Python's 5 ms switch interval alone).
 
     .venv/bin/python bench/transcript.py [--lookups 20]
 """
@@ -79,6 +81,25 @@ async def lookup_latencies(
     return latencies
 
 
+async def check_beside_lookups(
+    application: Any, api: FakeBotAPI, reader: Any, admin: Any, data: bytes, label: str
+) -> None:
+    """/check the file in the group; private lookups one after another meanwhile."""
+    mark = api.mark()
+    update = api.send_document(GROUP, admin, data, "talks.txt", caption="/check")
+    started = time.perf_counter()
+    checking = asyncio.create_task(feed(application, update))
+    during: list[float] = []
+    while not checking.done():
+        during += await lookup_latencies(application, api, reader, 1)
+    await checking
+    answer = await api.wait_for("sendMessage", to_chat(GROUP), timeout=60, since=mark)
+    end_to_end = time.perf_counter() - started
+    assert "match the playbook" in str(answer.params.get("text")), answer.params
+    print(f"{label}: check end to end (/check to the answer): {end_to_end:.2f} s")
+    print(f"{label}: private lookup while the check runs ({len(during)}): {figures(during)}")
+
+
 def figures(latencies: list[float]) -> str:
     ordered = sorted(latencies)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -126,19 +147,13 @@ async def run(lookups: int) -> None:
             baseline = await lookup_latencies(application, api, reader, lookups)
             print(f"private lookup, nothing else running: {figures(baseline)}")
 
-            mark = api.mark()
-            update = api.send_document(GROUP, admin, data, "talks.txt", caption="/check")
-            started = time.perf_counter()
-            checking = asyncio.create_task(feed(application, update))
-            during = []
-            while not checking.done():
-                during += await lookup_latencies(application, api, reader, 1)
-            await checking
-            answer = await api.wait_for("sendMessage", to_chat(GROUP), timeout=60, since=mark)
-            end_to_end = time.perf_counter() - started
-            assert "match the playbook" in str(answer.params.get("text")), answer.params
-            print(f"check end to end (/check to the answer): {end_to_end:.2f} s")
-            print(f"private lookup while the check runs ({len(during)}): {figures(during)}")
+            shipped = transcript._YIELD_EVERY_S
+            for label, every in (("yielding every 2 ms", shipped), ("baseline: no yield", 1e9)):
+                transcript._YIELD_EVERY_S = every
+                try:
+                    await check_beside_lookups(application, api, reader, admin, data, label)
+                finally:
+                    transcript._YIELD_EVERY_S = shipped
         finally:
             if application.post_stop is not None:
                 await application.post_stop(application)
