@@ -1358,7 +1358,7 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     "check_at_time": {"en": "at {at}", "uk": "о {at}"},
     "check_seen_before": {
         "en": "🔁 Seen before: #{number} · {status}",
-        "uk": "🔁 Вже було: #{number} · {status}",
+        "uk": "🔁 Уже в журналі: #{number} · {status}",
     },
     "check_flagged_here": {
         "en": "🚩 Flagged from this check as #{number}",
@@ -1366,7 +1366,7 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     },
     "check_flag_hint": {
         "en": "Tap a number to flag that statement into the log.",
-        "uk": "Натисніть номер, щоб позначити це висловлювання в журналі.",
+        "uk": "Натисніть номер, щоб позначити відповідне висловлювання в журналі.",
     },
     "check_private_hint": {
         "en": "To flag them into your team's log, send the file in the team's group with "
