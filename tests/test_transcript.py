@@ -244,6 +244,46 @@ async def test_a_private_chat_lists_the_findings_and_says_where_to_flag_them(
     assert "Send me the transcript as a file" in usage["text"]
 
 
+async def test_in_a_private_chat_check_reads_the_file_replied_to(
+    bot: Bot, people: dict[str, Any]
+) -> None:
+    petro = people["bystander"]
+    sent = bot.api.send_document(petro["id"], petro, TRANSCRIPT.encode(), "a.txt", caption="x")
+    await bot.feed(sent)  # a file sent alone is checked at once
+    [answer] = await bot.say(petro["id"], petro, "/check", reply_to=sent["message"]["message_id"])
+    assert "3 statements match the playbook" in answer["text"]
+
+
+async def test_a_check_addressed_to_another_bot_is_left_alone(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    bot = enrolled
+    caption = "/check@SomeOtherBot"
+    assert await send_file(bot, GROUP, people["flagger"], b"x", "a.txt", caption=caption) == []
+    caption = "/check@PlaybookTestBot"
+    [answer] = await send_file(
+        bot, GROUP, people["flagger"], TRANSCRIPT.encode(), "a.txt", caption=caption
+    )
+    assert "3 statements match the playbook" in answer["text"]
+
+
+async def test_a_checks_button_acts_only_in_the_chat_it_was_sent_in(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    """A forged press in another enrolled group finds no check there."""
+    bot, taras = enrolled, people["flagger"]
+    await bot.say(OTHER_GROUP, people["bot_admin"], "/enable")
+    [answer] = await send_file(bot, GROUP, taras, TRANSCRIPT.encode(), "talks.txt")
+    [elsewhere] = await bot.say(OTHER_GROUP, taras, "/check")
+    mark = bot.api.mark()
+    forged = bot.api.press_button(
+        OTHER_GROUP, taras, elsewhere["message_id"], callback_data(answer)[0], require_button=False
+    )
+    assert await bot.feed(forged) == []
+    assert "This check has expired" in answers(bot, mark)[0]
+    assert await bot.flags(GROUP) == [] and await bot.flags(OTHER_GROUP) == []
+
+
 async def test_a_group_without_a_log_is_told_how_to_get_one(
     bot: Bot, people: dict[str, Any]
 ) -> None:
