@@ -125,16 +125,10 @@ _BOMS = (
 )
 # What a transcript of these talks is written in, beyond ASCII: Latin, Greek and
 # Cyrillic letters, punctuation, currency, letterlike symbols (№) and arrows.
-_SCRIPTS = (
-    (0x00A0, 0x024F),
-    (0x0370, 0x052F),
-    (0x2000, 0x206F),
-    (0x20A0, 0x20CF),
-    (0x2100, 0x21FF),
-    (0x2E00, 0x2E7F),
-)
-# Control characters a transcript has: tab, line and page breaks.
-_TEXT_CONTROLS = frozenset("\t\n\r\f\v")
+_SCRIPTS = "\u00a0-\u024f\u0370-\u052f\u2000-\u206f\u20a0-\u20cf\u2100-\u21ff\u2e00-\u2e7f"
+# Anything but tab, line and page breaks, printable ASCII and those scripts: looked at
+# one by one, which in a transcript is a few characters, not megabytes of them.
+_UNCOMMON = re.compile(f"[^\t\n\r\f\v\x20-\x7e{_SCRIPTS}]")
 
 
 def _reads_as_text(text: str) -> bool:
@@ -142,23 +136,13 @@ def _reads_as_text(text: str) -> bool:
     punctuation of the scripts a transcript of these talks is in, and no NUL or other
     control character. What UTF-16 read from Windows-1251 bytes gives (CJK, private
     use) fails, as does a binary file read as any encoding."""
-    if not text.strip():
-        return True
     odd = 0
-    for char in text:
-        code = ord(char)
-        if char in _TEXT_CONTROLS or 0x20 <= code < 0x7F:
-            continue
-        category = unicodedata.category(char)
+    for found in _UNCOMMON.finditer(text):
+        category = unicodedata.category(found.group())
         if category == "Cc":
             return False
-        if category == "Cf":
-            continue  # soft hyphens, direction marks: dropped from statements
-        if any(low <= code <= high for low, high in _SCRIPTS):
-            continue
-        if category == "So":
-            continue  # emoji
-        odd += 1
+        if category not in ("Cf", "So"):  # soft hyphens, direction marks; emoji
+            odd += 1
     return odd <= len(text) // 100
 
 
