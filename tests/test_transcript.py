@@ -4,8 +4,11 @@ and where, and a tap flags one into the log; bad files get a reply that says why
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
+import threading
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -13,7 +16,9 @@ from typing import Any
 import docx
 import pytest
 import telegram
+from telegram import Update
 
+from bot import transcript
 from bot.handlers.transcript import kept_checks
 from bot.language import menu_languages
 from bot.services import Library
@@ -413,6 +418,38 @@ async def test_a_file_name_of_broken_text_is_not_quoted(
     name = "talks \ud83d.txt"  # half an emoji
     [answer] = await send_file(enrolled, GROUP, people["flagger"], TRANSCRIPT.encode(), name)
     assert "<b>transcript.txt</b>: 3 statements match the playbook" in answer["text"]
+
+
+async def test_uploads_from_many_chats_are_checked_two_at_a_time(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each check takes a core for seconds: a burst waits its turn, and all are answered."""
+    running, most = 0, 0
+    lock = threading.Lock()
+    real_check = transcript.check
+
+    def slow_check(*args: Any) -> Any:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.3)
+        with lock:
+            running -= 1
+        return real_check(*args)
+
+    monkeypatch.setattr(transcript, "check", slow_check)
+    readers = [bot.api.user(600 + number, f"Reader {number}") for number in range(4)]
+    updates = [
+        bot.api.send_document(user["id"], user, TRANSCRIPT.encode(), "a.txt") for user in readers
+    ]
+    await asyncio.gather(
+        *(bot.application.process_update(Update.de_json(u, bot.application.bot)) for u in updates)
+    )
+    await bot.quiet()
+    assert most == 2
+    for user in readers:
+        assert "3 statements match" in bot.last_bot_message(user["id"])["visible_text"]
 
 
 # -- paging and expiry --------------------------------------------------------------------------

@@ -58,6 +58,10 @@ KEPT_IN_ALL = 64
 KEPT_FINDINGS = 300
 
 _CHECKS_KEY = "transcript checks"
+_RUNNING_KEY = "transcript checks running"
+# Checks read and matched at once, across chats: each takes a core for seconds and
+# holds its file, so a burst of uploads waits its turn instead of starving lookups.
+RUNNING_AT_ONCE = 2
 
 
 @dataclass
@@ -111,6 +115,13 @@ class KeptChecks:
 def kept_checks(context: Context) -> KeptChecks:
     checks: KeptChecks = context.application.bot_data.setdefault(_CHECKS_KEY, KeptChecks())
     return checks
+
+
+def running_checks(context: Context) -> asyncio.Semaphore:
+    running: asyncio.Semaphore = context.application.bot_data.setdefault(
+        _RUNNING_KEY, asyncio.Semaphore(RUNNING_AT_ONCE)
+    )
+    return running
 
 
 async def seen_before(store: Store, chat_id: int, statements: Sequence[str]) -> dict[int, Flag]:
@@ -183,7 +194,8 @@ async def _check(
         return
     index = context.library.index
     # Seconds of work for a large file: off the event loop, so other chats go on.
-    result = await asyncio.to_thread(transcript.check, data, file_name, index)
+    async with running_checks(context):
+        result = await asyncio.to_thread(transcript.check, data, file_name, index)
     if isinstance(result, Problem):
         await reply(update, context, Rendered(_problem_text(result, name, lang, len(data))))
         return
@@ -335,6 +347,7 @@ async def flag_button(update: Update, context: Context) -> None:
 
 def register(application: AnyApplication) -> None:
     application.bot_data[_CHECKS_KEY] = KeptChecks()
+    application.bot_data[_RUNNING_KEY] = asyncio.Semaphore(RUNNING_AT_ONCE)
     application.add_handler(CommandHandler("check", check_command, filters=NEW_MESSAGES))
     captioned = filters.CaptionRegex(r"^/check(?:@\w+)?(?:\s|$)")
     application.add_handler(
