@@ -223,7 +223,9 @@ def _docx_paragraphs(data: bytes) -> Iterator[tuple[int, str]]:
             if sum(item.file_size for item in archive.infolist()) > MAX_UNPACKED:
                 raise Unreadable(Problem.UNPACKS_TOO_BIG)
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, OpcError, KeyError, ValueError):
+    # A damaged package: no zip, no Word parts, another Office type, or XML lxml cannot
+    # parse (its XMLSyntaxError is a SyntaxError).
+    except (zipfile.BadZipFile, OpcError, KeyError, ValueError, SyntaxError):
         raise Unreadable(Problem.NOT_WORD) from None
     number = 0
     for paragraph in document.paragraphs:

@@ -347,6 +347,20 @@ async def test_a_word_file_that_unpacks_to_gigabytes_is_not_opened(
     assert "“bomb.docx” unpacks to more than 40 MB" in answer["text"]
 
 
+async def test_a_damaged_word_file_is_said_to_be_no_word_document(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    whole = zipfile.ZipFile(io.BytesIO(word_document(["LAVROV: root causes"])))
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(damaged, "w") as archive:
+        for item in whole.infolist():
+            broken = item.filename == "word/document.xml"
+            archive.writestr(item, b"<w:document" if broken else whole.read(item))
+    data = damaged.getvalue()
+    [answer] = await send_file(enrolled, GROUP, people["flagger"], data, "damaged.docx")
+    assert "“damaged.docx” is not a Word document" in answer["text"]
+
+
 async def test_a_file_over_2_mb_is_refused_before_it_is_downloaded(
     enrolled: Bot, people: dict[str, Any]
 ) -> None:
