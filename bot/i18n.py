@@ -1356,10 +1356,6 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     "check_at_line": {"en": "line {at}", "uk": "рядок {at}"},
     "check_at_paragraph": {"en": "paragraph {at}", "uk": "абзац {at}"},
     "check_at_time": {"en": "at {at}", "uk": "о {at}"},
-    "check_seen_before": {
-        "en": "🔁 Seen before: #{number} · {status}",
-        "uk": "🔁 Уже в журналі: #{number} · {status}",
-    },
     "check_flagged_here": {
         "en": "🚩 Flagged from this check as #{number}",
         "uk": "🚩 Позначено з цієї перевірки як #{number}",

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, tzinfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import callbacks
-from bot.i18n import Html, t
+from bot.i18n import t
 from bot.playbook import Lang, Playbook, as_kind
 from bot.render import CARD_BUDGET, Rendered, esc, icon_of, shorten, title_of, visible_length
-from bot.render_log import status_label
+from bot.render_log import seen_before_line
 from bot.store import Flag
 from bot.transcript import Checked, Finding
 
@@ -48,6 +49,7 @@ def _item(
     quote: int,
     seen: Flag | None,
     flagged: int | None,
+    where: tzinfo,
 ) -> str:
     statement = finding.statement
     head = f"<b>{number}.</b> {esc(place(finding, lang))}"
@@ -58,8 +60,7 @@ def _item(
     if flagged is not None:
         lines.append(t(lang, "check_flagged_here", number=flagged))
     elif seen is not None:
-        status = Html(esc(status_label(seen, lang)))
-        lines.append(t(lang, "check_seen_before", number=seen.number, status=status))
+        lines.append(seen_before_line(seen, lang, where))
     return "\n".join(lines)
 
 
@@ -74,11 +75,13 @@ def page(
     seen: Mapping[int, Flag],
     flagged: Mapping[int, int],
     found: int = 0,
+    where: tzinfo = UTC,
 ) -> Rendered:
     """Page ``number`` (from 0) of the findings: each with its place, speaker, the
     statement and the entries it matched; in a group that keeps a log, a button a
     finding that flags it, and Previous/Next when there are more. ``found``: how many
-    statements matched in all, when more than the findings kept."""
+    statements matched in all, when more than the findings kept; ``seen``: the earlier
+    flags that say the same, their days read in the chat's zone ``where``."""
     total_pages = pages(checked)
     number = min(max(number, 0), total_pages - 1)
     first = number * PAGE
@@ -108,6 +111,7 @@ def page(
                 quote=quote,
                 seen=seen.get(first + offset),
                 flagged=flagged.get(first + offset),
+                where=where,
             )
             for offset, finding in enumerate(shown)
         ]

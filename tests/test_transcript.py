@@ -227,13 +227,15 @@ async def test_a_reply_with_check_reads_the_bots_own_export(
 
 async def test_a_statement_already_flagged_says_so(enrolled: Bot, people: dict[str, Any]) -> None:
     bot, taras = enrolled, people["flagger"]
-    await bot.say(
-        GROUP, taras, "/flag Lavrov: we have always declared our READINESS for such negotiations"
-    )
+    # The same claim in other words and another language (bot.sameness decides).
+    await bot.say(GROUP, taras, "/flag Лавров: Росія завжди заявляла про готовність до переговорів")
     await bot.say(GROUP, taras, "/verify 1 false")
     [answer] = await send_file(bot, GROUP, taras, TRANSCRIPT.encode(), "talks.txt")
-    assert "🔁 Seen before: #1 · ❌ False" in answer["text"]
+    assert "🔁 <b>Seen before:</b> #1 ❌ False" in answer["text"]
     assert answer["text"].count("Seen before") == 1
+    # Flagged anyway, the new flag's confirmation shows the earlier one too.
+    [confirmation] = await bot.press(GROUP, taras, answer["message_id"], callback_data(answer)[0])
+    assert "#2 flagged" in confirmation["text"] and "Seen before:</b> #1" in confirmation["text"]
 
 
 async def test_a_private_chat_lists_the_findings_and_says_where_to_flag_them(

@@ -21,6 +21,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 
 from telegram import Document, Message, Update
 from telegram.error import BadRequest, TelegramError
@@ -29,7 +30,6 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 from bot import access, callbacks, render_transcript, text_rules, transcript
 from bot.context import AnyApplication
 from bot.flaglog import FlagLog, Refused, refusal_text
-from bot.folding import normalize
 from bot.handlers import guards
 from bot.handlers.common import (
     NEW_MESSAGES,
@@ -44,8 +44,8 @@ from bot.handlers.common import (
 from bot.i18n import t
 from bot.playbook import Lang
 from bot.render import Rendered, shorten
-from bot.store import Flag, Store
-from bot.transcript import Checked, Problem
+from bot.store import Flag
+from bot.transcript import Checked, Finding, Problem
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +74,8 @@ class KeptCheck:
     flagged: dict[int, int] = field(default_factory=dict)
     # How many statements matched: more than the findings kept past KEPT_FINDINGS.
     found: int = 0
+    # The chat's time zone, for when the flags seen before were made.
+    zone: tzinfo = UTC
 
 
 class KeptChecks:
@@ -124,15 +126,18 @@ def running_checks(context: Context) -> asyncio.Semaphore:
     return running
 
 
-async def seen_before(store: Store, chat_id: int, statements: Sequence[str]) -> dict[int, Flag]:
-    """The chat's earlier flag of each statement that says the same, by index: for
-    now the same words once folded (bot.folding.normalize), the newest such flag."""
-    earlier = {normalize(flag.text): flag for flag in await store.export_flags(chat_id)}
+async def seen_before(
+    context: Context, chat_id: int, findings: Sequence[Finding]
+) -> dict[int, Flag]:
+    """The chat's earlier flag that says the same claim as each finding, by index,
+    as a new flag finds it (FlagLog.seen_before: bot.sameness, confident only)."""
+    flag_log = FlagLog(context.services)
     found = {}
-    for index, statement in enumerate(statements):
-        flag = earlier.get(normalize(statement))
-        if flag is not None:
-            found[index] = flag
+    for index, finding in enumerate(findings):
+        said = finding.statement.text
+        earlier = await flag_log.seen_before(chat_id, said, refs=finding.matches)
+        if earlier is not None:
+            found[index] = earlier
     return found
 
 
@@ -207,8 +212,8 @@ async def _check(
     result = Checked(name, result.statements, result.findings[:KEPT_FINDINGS])
     kept = KeptCheck(result, flaggable, time.monotonic(), found=found)
     if flaggable:
-        said = [finding.statement.text for finding in result.findings]
-        kept.seen = await seen_before(context.store, chat.id, said)
+        kept.seen = await seen_before(context, chat.id, result.findings)
+        kept.zone = await guards.chat_zone(context, chat.id)
     check_id = kept_checks(context).keep(chat.id, kept)
     await reply(update, context, _page(context, kept, check_id, 0, lang))
 
@@ -224,6 +229,7 @@ def _page(context: Context, kept: KeptCheck, check_id: str, number: int, lang: L
         seen=kept.seen,
         flagged=kept.flagged,
         found=kept.found,
+        where=kept.zone,
     )
 
 
