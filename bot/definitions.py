@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
 from typing import Final
 
 from bot import search, text_rules
@@ -85,8 +87,15 @@ def parse(arguments: str) -> Typed | Refusal:
     speaker: str | None = None
     found = _SPEAKER.match(head.strip())
     if found is not None:
-        head, speaker = found["term"], found["speaker"].strip() or None
-    phrase = " ".join(head.split())
+        head, speaker = found["term"], found["speaker"]
+    return named(head, speaker, tail.strip() if colon else None)
+
+
+def named(term: str, speaker: str | None, text: str | None = None) -> Typed | Refusal:
+    """The term and who said it as the register keeps them (the board sends them as
+    fields, /define in one line), or why they cannot be kept."""
+    phrase = " ".join(term.split())
+    speaker = (speaker or "").strip() or None
     if not phrase:
         return Refusal("define_usage")
     if _bad(phrase) or (speaker is not None and _bad(speaker)):
@@ -95,7 +104,7 @@ def parse(arguments: str) -> Typed | Refusal:
         return Refusal("define_term_too_long", {"limit": MAX_TERM_CHARS})
     if speaker is not None and len(speaker) > MAX_SPEAKER_CHARS:
         return Refusal("define_speaker_too_long", {"limit": MAX_SPEAKER_CHARS})
-    return Typed(phrase, speaker, tail.strip() if colon else None)
+    return Typed(phrase, speaker, text)
 
 
 def check_text(text: str) -> str | Refusal:
@@ -218,6 +227,66 @@ def latest_per_round(definitions: Sequence[Definition]) -> list[Definition]:
         latest.pop(where, None)
         latest[where] = definition
     return sorted(latest.values(), key=lambda d: d.id)
+
+
+@dataclass(frozen=True)
+class RoundOfDefinitions:
+    """What was recorded of one term in one round, oldest first: the last is the
+    round's word. ``changed`` says whether that word differs from the round before's
+    (None for the first round it was defined in), as ``/define term`` marks it."""
+
+    round_id: int | None
+    round_name: str | None
+    definitions: list[Definition]
+    changed: bool | None
+
+    @property
+    def latest(self) -> Definition:
+        return self.definitions[-1]
+
+
+def by_round(definitions: Sequence[Definition]) -> list[RoundOfDefinitions]:
+    """A term's definitions, oldest first, as the rounds they came in."""
+    rounds: list[RoundOfDefinitions] = []
+    for (round_id, round_name), group in groupby(definitions, lambda d: (d.round_id, d.round_name)):
+        items = list(group)
+        changed = None if not rounds else items[-1].text != rounds[-1].latest.text
+        rounds.append(RoundOfDefinitions(round_id, round_name, items, changed))
+    return rounds
+
+
+@dataclass(frozen=True)
+class TermRecord:
+    """One term of the chat's register: its rounds, and the ask still open, if any."""
+
+    term_key: str | None
+    # As it was last typed: the phrase a reader recognises when the playbook lacks it.
+    phrase: str
+    rounds: list[RoundOfDefinitions]
+    open_ask: DefinitionAsk | None
+
+
+async def whole_register(store: Store, chat_id: int) -> list[TermRecord]:
+    """Every term the chat defined or asked about, the most recently touched first."""
+    definitions = await store.definitions.of_chat(chat_id)
+    asks = await store.definitions.asks_of_chat(chat_id)
+    waiting = _open_asks(asks, definitions)
+    defined: dict[str, list[Definition]] = {}
+    for definition in definitions:
+        defined.setdefault(subject_key(definition.term_key, definition.phrase), []).append(
+            definition
+        )
+    records: list[tuple[datetime, TermRecord]] = []
+    for key, found in defined.items():
+        latest, asked = found[-1], waiting.get(key)
+        touched = max(latest.created_at, asked.created_at) if asked else latest.created_at
+        record = TermRecord(latest.term_key, latest.phrase, by_round(found), asked)
+        records.append((touched, record))
+    for key, asked in waiting.items():
+        if key not in defined:
+            records.append((asked.created_at, TermRecord(asked.term_key, asked.phrase, [], asked)))
+    records.sort(key=lambda pair: pair[0], reverse=True)
+    return [record for _, record in records]
 
 
 async def for_card(store: Store, chat_id: int, term: Term) -> list[Definition]:

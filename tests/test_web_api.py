@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from docx import Document
 
+from bot import definitions
 from bot.callbacks import verdict as verdict_button
 from bot.members import MEMBER_CACHE_S
 from bot.services import Library
@@ -780,3 +781,150 @@ async def test_a_round_with_nothing_to_state_says_so_and_offers_no_file(board: B
     assert empty.body["text"].startswith("Round “Geneva” has nothing to draft yet")
     assert (await admin.get("/api/statement/file", round=str(rounds[1]["id"]))).status == 404
     assert (await admin.get("/api/statement", round="999999")).status == 404
+
+
+# -- the register of their definitions ------------------------------------------------------
+
+
+async def test_the_register_shows_every_term_round_by_round_and_what_changed(
+    board: Board,
+) -> None:
+    admin, taras = board.people["chat_admin"], board.people["flagger"]
+    say = board.bot.say
+    await say(GROUP, admin, "/round start Istanbul 2")
+    await say(GROUP, taras, "/define root causes (Lavrov): NATO's expansion since 1997")
+    await say(GROUP, taras, "/define root causes (Lavrov): NATO's expansion since 1991")
+    await say(GROUP, admin, "/round start Istanbul 3")
+    await say(GROUP, taras, "/define першопричини (Медінський): NATO's expansion since 1991")
+    await say(GROUP, admin, "/round start Geneva")
+    await say(GROUP, taras, '/define root causes: language <b>and</b> church & "values"')
+    await say(GROUP, taras, "/define buffer zone: a strip of 30 km")
+    await say(GROUP, taras, "/asked Kyiv regime")
+    await say(GROUP, taras, "/asked buffer zone")  # asked again after it was defined
+
+    answer = await board.visitor("bystander").get("/api/definitions")
+    assert answer.status == 200, answer.body
+    body = answer.body
+    assert body["can_add"] is True
+    # The most recently touched term first.
+    assert [term["term"] for term in body["terms"]] == [
+        "buffer zone",
+        "Elimination of root causes",
+    ]
+    root = body["terms"][1]
+    assert root["playbook"] is True
+    assert [(r["round"], r["change"]) for r in root["rounds"]] == [
+        ("Istanbul 2", "first"),
+        ("Istanbul 3", "same"),
+        ("Geneva", "changed"),
+    ]
+    # Each round keeps all it recorded, oldest first: the last is the round's word.
+    first = root["rounds"][0]["definitions"]
+    assert [(d["speaker"], d["text"], d["by"]) for d in first] == [
+        ("Lavrov", "NATO's expansion since 1997", "Taras"),
+        ("Lavrov", "NATO's expansion since 1991", "Taras"),
+    ]
+    # As typed: markup is text for the page to show as text.
+    [latest] = root["rounds"][2]["definitions"]
+    assert latest["text"] == 'language <b>and</b> church & "values"'
+    assert latest["speaker"] is None and latest["at"]
+    assert [(item["term"], item["round"], item["by"]) for item in body["asked"]] == [
+        ('The "Kiev regime"', "Geneva", "Taras"),
+        ("buffer zone", "Geneva", "Taras"),
+    ]
+    # The chat's own /define says the same of each round.
+    [chat] = await say(GROUP, taras, "/define root causes")
+    assert "Round “Istanbul 3”</b> · same as before" in chat["text"]
+    assert "Round “Geneva”</b> · ⚠️ changed" in chat["text"]
+
+
+async def test_a_ukrainian_reader_gets_the_playbooks_names_in_ukrainian(board: Board) -> None:
+    await board.bot.say(GROUP, board.people["flagger"], "/define root causes: NATO since 1997")
+    body = (await board.visitor("analyst").get("/api/definitions")).body
+    assert [term["term"] for term in body["terms"]] == ["Ліквідація першопричин"]
+    assert body["terms"][0]["rounds"][0]["round"] is None
+
+
+async def test_only_members_read_the_register_and_never_another_chats(board: Board) -> None:
+    await board.bot.say(GROUP, board.people["flagger"], "/define goodwill: our concessions")
+    # Another team's register, recorded through the same service.
+    elsewhere = definitions.subject(board.bot.services.library.index, "goodwill")
+
+    async def no_admin() -> bool:
+        return False
+
+    await definitions.record(
+        board.store, OUTSIDE_GROUP, elsewhere, "their secret reading",
+        speaker="Peskov", by_id=STRANGER, by_name="Stranger", is_admin=no_admin,
+    )  # fmt: skip
+    ours = (await board.visitor("bystander").get("/api/definitions")).body
+    texts = [d["text"] for t in ours["terms"] for r in t["rounds"] for d in r["definitions"]]
+    assert texts == ["our concessions"]
+    refused = await board.visitor("bystander", OUTSIDE_GROUP).get("/api/definitions")
+    assert refused.status == 403 and refused.body["error"] == "not_member"
+    left = await board.visitor("stranger").get("/api/definitions")
+    assert left.status == 403
+    written = await board.visitor("stranger").post(
+        "/api/definitions", {"term": "goodwill", "text": "let in"}
+    )
+    assert written.status == 403
+    assert (await board.visitor("bystander", NOT_ENROLLED).get("/api/definitions")).status == 403
+    assert [d.text for d in await board.store.definitions.of_chat(GROUP)] == ["our concessions"]
+
+
+async def test_a_member_records_a_definition_on_the_board_and_define_shows_it(
+    board: Board,
+) -> None:
+    await board.bot.say(GROUP, board.people["chat_admin"], "/round start Istanbul 3")
+    mark = board.bot.api.mark()
+    answer = await board.visitor("bystander").post(
+        "/api/definitions",
+        {"term": "першопричини", "speaker": " Lavrov ", "text": "NATO <i>since</i> 1997"},
+    )
+    assert answer.status == 201, answer.body
+    assert answer.body["recorded"] == {"key": "term:root-causes", "round": "Istanbul 3"}
+    [term] = answer.body["terms"]
+    assert term["term"] == "Elimination of root causes"
+    [definition] = term["rounds"][0]["definitions"]
+    assert (definition["speaker"], definition["text"], definition["by"]) == (
+        "Lavrov",
+        "NATO <i>since</i> 1997",
+        "Petro",
+    )
+    # Not announced: the register is read, in the chat and on the board.
+    await board.bot.quiet()
+    assert board.bot.api.replies_to(GROUP, after_index=mark) == []
+    [shown] = await board.bot.say(GROUP, board.people["flagger"], "/define root causes")
+    assert "<b>Lavrov</b>: «NATO &lt;i&gt;since&lt;/i&gt; 1997»" in shown["text"]
+    assert "recorded by Petro" in shown["text"]
+    [stored] = await board.store.definitions.of_chat(GROUP)
+    assert (stored.recorded_by_id, stored.round_name) == (BYSTANDER, "Istanbul 3")
+
+
+async def test_a_bad_definition_from_the_board_is_refused_and_nothing_is_kept(
+    board: Board,
+) -> None:
+    visitor = board.visitor("bystander")
+    for body, code in (
+        ({"term": "  ", "text": "something"}, "empty"),
+        ({"term": "goodwill", "text": "   "}, "empty"),
+        ({"term": "goodwill"}, "empty"),
+        ({"term": "goodwill", "text": "a lone \ud800 surrogate"}, "bad_text"),
+        ({"term": "good\u202ewill", "text": "reversed"}, "bad_text"),
+        ({"term": "goodwill", "speaker": "x" * 81, "text": "long name"}, "too_long"),
+        ({"term": "x" * 101, "text": "long term"}, "too_long"),
+        ({"term": "goodwill", "text": "x" * 5000}, "too_long"),
+        ({"term": "goodwill", "text": 12}, "bad_field"),
+        ({"term": ["goodwill"], "text": "a list"}, "bad_field"),
+    ):
+        answer = await visitor.post("/api/definitions", body)
+        assert (answer.status, answer.body["error"]) == (400, code), (str(body)[:60], answer.body)
+        assert answer.body["message"]
+    too_long = await visitor.post("/api/definitions", {"term": "goodwill", "text": "x" * 5000})
+    assert too_long.body["message"] == "a definition can be at most 2000 characters"
+    assert await board.store.definitions.of_chat(GROUP) == []
+    assert (await visitor.get("/api/definitions")).body == {
+        "can_add": True,
+        "asked": [],
+        "terms": [],
+    }

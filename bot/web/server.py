@@ -743,6 +743,74 @@ async def statement_file(board: Board, caller: Caller, request: web.Request) -> 
     )
 
 
+# -- the register of their definitions (issue 23) ----------------------------------------
+# Read and added through bot.definitions, as /define does in the chat: the same role,
+# the same checks of the term, the speaker and the text, the same round.
+
+_DEFINITION_REFUSALS: Final = {
+    "admins_only": (403, "admins_only", "only chat admins may record definitions"),
+    "define_usage": (400, "empty", "the term is empty"),
+    "define_empty": (400, "empty", "the definition is empty"),
+    "define_bad_text": (400, "bad_text", "the text has a character that cannot be kept"),
+}
+
+
+def _definition_refused(refusal: points.Refusal) -> ApiError:
+    if refusal.key.endswith("too_long"):
+        limit = refusal.values.get("limit")
+        what = {
+            "define_term_too_long": "a term",
+            "define_speaker_too_long": "who said it",
+        }.get(refusal.key, "a definition")
+        return ApiError(400, "too_long", f"{what} can be at most {limit} characters")
+    status, code, message = _DEFINITION_REFUSALS.get(
+        refusal.key, (400, refusal.key, "the definition was not recorded")
+    )
+    return ApiError(status, code, message)
+
+
+async def _register(board: Board, caller: Caller) -> dict[str, Any]:
+    store = board.svc.require_store()
+    records = await definitions.whole_register(store, caller.chat_id)
+    can_add = await definitions.may("define", caller.actor.is_admin)
+    playbook = board.svc.library.playbook
+    return views.register_json(records, playbook, caller.lang, can_add=can_add)
+
+
+@_signed_in
+async def list_definitions(board: Board, caller: Caller, request: web.Request) -> web.Response:
+    """As /define term for every term at once, and /asked: the chat's whole register."""
+    return web.json_response(await _register(board, caller))
+
+
+@_signed_in
+async def add_definition(board: Board, caller: Caller, request: web.Request) -> web.Response:
+    """As /define term (who): text, for any member: the term, who said it (optional)
+    and what they said it means, as fields."""
+    data = await _body(request)
+    speaker = _text_field(data, "speaker") if data.get("speaker") is not None else None
+    typed = definitions.named(_text_field(data, "term"), speaker)
+    if isinstance(typed, points.Refusal):
+        raise _definition_refused(typed)
+    about = definitions.subject(board.svc.library.index, typed.phrase)
+    recorded = await definitions.record(
+        board.svc.require_store(),
+        caller.chat_id,
+        about,
+        _text_field(data, "text"),
+        speaker=typed.speaker,
+        by_id=caller.actor.id,
+        by_name=caller.actor.name,
+        is_admin=caller.actor.is_admin,
+    )
+    if isinstance(recorded, points.Refusal):
+        raise _definition_refused(recorded)
+    body = await _register(board, caller)
+    # Which term it went to (a playbook term found by search) and in which round.
+    body["recorded"] = {"key": about.key, "round": recorded.round_name}
+    return web.json_response(body, status=201)
+
+
 # -- the page ---------------------------------------------------------------------------
 
 
@@ -803,6 +871,8 @@ def make_app(board: Board) -> web.Application:
             web.post("/api/points/{point}/{action:edit|move|remove}", change_point),
             web.get("/api/statement", show_statement),
             web.get("/api/statement/file", statement_file),
+            web.get("/api/definitions", list_definitions),
+            web.post("/api/definitions", add_definition),
             web.route("*", "/api/{tail:.*}", _not_found),
         ]
     )

@@ -1,4 +1,4 @@
-"""What the board's JSON API says about flags: pure functions from store rows to JSON.
+"""What the board's JSON API says: pure functions from store rows to JSON.
 
 Statements and names go out as plain strings; the page puts them into the document
 as text (``textContent``), so nothing here escapes or formats markup. Labels come
@@ -11,11 +11,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+from bot.definitions import TermRecord, subject_key
 from bot.i18n import t
 from bot.playbook import Lang, Playbook
 from bot.render import KIND_ICON, title_of
+from bot.render_definitions import subject_name
 from bot.render_log import STATUS_ICON, day_said, matched_entries, status_label
-from bot.store import Flag, FlagEvent, Page, Status
+from bot.store import Definition, DefinitionAsk, Flag, FlagEvent, Page, Status
 
 JSON = dict[str, Any]
 
@@ -137,3 +139,54 @@ def labels_json(lang: Lang) -> JSON:
         ],
         "fields": {key: t(lang, key) for key in _FIELD_LABELS},
     }
+
+
+def _definition_json(definition: Definition) -> JSON:
+    return {
+        "id": definition.id,
+        "text": definition.text,
+        "speaker": definition.speaker,
+        "by": definition.recorded_by_name,
+        "at": _time(definition.created_at),
+    }
+
+
+def _ask_json(asked: DefinitionAsk, name: str) -> JSON:
+    return {
+        "term": name,
+        "round": asked.round_name,
+        "by": asked.asked_by_name,
+        "at": _time(asked.created_at),
+    }
+
+
+def register_json(
+    records: Sequence[TermRecord], playbook: Playbook, lang: Lang, *, can_add: bool
+) -> JSON:
+    """The register of their definitions: each term defined, round by round with each
+    round's change from the one before, and the terms asked and not yet defined."""
+    terms, asked = [], []
+    for record in records:
+        key = subject_key(record.term_key, record.phrase)
+        name = subject_name(record.term_key, record.phrase, playbook, lang)
+        if record.open_ask is not None:
+            asked.append({"key": key, **_ask_json(record.open_ask, name)})
+        if not record.rounds:
+            continue
+        terms.append(
+            {
+                "key": key,
+                "term": name,
+                "playbook": record.term_key is not None,
+                "rounds": [
+                    {
+                        "round": shown.round_name,
+                        "change": {None: "first", True: "changed", False: "same"}[shown.changed],
+                        "definitions": [_definition_json(d) for d in shown.definitions],
+                    }
+                    for shown in record.rounds
+                ],
+            }
+        )
+    asked.sort(key=lambda item: str(item["at"]))  # the longest waiting first, as /asked
+    return {"can_add": can_add, "asked": asked, "terms": terms}
