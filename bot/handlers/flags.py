@@ -42,6 +42,7 @@ from bot.i18n import Html, t
 from bot.playbook import Lang
 from bot.render import Rendered, shorten
 from bot.sender import Job, Priority, Shown
+from bot.store import LogsApart
 
 log = logging.getLogger(__name__)
 
@@ -321,7 +322,13 @@ async def migrated(update: Update, context: Context) -> None:
         return
     store = context.store
     was_enrolled = old_id in context.settings.allowed_chats or await store.is_enrolled(old_id)
-    await store.migrate_chat(old_id, new_id)
+    try:
+        await store.migrate_chat(old_id, new_id)
+    except LogsApart as exc:
+        # Both chats keep a flag log: merging would renumber flags the team has cited
+        # by number. Each stays whole; the supergroup's goes on.
+        log.warning("chat %s migrated to %s, but its log stays apart: %s", old_id, new_id, exc)
+        return
     if was_enrolled and not await store.is_enrolled(new_id):
         await store.enroll(new_id, message.chat.title, 0)
     log.info("chat %s migrated to %s; its log follows", old_id, new_id)

@@ -15,7 +15,7 @@
 from bot.store.backup import backup_database
 from bot.store.database import WAL_BACKSTOP_PAGES, Database
 from bot.store.definitions import Definition, DefinitionAsk
-from bot.store.errors import FlagNotFound, StoreError
+from bot.store.errors import FlagNotFound, LogsApart, StoreError
 from bot.store.flags import MAX_FLAG_BATCH
 from bot.store.fulltext import fts_expression, register_functions, search_terms
 from bot.store.models import (
@@ -47,6 +47,7 @@ __all__ = [
     "FlagEvent",
     "FlagNotFound",
     "LiveList",
+    "LogsApart",
     "Page",
     "Point",
     "PointEvent",

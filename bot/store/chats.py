@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from bot.store.database import Database
-from bot.store.errors import StoreError
+from bot.store.definitions import adopt_chat_definitions
+from bot.store.errors import LogsApart
 from bot.store.models import LiveList, now_iso, optional_int, optional_str
+from bot.store.points import adopt_chat_points
 
 # The chats columns _chat_setting may name: never text from outside the store.
 _ChatSetting = Literal["watch", "timezone", "language"]
@@ -148,8 +150,11 @@ class Chats:
     async def migrate_chat(self, old_id: int, new_id: int) -> None:
         """Move everything of a group to its new supergroup id, numbers unchanged.
 
-        A new chat that already has flags or rounds of its own cannot be merged
-        without renumbering, so that raises StoreError and changes nothing.
+        The supergroup may have been used before the move was seen: its talking points
+        and its register of definitions then join the group's (nothing of either is
+        lost), and its live list is kept. A new chat that already has flags or rounds
+        of its own cannot be merged without renumbering, so that raises LogsApart and
+        changes nothing.
         """
         if old_id == new_id:
             return
@@ -163,6 +168,7 @@ class Chats:
             counters = {int(row["chat_id"]): int(row["last_flag_number"]) for row in rows}
             if old_id not in counters:
                 return
+            live_list: dict[str, Any] = {"board": None, "lang": None, "thread": None}
             if new_id in counters:
                 used = list(
                     await db.execute_fetchall(
@@ -174,19 +180,40 @@ class Chats:
                     )
                 )
                 if used[0][0]:
-                    raise StoreError(
+                    raise LogsApart(
                         f"cannot migrate chat {old_id} to {new_id}: {new_id} already has flags"
                     )
+                [kept] = list(
+                    await db.execute_fetchall(
+                        "SELECT board_message_id AS board, board_lang AS lang, "
+                        "board_thread_id AS thread FROM chats WHERE chat_id = ?",
+                        (new_id,),
+                    )
+                )
+                live_list = dict(kept)
+                open_round = list(
+                    await db.execute_fetchall(
+                        "SELECT id FROM rounds WHERE chat_id = ? AND ended_at IS NULL", (old_id,)
+                    )
+                )
+                await adopt_chat_points(
+                    db, new_id, old_id, int(open_round[0]["id"]) if open_round else None
+                )
+                await adopt_chat_definitions(db, new_id, old_id)
+                # Its outbox (cascaded) holds at most a live-list refresh, having no flags:
+                # the next change refreshes the list it keeps.
                 await db.execute_fetchall("DELETE FROM chats WHERE chat_id = ?", (new_id,))
             # ON UPDATE CASCADE carries rounds and flags; the update trigger re-indexes.
             await db.execute_fetchall(
                 """
-                UPDATE chats SET chat_id = ?, migrated_from = ?, last_flag_number = ?,
-                    -- the board stays behind in the old group, which can no longer change
-                    board_message_id = NULL
-                WHERE chat_id = ?
+                UPDATE chats SET chat_id = :new, migrated_from = :old, last_flag_number = :last,
+                    -- the group's live list stays behind, where it can no longer change;
+                    -- the supergroup's own, if it had one, goes on
+                    board_message_id = :board, board_lang = coalesce(:lang, board_lang),
+                    board_thread_id = :thread
+                WHERE chat_id = :old
                 """,
-                (new_id, old_id, max(counters.values()), old_id),
+                {"new": new_id, "old": old_id, "last": max(counters.values()), **live_list},
             )
 
     async def chat_title(self, chat_id: int) -> str | None:

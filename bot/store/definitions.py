@@ -96,6 +96,26 @@ async def delete_chat_definitions(db: aiosqlite.Connection, chat_id: int) -> Non
     await db.execute_fetchall("DELETE FROM definition_asks WHERE chat_id = ?", (chat_id,))
 
 
+async def adopt_chat_definitions(db: aiosqlite.Connection, from_id: int, to_id: int) -> None:
+    """Within the caller's migration transaction: ``from_id``'s register (a chat with no
+    rounds) becomes ``to_id``'s. What was recorded while ``to_id`` had a round open joins
+    that round, as it would have, had it been recorded there."""
+    for table in ("definitions", "definition_asks"):
+        await db.execute_fetchall(
+            f"""
+            UPDATE {table} SET chat_id = :to,
+                round_id = (SELECT id FROM rounds WHERE chat_id = :to
+                            AND started_at <= {table}.created_at
+                            AND (ended_at IS NULL OR ended_at > {table}.created_at)),
+                round_name = (SELECT name FROM rounds WHERE chat_id = :to
+                              AND started_at <= {table}.created_at
+                              AND (ended_at IS NULL OR ended_at > {table}.created_at))
+            WHERE chat_id = :from
+            """,
+            {"from": from_id, "to": to_id},
+        )
+
+
 async def delete_definitions_before(db: aiosqlite.Connection, bound: str) -> None:
     """Within the caller's retention transaction: definitions and asks made before ``bound``."""
     await db.execute_fetchall("DELETE FROM definitions WHERE created_at < ?", (bound,))

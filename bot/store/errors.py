@@ -14,3 +14,8 @@ class FlagNotFound(StoreError):
         super().__init__(f"no flag #{number} in chat {chat_id}")
         self.chat_id = chat_id
         self.number = number
+
+
+class LogsApart(StoreError):
+    """A group moved to a supergroup that keeps a flag log of its own: two logs cannot
+    be merged without renumbering flags the team has cited by number."""

@@ -117,6 +117,23 @@ async def delete_chat_points(db: aiosqlite.Connection, chat_id: int) -> None:
     await db.execute_fetchall("DELETE FROM points WHERE chat_id = ?", (chat_id,))
 
 
+async def adopt_chat_points(
+    db: aiosqlite.Connection, from_id: int, to_id: int, open_round: int | None
+) -> None:
+    """Within the caller's migration transaction: ``from_id``'s points (a chat with no
+    rounds, so all waiting for the next round) become ``to_id``'s, after its own; with
+    ``to_id``'s round open they join it, as they would have, had they been added there."""
+    await db.execute_fetchall(
+        """
+        UPDATE points SET chat_id = :to, round_id = :open,
+            position = position + coalesce((SELECT max(position) FROM points
+                       WHERE chat_id = :to AND round_id IS :open), 0)
+        WHERE chat_id = :from
+        """,
+        {"from": from_id, "to": to_id, "open": open_round},
+    )
+
+
 async def delete_points_before(db: aiosqlite.Connection, bound: str) -> None:
     """Within the caller's retention transaction: points proposed before ``bound``."""
     await db.execute_fetchall("DELETE FROM points WHERE created_at < ?", (bound,))
