@@ -719,31 +719,41 @@ STRINGS: dict[str, dict[Lang, str | Plural]] = {
     },
     "purge_confirm": {
         "en": Plural(
-            one="Delete this chat's whole flag log ({count} flag, with history and rounds)? "
-            "This cannot be undone.",
-            many="Delete this chat's whole flag log ({count} flags, with history and rounds)? "
-            "This cannot be undone.",
+            one="Delete this chat's whole log ({count} flag, with history and rounds), its "
+            "talking points (removed ones too) and its register of their definitions and of "
+            "the terms asked? The chat's settings stay. This cannot be undone.",
+            many="Delete this chat's whole log ({count} flags, with history and rounds), its "
+            "talking points (removed ones too) and its register of their definitions and of "
+            "the terms asked? The chat's settings stay. This cannot be undone.",
         ),
         "uk": Plural(
-            one="Видалити весь журнал позначок цього чату ({count} позначка з історією та "
-            "раундами)? Це незворотно.",
-            few="Видалити весь журнал позначок цього чату ({count} позначки з історією та "
-            "раундами)? Це незворотно.",
-            many="Видалити весь журнал позначок цього чату ({count} позначок з історією та "
-            "раундами)? Це незворотно.",
+            one="Видалити весь журнал цього чату ({count} позначка з історією та раундами), "
+            "його тези (і прибрані теж) та реєстр їхніх визначень і термінів, які просили "
+            "визначити? Налаштування чату лишаться. Це незворотно.",
+            few="Видалити весь журнал цього чату ({count} позначки з історією та раундами), "
+            "його тези (і прибрані теж) та реєстр їхніх визначень і термінів, які просили "
+            "визначити? Налаштування чату лишаться. Це незворотно.",
+            many="Видалити весь журнал цього чату ({count} позначок з історією та раундами), "
+            "його тези (і прибрані теж) та реєстр їхніх визначень і термінів, які просили "
+            "визначити? Налаштування чату лишаться. Це незворотно.",
         ),
     },
     "purge_yes": {"en": "Delete the log", "uk": "Видалити журнал"},
     "purge_no": {"en": "Keep it", "uk": "Залишити"},
     "purged": {
         "en": Plural(
-            one="Deleted {count} flag from this chat's log.",
-            many="Deleted {count} flags from this chat's log.",
+            one="Deleted {count} flag from this chat's log, with its rounds, talking points "
+            "and register of their definitions.",
+            many="Deleted {count} flags from this chat's log, with its rounds, talking points "
+            "and register of their definitions.",
         ),
         "uk": Plural(
-            one="З журналу цього чату видалено {count} позначку.",
-            few="З журналу цього чату видалено {count} позначки.",
-            many="З журналу цього чату видалено {count} позначок.",
+            one="З журналу цього чату видалено {count} позначку, а з нею раунди, тези та "
+            "реєстр їхніх визначень.",
+            few="З журналу цього чату видалено {count} позначки, а з ними раунди, тези та "
+            "реєстр їхніх визначень.",
+            many="З журналу цього чату видалено {count} позначок, а з ними раунди, тези та "
+            "реєстр їхніх визначень.",
         ),
     },
     "purge_cancelled": {"en": "Nothing was deleted.", "uk": "Нічого не видалено."},

@@ -244,8 +244,14 @@ async def test_definitions_and_asks_go_with_a_purge_and_with_retention(
 
     await bot.say(GROUP, taras, "/define root causes: gone with the purge")
     await bot.say(GROUP, taras, "/asked buffer zone")
+    await bot.say(GROUP, taras, "/points add gone too")
+    # The question says all that goes, not only the flags.
     [question] = await bot.say(GROUP, admin, "/purge")
-    await bot.press(GROUP, admin, question["message_id"], buttons_of(question)[0][1])
+    assert "(0 flags, with history and rounds), its talking points" in question["text"]
+    assert "register of their definitions and of the terms asked?" in question["text"]
+    [done] = await bot.press(GROUP, admin, question["message_id"], buttons_of(question)[0][1])
+    assert "with its rounds, talking points and register of their definitions" in done["text"]
+    assert await store.points.for_export(GROUP) == []
     assert await store.definitions.of_chat(GROUP) == []
     assert await store.definitions.asks_of_chat(GROUP) == []
     [register] = await bot.say(GROUP, taras, "/define root causes")
@@ -387,3 +393,66 @@ async def test_the_register_speaks_ukrainian(enrolled: Bot, people: dict[str, An
     [register] = await bot.say(GROUP, taras, "/define root causes")
     assert "Їхні визначення терміна «Ліквідація першопричин» у цьому чаті" in register["text"]
     assert "Раунд «Стамбул»" in register["text"] and "автор запису: Taras" in register["text"]
+
+
+async def test_a_supergroup_with_points_and_definitions_of_its_own_takes_the_groups_log(
+    bot: Bot, people: dict[str, Any]
+) -> None:
+    """The supergroup was enrolled and used before the bot saw the migration (the team
+    carried on there); both registers and both lists of points survive the move."""
+    old_group, new_group = -4000002, -1004000002
+    admin, taras = people["bot_admin"], people["flagger"]
+    bot.api.chat(old_group, "group", "Delegation")
+    await bot.say(old_group, admin, "/enable")
+    await bot.say(old_group, admin, "/round start Istanbul")
+    await bot.say(old_group, taras, "/flag said in the old group")
+    await bot.say(old_group, taras, "/points add the old group's point")
+    await bot.say(old_group, taras, "/define root causes: said in the old group")
+    bot.api.chat(new_group, "supergroup", "Delegation")
+    await bot.say(new_group, admin, "/enable")
+    await bot.say(new_group, taras, "/points add the supergroup's point")
+    await bot.say(new_group, taras, "/define root causes: said in the supergroup")
+    await bot.say(new_group, taras, "/asked Kyiv regime")
+
+    for update in bot.api.migrate_chat(old_group, new_group, taras):
+        await bot.feed(update)
+
+    [flag] = await bot.flags(new_group)
+    assert flag.text == "said in the old group"
+    # Recorded in the supergroup while the group's round was open: in that round now.
+    [listed] = await bot.say(new_group, taras, "/points")
+    assert "1. the old group's point" in listed["text"]
+    assert "2. the supergroup's point" in listed["text"]
+    stored = await bot.store.definitions.of_chat(new_group)
+    assert [(d.text, d.round_name) for d in stored] == [
+        ("said in the old group", "Istanbul"),
+        ("said in the supergroup", "Istanbul"),
+    ]
+    [asked] = await bot.store.definitions.asks_of_chat(new_group)
+    assert asked.round_name == "Istanbul"
+    assert await bot.store.definitions.of_chat(old_group) == []
+    [reply] = await bot.say(new_group, taras, "/flag said after the move")
+    assert "#2 flagged" in reply["text"]
+
+
+async def test_a_supergroup_with_a_log_of_its_own_keeps_both_and_nothing_crashes(
+    bot: Bot, people: dict[str, Any]
+) -> None:
+    """Two flag logs cannot be merged without renumbering flags the team has cited by
+    number: each stays as it is, and the bot goes on serving both."""
+    old_group, new_group = -4000003, -1004000003
+    admin, taras = people["bot_admin"], people["flagger"]
+    bot.api.chat(old_group, "group", "Delegation")
+    await bot.say(old_group, admin, "/enable")
+    await bot.say(old_group, taras, "/flag said in the old group")
+    bot.api.chat(new_group, "supergroup", "Delegation")
+    await bot.say(new_group, admin, "/enable")
+    await bot.say(new_group, taras, "/flag said in the supergroup")
+
+    for update in bot.api.migrate_chat(old_group, new_group, taras):
+        await bot.feed(update)
+
+    assert [f.text for f in await bot.flags(old_group)] == ["said in the old group"]
+    assert [f.text for f in await bot.flags(new_group)] == ["said in the supergroup"]
+    [reply] = await bot.say(new_group, taras, "/flag said after the move")
+    assert "#2 flagged" in reply["text"]
