@@ -922,6 +922,82 @@ async def test_an_admin_reorders_points_and_copies_the_statement_the_chat_gets(
     assert page.problems == []  # type: ignore[attr-defined]
 
 
+async def record_the_register(board: Board) -> None:
+    """Root causes defined in two rounds, the second time in other words; a phrase the
+    playbook lacks; a term asked and not yet defined."""
+    admin, taras = board.people["chat_admin"], board.people["flagger"]
+    await board.bot.say(GROUP, admin, "/round start Istanbul 2")
+    await board.bot.say(GROUP, taras, "/define root causes (Lavrov): NATO's expansion since 1997")
+    await board.bot.say(GROUP, taras, "/define root causes (Lavrov): NATO's expansion since 1991")
+    await board.bot.say(GROUP, admin, "/round start Istanbul 3")
+    await board.bot.say(GROUP, taras, "/define першопричини (Медінський): <b>language</b> & church")
+    await board.bot.say(GROUP, taras, "/asked Kyiv regime")
+
+
+@pytest.mark.parametrize("phone", ["bystander"], indirect=True)
+async def test_a_member_reads_their_definitions_and_records_one_on_the_board(
+    board: Board, phone: Any
+) -> None:
+    from playwright.async_api import expect
+
+    await record_the_register(board)
+    page = phone
+    await opened(page, board)
+    await page.click("#tab-definitions")
+    term = page.locator("#terms-list li.term")
+    await expect(term).to_have_count(1, timeout=WAIT_MS)
+    assert await term.locator("h3").text_content() == "Elimination of root causes"
+    # The change between rounds at a glance: on the term, and on its round.
+    assert await term.locator("p.change").text_content() == "⚠️ Changed in the latest round"
+    heads = await term.locator(".round-head").all_text_contents()
+    assert heads == ["Round “Istanbul 2”", "Round “Istanbul 3”⚠️ Changed"]
+    # Each round's word; the earlier entry of a round is folded under it.
+    said = await term.locator(".round > .said").all_text_contents()
+    assert said == [
+        "Lavrov: «NATO's expansion since 1991»",
+        "Медінський: «<b>language</b> & church»",
+    ]
+    assert await term.locator(".said b").count() == 0  # text, never markup
+    meta = await term.locator(".round > .meta").first.text_content()
+    assert meta and meta.startswith("recorded by Taras, ")
+    earlier = term.locator("details").first
+    assert await earlier.locator("summary").text_content() == "1 earlier in this round"
+    assert await earlier.locator(".said").is_hidden()
+    await earlier.locator("summary").click()
+    await expect(earlier.locator(".said")).to_have_text("Lavrov: «NATO's expansion since 1997»")
+    assert await page.locator("#asked-list li strong").all_text_contents() == ['The "Kiev regime"']
+    assert await telegram(page, "Telegram.WebApp.BackButton.isVisible") is True
+
+    # A definition recorded in the chat appears in place; the opened fold stays open.
+    await board.bot.say(GROUP, board.people["flagger"], "/define buffer zone: a strip of 30 km")
+    await expect(term).to_have_count(2, timeout=WAIT_MS)
+    assert await page.locator("#terms-list h3").all_text_contents() == [
+        "buffer zone",
+        "Elimination of root causes",
+    ]
+    assert await earlier.evaluate("node => node.open && node.isConnected") is True
+
+    # Recorded from the board with Telegram's main button, as /define records it.
+    await page.get_by_label("Term (root causes, першопричини…)").fill("Kyiv regime")
+    assert await telegram(page, "Telegram.WebApp.MainButton.isVisible") is False
+    await page.get_by_label("Who said it (optional)").fill("Peskov")
+    await page.get_by_label("What they said it means").fill("whoever signs in Kyiv")
+    assert await telegram(page, "Telegram.WebApp.MainButton.text") == "Record the definition"
+    assert await telegram(page, "tgTest.closingConfirmation") is True
+    await page.evaluate("tgTest.clickMain()")
+    await expect(page.locator("#message")).to_have_text(
+        'Recorded their definition of “The "Kiev regime"”, round “Istanbul 3”.', timeout=WAIT_MS
+    )
+    assert await page.input_value("#new-definition-text") == ""
+    assert await page.is_hidden("#asked")  # defined now, so no longer waiting
+    [shown] = await board.bot.say(GROUP, board.people["flagger"], "/define Kyiv regime")
+    assert "<b>Peskov</b>: «whoever signs in Kyiv»" in shown["text"]
+    assert "recorded by Petro" in shown["text"]
+    await page.evaluate("tgTest.clickBack()")
+    await expect(page.locator("#board")).to_be_visible()
+    assert page.problems == []  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("who", ["chat_admin", "analyst"])
 async def test_every_screen_passes_axe_in_both_themes_and_languages(
@@ -1006,6 +1082,17 @@ async def test_every_screen_passes_axe_in_both_themes_and_languages(
     if lang == "en":
         await screenshot(admin, tmp_path, f"board-statement-{theme}")
     assert admin.problems == []  # type: ignore[attr-defined]
+
+    # Their definitions, with a change between rounds, an earlier entry opened, and a
+    # term asked and not yet defined (new rounds: after the statement).
+    await record_the_register(board)
+    await page.click("#tab-definitions")
+    await expect(page.locator("#terms-list li.term")).to_have_count(1, timeout=WAIT_MS)
+    await page.locator("#terms-list details summary").first.click()
+    found["definitions"] = await serious_violations(page)
+    assert await small_targets(page) == []
+    if lang == "en":
+        await screenshot(page, tmp_path, f"board-definitions-{theme}")
 
     stopped = await open_tab(
         board, browser, who, theme=theme, signed_by=OTHER_BOT_TOKEN, bypass_csp=True

@@ -128,6 +128,24 @@
       statement_md: "Download .md",
       statement_docx: "Download .docx",
       statement_no_round: "This chat has no rounds yet, so there is nothing to draft. Start one with /round start in the chat.",
+      tab_definitions: "Terms",
+      definitions_title: "Their definitions",
+      definition_term: "Term (root causes, першопричини…)",
+      definition_speaker: "Who said it (optional)",
+      definition_text: "What they said it means",
+      definition_save: "Record the definition",
+      definition_saved: (term, round) =>
+        round ? `Recorded their definition of “${term}”, round “${round}”.` : `Recorded their definition of “${term}”.`,
+      definitions_empty: "No definitions recorded yet. Record what they say a term means above, or with /define in the chat.",
+      definitions_hint: "Nothing is overwritten: a correction is a new entry. /define term in the chat shows the same register; /asked term notes a term you asked them to define.",
+      asked_title: "Asked, not yet defined",
+      asked_by: (by, at) => `asked by ${by}, ${at}`,
+      definition_round: (name) => (name ? `Round “${name}”` : "Outside a round"),
+      definition_changed: "⚠️ Changed",
+      definition_same: "Same as before",
+      definition_by: (by, at) => `recorded by ${by}, ${at}`,
+      definition_earlier: (n) => `${n} earlier in this round`,
+      term_changed: "⚠️ Changed in the latest round",
       action_created: "flagged",
       action_status: "verdict",
       action_assign: "assigned",
@@ -239,6 +257,26 @@
       statement_md: "Завантажити .md",
       statement_docx: "Завантажити .docx",
       statement_no_round: "У цьому чаті ще немає раундів, тож складати нічого. Почніть раунд командою /round start у чаті.",
+      tab_definitions: "Терміни",
+      definitions_title: "Їхні визначення",
+      definition_term: "Термін (першопричини, root causes…)",
+      definition_speaker: "Хто сказав (необов’язково)",
+      definition_text: "Що, за їхніми словами, він означає",
+      definition_save: "Записати визначення",
+      definition_saved: (term, round) =>
+        round
+          ? `Записано їхнє визначення терміна «${term}», раунд «${round}».`
+          : `Записано їхнє визначення терміна «${term}».`,
+      definitions_empty: "Визначень ще не записано. Запишіть вище, що, за їхніми словами, означає термін, або командою /define у чаті.",
+      definitions_hint: "Нічого не перезаписується: виправлення — це новий запис. /define термін у чаті показує той самий реєстр; /asked термін позначає термін, який ви попросили їх визначити.",
+      asked_title: "Попросили визначити, ще не визначено",
+      asked_by: (by, at) => `попросили ${at} (${by})`,
+      definition_round: (name) => (name ? `Раунд «${name}»` : "Поза раундом"),
+      definition_changed: "⚠️ Змінилося",
+      definition_same: "Як і раніше",
+      definition_by: (by, at) => `автор запису: ${by}, ${at}`,
+      definition_earlier: (n) => `Раніше в цьому раунді: ${n}`,
+      term_changed: "⚠️ Змінилося в останньому раунді",
       action_created: "позначено",
       action_status: "вердикт",
       action_assign: "перевірку доручено",
@@ -370,6 +408,9 @@
     } else if (!$("points").hidden && $("new-point-text").value.trim()) {
       text = s("point_save");
       action = sendPoint;
+    } else if (!$("definitions").hidden && definitionReady()) {
+      text = s("definition_save");
+      action = sendDefinition;
     } else if (!$("statement").hidden && draft.text) {
       text = s("statement_copy");
       action = copyStatement;
@@ -606,6 +647,7 @@
     $("record").hidden = true;
     $("views").hidden = true;
     $("points").hidden = true;
+    $("definitions").hidden = true;
     $("statement").hidden = true;
     $("message").hidden = true;
     $("count").hidden = true;
@@ -658,6 +700,20 @@
     $("new-point-label").textContent = s("point_new");
     $("new-point-text").placeholder = s("point_new");
     $("new-point-send").textContent = s("point_save");
+    $("tab-definitions").textContent = s("tab_definitions");
+    $("definitions-title").textContent = s("definitions_title");
+    for (const [id, key] of [
+      ["new-definition-term", "definition_term"],
+      ["new-definition-speaker", "definition_speaker"],
+      ["new-definition-text", "definition_text"],
+    ]) {
+      $(`${id}-label`).textContent = s(key);
+      $(id).placeholder = s(key);
+    }
+    $("new-definition-send").textContent = s("definition_save");
+    $("asked-title").textContent = s("asked_title");
+    $("definitions-empty").textContent = s("definitions_empty");
+    $("definitions-hint").textContent = s("definitions_hint");
     $("statement-title").textContent = s("statement_title");
     $("statement-round-label").textContent = s("statement_round");
     $("statement-copy").textContent = s("statement_copy");
@@ -852,6 +908,8 @@
     const values = [
       $("new-flag-text").value,
       $("new-point-text").value,
+      $("new-definition-term").value,
+      $("new-definition-text").value,
       ...record.inputs.map((input) => input.value),
       ...[...pointRows.values()].filter((row) => row.editor).map((row) => row.editor.value),
     ];
@@ -1239,7 +1297,7 @@
 
   // -- the views: the log, talking points, the statement -----------------------------------
 
-  const VIEWS = { log: "board", points: "points", statement: "statement" };
+  const VIEWS = { log: "board", points: "points", definitions: "definitions", statement: "statement" };
 
   function showView(name) {
     state.view = name;
@@ -1260,6 +1318,7 @@
     }
     syncControls();
     if (name === "points") loadPoints().catch(fail);
+    if (name === "definitions") loadDefinitions().catch(fail);
     if (name === "statement") loadStatement().catch(fail);
   }
 
@@ -1492,6 +1551,125 @@
     }
   }
 
+  // The register of their definitions: each term, round by round; a round whose word
+  // differs from the round before is marked, as /define term marks it in the chat.
+  // Updated term by term, so an opened "earlier in this round" stays open.
+  const termRows = new Map(); // subject key -> { key, node }
+
+  function saidLine(definition) {
+    return el(
+      "p",
+      { class: "said" },
+      definition.speaker ? el("strong", { text: `${definition.speaker}: ` }) : null,
+      `«${definition.text}»`,
+    );
+  }
+
+  function definitionMeta(definition) {
+    return el("p", { class: "meta", text: s("definition_by", definition.by, when(definition.at)) });
+  }
+
+  function roundItem(shown) {
+    const latest = shown.definitions[shown.definitions.length - 1];
+    const earlier = shown.definitions.slice(0, -1);
+    const change =
+      shown.change === "changed"
+        ? el("span", { class: "change changed", text: s("definition_changed") })
+        : shown.change === "same"
+          ? el("span", { class: "change", text: s("definition_same") })
+          : null;
+    return el(
+      "li",
+      { class: `round${shown.change === "changed" ? " changed" : ""}` },
+      el("p", { class: "round-head" }, el("span", { text: s("definition_round", shown.round) }), change),
+      saidLine(latest),
+      definitionMeta(latest),
+      earlier.length
+        ? el(
+            "details",
+            {},
+            el("summary", { text: s("definition_earlier", earlier.length) }),
+            el("ul", { class: "earlier" }, earlier.map((item) => el("li", {}, saidLine(item), definitionMeta(item)))),
+          )
+        : null,
+    );
+  }
+
+  function termItem(term) {
+    const last = term.rounds[term.rounds.length - 1];
+    return el(
+      "li",
+      { class: "term", "data-key": term.key },
+      el("h3", { text: term.term }),
+      last.change === "changed" ? el("p", { class: "change changed", text: s("term_changed") }) : null,
+      el("ol", { class: "rounds" }, term.rounds.map(roundItem)),
+    );
+  }
+
+  function showDefinitions(data) {
+    $("asked").hidden = data.asked.length === 0;
+    $("asked-list").replaceChildren(
+      ...data.asked.map((item) =>
+        el(
+          "li",
+          {},
+          el("strong", { text: item.term }),
+          el("span", { class: "meta", text: ` · ${s("definition_round", item.round)} · ${s("asked_by", item.by, when(item.at))}` }),
+        ),
+      ),
+    );
+    $("definitions-empty").hidden = data.terms.length > 0 || data.asked.length > 0;
+    $("new-definition").hidden = !data.can_add;
+    const list = $("terms-list");
+    const wanted = data.terms.map((term) => {
+      const key = `${state.lang}|${JSON.stringify(term)}`;
+      let row = termRows.get(term.key);
+      if (!row || row.key !== key) {
+        const node = termItem(term);
+        if (row && row.node.isConnected) row.node.replaceWith(node);
+        row = { key, node };
+        termRows.set(term.key, row);
+      }
+      return row.node;
+    });
+    const keep = new Set(wanted);
+    for (const child of [...list.children]) if (!keep.has(child)) child.remove();
+    let cursor = list.firstChild;
+    for (const node of wanted) {
+      if (node === cursor) cursor = cursor.nextSibling;
+      else list.insertBefore(node, cursor);
+    }
+    const shown = new Set(data.terms.map((term) => term.key));
+    for (const key of [...termRows.keys()]) if (!shown.has(key)) termRows.delete(key);
+  }
+
+  async function loadDefinitions() {
+    showDefinitions(await api("api/definitions"));
+  }
+
+  function definitionReady() {
+    return Boolean($("new-definition-term").value.trim() && $("new-definition-text").value.trim());
+  }
+
+  async function sendDefinition() {
+    const fields = ["new-definition-term", "new-definition-speaker", "new-definition-text"].map($);
+    const [term, speaker, text] = fields.map((input) => input.value.trim());
+    if (!term || !text) return;
+    try {
+      const data = await api("api/definitions", { method: "POST", body: { term, speaker, text } });
+      // Only what was sent is cleared: anything typed meanwhile stays.
+      if (fields.every((input, index) => input.value.trim() === [term, speaker, text][index])) {
+        for (const input of fields) input.value = "";
+      }
+      const recorded = data.terms.find((item) => item.key === data.recorded.key);
+      telegram.haptic("success");
+      say(s("definition_saved", recorded ? recorded.term : term, data.recorded.round));
+      showDefinitions(data);
+    } catch (error) {
+      fail(error);
+    }
+  }
+
   // -- live updates -------------------------------------------------------------------
 
   async function poll() {
@@ -1508,6 +1686,7 @@
         applyFacets(state.me);
       }
       if (state.view === "points") await loadPoints();
+      if (state.view === "definitions") await loadDefinitions();
       // A verdict given meanwhile changes the draft; unchanged text is left as it is.
       if (state.view === "statement" && changed) await loadStatement();
     } catch (error) {
@@ -1539,6 +1718,7 @@
     // its BackButton the page's own leads back to the log.
     $("new-flag-send").hidden = Boolean(mainButton);
     $("new-point-send").hidden = Boolean(mainButton);
+    $("new-definition-send").hidden = Boolean(mainButton);
     $("back").hidden = Boolean(tg && tg.BackButton);
     try {
       const me = await api("api/me");
@@ -1592,6 +1772,10 @@
     $("new-point").addEventListener("submit", (event) => {
       event.preventDefault();
       runMainActionFor(sendPoint);
+    });
+    $("new-definition").addEventListener("submit", (event) => {
+      event.preventDefault();
+      runMainActionFor(sendDefinition);
     });
     $("statement-round").addEventListener("change", () => {
       draft.round = $("statement-round").value;
