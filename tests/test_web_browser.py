@@ -713,6 +713,32 @@ async def test_the_flagger_withdraws_a_misheard_flag_and_it_stays_struck_through
     assert page.problems == []  # type: ignore[attr-defined]
 
 
+async def test_assigning_to_the_same_person_again_says_nothing_changed(
+    board: Board, phone: Any
+) -> None:
+    """The API answers ``unchanged``; the page once said "Saved." all the same."""
+    from playwright.async_api import expect
+
+    await board.flag("flagger", "Peskov: the grain deal is dead because of Kyiv")
+    await board.bot.say(GROUP, board.people["chat_admin"], "/assign 1 @iryna_analyst")
+    await board.bot.quiet()
+    mark = board.bot.api.mark()
+    page = phone
+    await opened(page, board)
+    await page.click("#flags li.flag[data-number='1']")
+    await page.get_by_label("Assign to (@username)").fill("@iryna_analyst")
+    await page.get_by_role("button", name="Assign", exact=True).click()
+    await expect(page.locator("#message")).to_have_text(
+        "#1 is already assigned to @iryna_analyst: nothing changed.", timeout=WAIT_MS
+    )
+    assert await page.locator("#message.error").count() == 0
+    assert ["notificationOccurred", "warning"] in await telegram(page, "tgTest.calls")
+    await board.bot.quiet()
+    assert board.bot.api.replies_to(GROUP, after_index=mark) == []
+    assert [e.action for e in await board.store.history(GROUP, 1)] == ["created", "assign"]
+    assert page.problems == []  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("phone", ["analyst"], indirect=True)
 async def test_a_ukrainian_member_reads_the_board_in_ukrainian_without_verdict_buttons(
     board: Board, phone: Any, tmp_path: Path

@@ -128,6 +128,11 @@
       statement_md: "Download .md",
       statement_docx: "Download .docx",
       statement_no_round: "This chat has no rounds yet, so there is nothing to draft. Start one with /round start in the chat.",
+      already_status: (n, label) => `#${n} is already ${label}: nothing changed.`,
+      already_assigned: (n, who) => `#${n} is already assigned to ${who}: nothing changed.`,
+      already_unassigned: (n) => `#${n} is assigned to no one already: nothing changed.`,
+      already_retracted: (n) => `#${n} is already retracted: nothing changed.`,
+      already_text: (n) => `#${n} already says that: nothing changed.`,
       tab_definitions: "Terms",
       definitions_title: "Their definitions",
       definition_term: "Term (root causes, першопричини…)",
@@ -257,6 +262,11 @@
       statement_md: "Завантажити .md",
       statement_docx: "Завантажити .docx",
       statement_no_round: "У цьому чаті ще немає раундів, тож складати нічого. Почніть раунд командою /round start у чаті.",
+      already_status: (n, label) => `#${n} вже має вердикт «${label}»: нічого не змінено.`,
+      already_assigned: (n, who) => `#${n} вже перевіряє ${who}: нічого не змінено.`,
+      already_unassigned: (n) => `#${n} і так нікому не призначено: нічого не змінено.`,
+      already_retracted: (n) => `#${n} вже відкликано: нічого не змінено.`,
+      already_text: (n) => `#${n} уже має саме цей текст: нічого не змінено.`,
       tab_definitions: "Терміни",
       definitions_title: "Їхні визначення",
       definition_term: "Термін (першопричини, root causes…)",
@@ -990,6 +1000,12 @@
     try {
       const updated = await api(`api/flags/${number}/${path}`, { method: "POST", body });
       if (record.number === number) updateRecord(updated);
+      if (updated.unchanged) {
+        // The same verdict, assignee or withdrawal again: nothing changed, nobody is told.
+        telegram.haptic("warning");
+        say(alreadyText(path, updated.flag));
+        return true;
+      }
       telegram.haptic("success");
       say(success(updated));
       loadLog({ force: true }).catch(fail);
@@ -998,6 +1014,15 @@
       fail(error);
       return false;
     }
+  }
+
+  // A change that found the flag already so, in the page's own words (as the chat says it).
+  function alreadyText(path, flag) {
+    const n = flag.number;
+    if (path === "verdict") return s("already_status", n, statusInfo(flag.status).label);
+    if (path === "assignee") return flag.assignee ? s("already_assigned", n, flag.assignee) : s("already_unassigned", n);
+    if (path === "withdraw") return s("already_retracted", n);
+    return s("already_text", n);
   }
 
   async function sendNote() {
