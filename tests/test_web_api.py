@@ -928,3 +928,32 @@ async def test_a_bad_definition_from_the_board_is_refused_and_nothing_is_kept(
         "asked": [],
         "terms": [],
     }
+
+
+async def test_a_records_term_card_shows_their_definitions_here_and_no_other_chats(
+    board: Board,
+) -> None:
+    admin, taras = board.people["chat_admin"], board.people["flagger"]
+    await board.bot.say(GROUP, admin, "/round start Istanbul 2")
+    await board.bot.say(GROUP, taras, "/define root causes (Lavrov): NATO's expansion")
+    await board.bot.say(GROUP, taras, "/define root causes (Lavrov): NATO since 1997")
+    await board.bot.say(GROUP, admin, "/round start Istanbul 3")
+    await board.bot.say(GROUP, taras, "/define root causes: language and church")
+    elsewhere = definitions.subject(board.bot.services.library.index, "root causes")
+
+    async def no_admin() -> bool:
+        return False
+
+    await definitions.record(
+        board.store, OUTSIDE_GROUP, elsewhere, "another team's",
+        speaker=None, by_id=STRANGER, by_name="Stranger", is_admin=no_admin,
+    )  # fmt: skip
+    number = await board.flag("flagger", "Lavrov: we must first eliminate the root causes")
+    record = (await board.visitor("bystander").get(f"/api/flags/{number}")).body
+    [card] = [card for card in record["cards"] if card["id"] == "root-causes"]
+    # The latest per round, as the card in the chat shows them.
+    assert [(d["round"], d["speaker"], d["text"]) for d in card["definitions"]] == [
+        ("Istanbul 2", "Lavrov", "NATO since 1997"),
+        ("Istanbul 3", None, "language and church"),
+    ]
+    assert all(c["definitions"] == [] for c in record["cards"] if c["kind"] != "term")

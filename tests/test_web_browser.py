@@ -1021,6 +1021,16 @@ async def test_a_member_reads_their_definitions_and_records_one_on_the_board(
     assert "recorded by Petro" in shown["text"]
     await page.evaluate("tgTest.clickBack()")
     await expect(page.locator("#board")).to_be_visible()
+
+    # A flag's record: its term's card carries their definitions here, per round.
+    await board.flag("flagger", "Lavrov: we must first eliminate the root causes")
+    await page.click("#flags li.flag[data-number='1']")
+    here = page.locator("#record-body .cards .card-definitions")
+    await expect(here.locator(".title")).to_have_text("Their definitions here", timeout=WAIT_MS)
+    assert await here.locator("li").all_text_contents() == [
+        "Round “Istanbul 2”: Lavrov: «NATO's expansion since 1991»",
+        "Round “Istanbul 3”: Медінський: «<b>language</b> & church»",
+    ]
     assert page.problems == []  # type: ignore[attr-defined]
 
 
@@ -1119,6 +1129,13 @@ async def test_every_screen_passes_axe_in_both_themes_and_languages(
     assert await small_targets(page) == []
     if lang == "en":
         await screenshot(page, tmp_path, f"board-definitions-{theme}")
+    # A record whose term's card carries their definitions here.
+    await page.click("#tab-log")
+    await page.click("#empty-clear")
+    await page.click("#flags li.flag[data-number='1']")
+    await expect(page.locator("#record-body .card-definitions")).to_have_count(1, timeout=WAIT_MS)
+    found["record with their definitions"] = await serious_violations(page)
+    assert await small_targets(page) == []
 
     stopped = await open_tab(
         board, browser, who, theme=theme, signed_by=OTHER_BOT_TOKEN, bypass_csp=True

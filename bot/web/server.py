@@ -33,8 +33,9 @@ from bot.flag_input import parse_number
 from bot.flaglog import Answer, Change, FlagLog, Refused, Why, refusal_text, unchanged_text
 from bot.i18n import t
 from bot.language import group_language, user_language
-from bot.playbook import Lang, as_lang
+from bot.playbook import Lang, Term, as_lang
 from bot.render import shorten
+from bot.render_log import matched_entries
 from bot.statement import Draft, to_docx, to_markdown, to_text
 from bot.store import Flag, Point, Round, Status
 from bot.web import hook, views
@@ -311,15 +312,23 @@ async def _record(
     if flag.seen_before is not None:
         earlier = await store.get_flag(caller.chat_id, flag.seen_before)
     where = timezones.zone(await store.get_timezone(caller.chat_id)) if earlier else UTC
+    playbook = board.svc.library.playbook
+    # A term's card shows their definitions of it in this chat, as in the chat.
+    defined = {
+        entry.id: await definitions.for_card(store, caller.chat_id, entry)
+        for entry in matched_entries(flag, playbook)
+        if isinstance(entry, Term)
+    }
     body = views.record_json(
         flag,
         history,
-        board.svc.library.playbook,
+        playbook,
         caller.lang,
         can_judge=await access.may("verify", caller.actor, flag),
         can_change=await access.may("assign", caller.actor, flag),
         earlier=earlier,
         where=where,
+        defined=defined,
     )
     if unchanged is not None:
         body["unchanged"] = True

@@ -7,13 +7,13 @@ from ``bot.i18n`` so the board says what the chat says.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from bot.definitions import TermRecord, subject_key
 from bot.i18n import t
-from bot.playbook import Lang, Playbook
+from bot.playbook import Lang, Playbook, Term
 from bot.render import KIND_ICON, title_of
 from bot.render_definitions import subject_name
 from bot.render_log import STATUS_ICON, day_said, matched_entries, status_label
@@ -106,9 +106,11 @@ def record_json(
     can_change: bool,
     earlier: Flag | None = None,
     where: tzinfo = UTC,
+    defined: Mapping[str, Sequence[Definition]] | None = None,
 ) -> JSON:
-    """One flag's full record: the flag, its history, the playbook cards it matched and
-    the earlier flag it repeats (seen before), as that one stands now."""
+    """One flag's full record: the flag, its history, the playbook cards it matched
+    (a term's card with ``defined``, by term id: their definitions of it here, the latest
+    per round) and the earlier flag it repeats (seen before), as that one stands now."""
     cards = [
         {
             "kind": entry.kind,
@@ -116,6 +118,10 @@ def record_json(
             "icon": KIND_ICON[entry.kind],
             "title": title_of(entry, lang),
             "summary": entry.summary(lang),
+            "definitions": [
+                {"round": item.round_name, **_definition_json(item)}
+                for item in ((defined or {}).get(entry.id, []) if isinstance(entry, Term) else [])
+            ],
         }
         for entry in matched_entries(flag, playbook)
     ]

@@ -151,6 +151,7 @@
       definition_by: (by, at) => `recorded by ${by}, ${at}`,
       definition_earlier: (n) => `${n} earlier in this round`,
       term_changed: "⚠️ Changed in the latest round",
+      card_definitions: "Their definitions here",
       action_created: "flagged",
       action_status: "verdict",
       action_assign: "assigned",
@@ -287,6 +288,7 @@
       definition_by: (by, at) => `автор запису: ${by}, ${at}`,
       definition_earlier: (n) => `Раніше в цьому раунді: ${n}`,
       term_changed: "⚠️ Змінилося в останньому раунді",
+      card_definitions: "Їхні визначення в цьому чаті",
       action_created: "позначено",
       action_status: "вердикт",
       action_assign: "перевірку доручено",
@@ -1230,7 +1232,13 @@
               "ul",
               { class: "cards" },
               data.cards.map((card) =>
-                el("li", {}, el("strong", { text: `${card.icon} ${card.title}` }), el("p", { class: "summary", text: card.summary })),
+                el(
+                  "li",
+                  {},
+                  el("strong", { text: `${card.icon} ${card.title}` }),
+                  el("p", { class: "summary", text: card.summary }),
+                  cardDefinitions(card),
+                ),
               ),
             ),
           ]
@@ -1617,6 +1625,23 @@
             el("ul", { class: "earlier" }, earlier.map((item) => el("li", {}, saidLine(item), definitionMeta(item)))),
           )
         : null,
+    );
+  }
+
+  // Under a term's card in a record: their definitions of it here, the latest per round.
+  function cardDefinitions(card) {
+    if (!card.definitions || !card.definitions.length) return null;
+    return el(
+      "div",
+      { class: "card-definitions" },
+      el("p", { class: "title", text: s("card_definitions") }),
+      el(
+        "ul",
+        {},
+        card.definitions.map((definition) =>
+          el("li", {}, el("span", { class: "meta", text: `${s("definition_round", definition.round)}: ` }), saidLine(definition)),
+        ),
+      ),
     );
   }
 
