@@ -957,3 +957,23 @@ async def test_a_records_term_card_shows_their_definitions_here_and_no_other_cha
         ("Istanbul 3", None, "language and church"),
     ]
     assert all(c["definitions"] == [] for c in record["cards"] if c["kind"] != "term")
+
+
+async def test_a_member_notes_an_ask_on_the_board_and_asked_lists_it(board: Board) -> None:
+    await board.bot.say(GROUP, board.people["chat_admin"], "/round start Geneva")
+    visitor = board.visitor("bystander")
+    answer = await visitor.post("/api/definitions/asked", {"term": "київський режим"})
+    assert answer.status == 201, answer.body
+    assert answer.body["asked_now"] == {"key": "term:kiev-regime", "round": "Geneva"}
+    assert [(a["term"], a["by"]) for a in answer.body["asked"]] == [('The "Kiev regime"', "Petro")]
+    [listed] = await board.bot.say(GROUP, board.people["flagger"], "/asked")
+    assert "Kiev regime" in listed["text"] and "Geneva" in listed["text"]
+    # Once defined, it is no longer waiting.
+    await visitor.post("/api/definitions", {"term": "Kyiv regime", "text": "whoever signs"})
+    assert (await visitor.get("/api/definitions")).body["asked"] == []
+    for body in ({"term": "  "}, {"term": "x" * 101}, {"term": 5}, {}):
+        refused = await visitor.post("/api/definitions/asked", body)
+        assert refused.status == 400, (body, refused.body)
+    outsider = await board.visitor("stranger").post("/api/definitions/asked", {"term": "x"})
+    assert outsider.status == 403
+    assert len(await board.store.definitions.asks_of_chat(GROUP)) == 1

@@ -1003,6 +1003,19 @@ async def test_a_member_reads_their_definitions_and_records_one_on_the_board(
     ]
     assert await earlier.evaluate("node => node.open && node.isConnected") is True
 
+    # A term asked again from the board, as /asked notes it.
+    await page.get_by_label("Term (root causes, першопричини…)").fill("buffer zone")
+    await page.get_by_role("button", name="Note that we asked them to define it").click()
+    await expect(page.locator("#message")).to_have_text(
+        "Noted: we asked them to define “buffer zone”. It stays here until they do.",
+        timeout=WAIT_MS,
+    )
+    assert await page.locator("#asked-list li strong").all_text_contents() == [
+        'The "Kiev regime"',
+        "buffer zone",
+    ]
+    assert await page.input_value("#new-definition-term") == ""
+
     # Recorded from the board with Telegram's main button, as /define records it.
     await page.get_by_label("Term (root causes, першопричини…)").fill("Kyiv regime")
     assert await telegram(page, "Telegram.WebApp.MainButton.isVisible") is False
@@ -1015,7 +1028,8 @@ async def test_a_member_reads_their_definitions_and_records_one_on_the_board(
         'Recorded their definition of “The "Kiev regime"”, round “Istanbul 3”.', timeout=WAIT_MS
     )
     assert await page.input_value("#new-definition-text") == ""
-    assert await page.is_hidden("#asked")  # defined now, so no longer waiting
+    # Defined now, so no longer waiting.
+    assert await page.locator("#asked-list li strong").all_text_contents() == ["buffer zone"]
     [shown] = await board.bot.say(GROUP, board.people["flagger"], "/define Kyiv regime")
     assert "<b>Peskov</b>: «whoever signs in Kyiv»" in shown["text"]
     assert "recorded by Petro" in shown["text"]

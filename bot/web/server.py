@@ -820,6 +820,29 @@ async def add_definition(board: Board, caller: Caller, request: web.Request) -> 
     return web.json_response(body, status=201)
 
 
+@_signed_in
+async def add_ask(board: Board, caller: Caller, request: web.Request) -> web.Response:
+    """As /asked term, for any member: the team asked them to define it; it stays
+    "asked, not yet defined" until a definition is recorded."""
+    typed = definitions.named(_text_field(await _body(request), "term"), None)
+    if isinstance(typed, points.Refusal):
+        raise _definition_refused(typed)
+    about = definitions.subject(board.svc.library.index, typed.phrase)
+    asked = await definitions.ask(
+        board.svc.require_store(),
+        caller.chat_id,
+        about,
+        by_id=caller.actor.id,
+        by_name=caller.actor.name,
+        is_admin=caller.actor.is_admin,
+    )
+    if isinstance(asked, points.Refusal):
+        raise _definition_refused(asked)
+    body = await _register(board, caller)
+    body["asked_now"] = {"key": about.key, "round": asked.round_name}
+    return web.json_response(body, status=201)
+
+
 # -- the page ---------------------------------------------------------------------------
 
 
@@ -882,6 +905,7 @@ def make_app(board: Board) -> web.Application:
             web.get("/api/statement/file", statement_file),
             web.get("/api/definitions", list_definitions),
             web.post("/api/definitions", add_definition),
+            web.post("/api/definitions/asked", add_ask),
             web.route("*", "/api/{tail:.*}", _not_found),
         ]
     )

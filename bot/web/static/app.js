@@ -152,6 +152,9 @@
       definition_earlier: (n) => `${n} earlier in this round`,
       term_changed: "⚠️ Changed in the latest round",
       card_definitions: "Their definitions here",
+      ask_save: "Note that we asked them to define it",
+      ask_saved: (term) => `Noted: we asked them to define “${term}”. It stays here until they do.`,
+      ask_needs_term: "Type the term first.",
       action_created: "flagged",
       action_status: "verdict",
       action_assign: "assigned",
@@ -289,6 +292,9 @@
       definition_earlier: (n) => `Раніше в цьому раунді: ${n}`,
       term_changed: "⚠️ Змінилося в останньому раунді",
       card_definitions: "Їхні визначення в цьому чаті",
+      ask_save: "Зазначити, що ми попросили визначити",
+      ask_saved: (term) => `Зазначено: ми попросили їх визначити «${term}». Термін лишиться тут, доки його не визначать.`,
+      ask_needs_term: "Спершу введіть термін.",
       action_created: "позначено",
       action_status: "вердикт",
       action_assign: "перевірку доручено",
@@ -723,6 +729,7 @@
       $(id).placeholder = s(key);
     }
     $("new-definition-send").textContent = s("definition_save");
+    $("new-ask-send").textContent = s("ask_save");
     $("asked-title").textContent = s("asked_title");
     $("definitions-empty").textContent = s("definitions_empty");
     $("definitions-hint").textContent = s("definitions_hint");
@@ -1720,6 +1727,26 @@
     }
   }
 
+  async function sendAsk() {
+    const input = $("new-definition-term");
+    const term = input.value.trim();
+    if (!term) {
+      say(s("ask_needs_term"), { error: true });
+      input.focus();
+      return;
+    }
+    try {
+      const data = await api("api/definitions/asked", { method: "POST", body: { term } });
+      if (input.value.trim() === term) input.value = "";
+      const asked = data.asked.find((item) => item.key === data.asked_now.key);
+      telegram.haptic("success");
+      say(s("ask_saved", asked ? asked.term : term));
+      showDefinitions(data);
+    } catch (error) {
+      fail(error);
+    }
+  }
+
   // -- live updates -------------------------------------------------------------------
 
   async function poll() {
@@ -1827,6 +1854,7 @@
       event.preventDefault();
       runMainActionFor(sendDefinition);
     });
+    $("new-ask-send").addEventListener("click", () => runMainActionFor(sendAsk));
     $("statement-round").addEventListener("change", () => {
       draft.round = $("statement-round").value;
       loadStatement().catch(fail);
