@@ -978,13 +978,13 @@ async def test_a_member_reads_their_definitions_and_records_one_on_the_board(
     heads = await term.locator(".round-head").all_text_contents()
     assert heads == ["Round “Istanbul 2”", "Round “Istanbul 3”⚠️ Changed"]
     # Each round's word; the earlier entry of a round is folded under it.
-    said = await term.locator(".round > .said").all_text_contents()
+    said = await term.locator(".term-round > .said").all_text_contents()
     assert said == [
         "Lavrov: «NATO's expansion since 1991»",
         "Медінський: «<b>language</b> & church»",
     ]
     assert await term.locator(".said b").count() == 0  # text, never markup
-    meta = await term.locator(".round > .meta").first.text_content()
+    meta = await term.locator(".term-round > .meta").first.text_content()
     assert meta and meta.startswith("recorded by Taras, ")
     earlier = term.locator("details").first
     assert await earlier.locator("summary").text_content() == "1 earlier in this round"

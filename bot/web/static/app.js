@@ -1620,7 +1620,7 @@
           : null;
     return el(
       "li",
-      { class: `round${shown.change === "changed" ? " changed" : ""}` },
+      { class: `term-round${shown.change === "changed" ? " changed" : ""}` },
       el("p", { class: "round-head" }, el("span", { text: s("definition_round", shown.round) }), change),
       saidLine(latest),
       definitionMeta(latest),
