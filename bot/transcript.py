@@ -25,11 +25,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-import docx
-import webvtt
-from docx.opc.exceptions import OpcError
-from webvtt.errors import MalformedCaptionError, MalformedFileError
-
 from bot.flag_input import split_speaker
 from bot.folding import normalize
 from bot.search import SearchIndex, informative
@@ -218,6 +213,11 @@ def _markdown_plain(line: str) -> str:
 def _docx_paragraphs(data: bytes) -> Iterator[tuple[int, str]]:
     """Each paragraph of the Word document's body, and of its tables (a transcript
     laid out as a table of speaker and words reads as "Speaker: words")."""
+    # python-docx and lxml (some 15 MB) are loaded only when a Word file comes in,
+    # as bot.statement does.
+    import docx
+    from docx.opc.exceptions import OpcError
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(item.file_size for item in archive.infolist()) > MAX_UNPACKED:
@@ -244,6 +244,9 @@ def _docx_paragraphs(data: bytes) -> Iterator[tuple[int, str]]:
 def _cues(text: str, kind: str) -> Iterator[Statement]:
     """Each subtitle cue: its text without tags, its start, and its speaker from a
     ``<v Speaker>`` voice tag or a leading "NAME:"."""
+    import webvtt  # loaded only when subtitles come in
+    from webvtt.errors import MalformedCaptionError, MalformedFileError
+
     lines = text.splitlines()
     try:
         captions = webvtt.from_buffer(lines, format=kind.removeprefix("."))

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -118,6 +120,19 @@ def test_only_the_flag_log_changes_the_log() -> None:
     flaglog = (BOT / "flaglog.py").read_text(encoding="utf-8")
     assert "self._store.add_flag(" in flaglog, "the check looks for what the door does"
     assert callers == []
+
+
+def test_the_running_bot_loads_word_and_subtitle_libraries_only_when_a_file_needs_them() -> None:
+    # python-docx with lxml and webvtt-py are some 15 MB of every process's memory;
+    # most bots never draft a .docx or read a transcript.
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, bot.app; print(*sorted(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    heavy = {"docx", "lxml", "webvtt"}
+    assert heavy.isdisjoint(loaded), heavy & set(loaded)
 
 
 def test_the_readmes_module_map_names_every_module() -> None:
