@@ -69,6 +69,25 @@ async def test_a_reworded_claim_shows_the_flag_that_said_it_first(
     assert stored.seen_before == 1
 
 
+async def test_a_claim_the_playbook_does_not_know_is_found_by_its_words_minutes_later(
+    enrolled: Bot, people: dict[str, Any]
+) -> None:
+    # Nothing in the playbook says this: only the words of the first flag can find
+    # it, and they were in no flag when it was looked up itself.
+    bot = enrolled
+    await bot.say(
+        GROUP, people["flagger"], "/flag Ushakov: the grain corridor closes on Friday at noon"
+    )
+    [again] = await bot.say(
+        GROUP, people["analyst"], "/flag Peskov: on Friday at noon the grain corridor closes"
+    )
+    assert "Seen before:</b> #1" in again["text"]
+    [third] = await bot.say(
+        GROUP, people["analyst"], "/flag the grain corridor does not close on Friday at noon"
+    )
+    assert "Seen before" not in third["text"]
+
+
 async def test_the_same_words_saying_another_claim_show_nothing(
     enrolled: Bot, people: dict[str, Any]
 ) -> None:

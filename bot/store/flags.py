@@ -12,8 +12,6 @@ import asyncio
 import functools
 import json
 import sqlite3
-import time
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -59,9 +57,6 @@ _UPDATABLE_COLUMNS: Final = frozenset(
 SEEN_CANDIDATES: Final = 16
 # The rarest words of a statement that look up earlier flags in the full-text index.
 SEEN_WORDS: Final = 3
-# How long, and for how many words, the counts of flags per word are kept.
-TERM_COUNTS_KEPT_S: Final = 300.0
-TERM_COUNTS_KEPT: Final = 20_000
 # A statement's first playbook entries that look up earlier flags (mentions gives three).
 SEEN_REFS: Final = 3
 
@@ -196,8 +191,6 @@ def _settle(future: asyncio.Future[Flag], outcome: Flag | BaseException) -> None
 
 class Flags:
     database: Database
-    # How many flags have each index term, as last counted (see _rarer_half).
-    _term_counts: OrderedDict[str, tuple[float, int]]
     # The group commit's queue and its writer task (see _write_new_flags).
     _new_flags: list[_NewFlag]
     _flag_writer: asyncio.Task[None] | None
@@ -433,47 +426,36 @@ class Flags:
         if not terms:
             return []
         counts = await self._counts(terms)
-        counted = sorted((counts[term.fts()], position) for position, term in enumerate(terms))
+        # Words no flag has yet (the new ones in a reworded claim) find nothing: the
+        # rarest are chosen among the others.
+        counted = sorted(
+            (flags, position)
+            for position, term in enumerate(terms)
+            if (flags := counts[term.fts()])
+        )
         # A statement that says the same as another shares half its words, so it has
         # one of the rarer half (and one); the three rarest at most, as each more word
         # asked costs the index a walk through its flags.
         keep = min(SEEN_WORDS, len(terms) - (len(terms) + 1) // 2 + 1)
-        return [terms[position] for flags, position in counted[:keep] if flags]
+        return [terms[position] for _, position in counted[:keep]]
 
     async def _counts(self, terms: Sequence[Term]) -> dict[str, int]:
-        """How many flags have each term, by its FTS form. Counts are kept a while: a
-        word's count moves slowly, and only the order of counts is used, to choose
-        which words to look up, never to decide a match."""
-        now = time.monotonic()
-        counts: dict[str, int] = {}
-        missing: list[Term] = []
-        for term in terms:
-            kept = self._term_counts.get(term.fts())
-            if kept is not None and now - kept[0] < TERM_COUNTS_KEPT_S:
-                counts[term.fts()] = kept[1]
-            else:
-                missing.append(term)
-        if missing:
-            ranges = json.dumps([[term.text, term.upper_bound()] for term in missing])
-            rows = await self.database.read(
-                """
-                SELECT ranges.key AS position,
-                       (SELECT coalesce(sum(doc), 0) FROM flags_fts_vocab
-                        WHERE col = 'text'
-                          AND term >= ranges.value ->> 0 AND term < ranges.value ->> 1
-                       ) AS flags
-                FROM json_each(?) AS ranges
-                """,
-                (ranges,),
-            )
-            for row in rows:
-                key, flags = missing[int(row["position"])].fts(), int(row["flags"])
-                counts[key] = flags
-                self._term_counts[key] = (now, flags)
-                self._term_counts.move_to_end(key)
-            while len(self._term_counts) > TERM_COUNTS_KEPT:
-                self._term_counts.popitem(last=False)
-        return counts
+        """How many flags have each term, by its FTS form: counted afresh for every
+        statement (some 0.1 ms), as a count kept from before the word's first flag
+        would hide that flag from the next statement that says the same."""
+        ranges = json.dumps([[term.text, term.upper_bound()] for term in terms])
+        rows = await self.database.read(
+            """
+            SELECT ranges.key AS position,
+                   (SELECT coalesce(sum(doc), 0) FROM flags_fts_vocab
+                    WHERE col = 'text'
+                      AND term >= ranges.value ->> 0 AND term < ranges.value ->> 1
+                   ) AS flags
+            FROM json_each(?) AS ranges
+            """,
+            (ranges,),
+        )
+        return {terms[int(row["position"])].fts(): int(row["flags"]) for row in rows}
 
     async def repeated_by(self, chat_id: int, number: int) -> list[int]:
         """The numbers of the chat's flags, not withdrawn, that repeat flag ``number``

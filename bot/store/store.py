@@ -16,7 +16,6 @@ Each concern is a module of its own, and Store is all of them over one
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -43,7 +42,6 @@ class Store(Chats, Rounds, Flags, Listings, Exports, Purge):
         self.definitions = DefinitionsStore(database)
         self._new_flags = []
         self._flag_writer = None
-        self._term_counts = OrderedDict()
 
     @classmethod
     async def open(cls, path: Path) -> Store:
