@@ -83,7 +83,7 @@ async def test_a_claim_the_playbook_does_not_know_is_found_by_its_words_minutes_
     )
     assert "Seen before:</b> #1" in again["text"]
     [third] = await bot.say(
-        GROUP, people["analyst"], "/flag the grain corridor does not close on Friday at noon"
+        GROUP, people["analyst"], "/flag the grain corridor reopens on Friday at noon"
     )
     assert "Seen before" not in third["text"]
 
