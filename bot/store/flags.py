@@ -441,8 +441,9 @@ class Flags:
 
     async def _counts(self, terms: Sequence[Term]) -> dict[str, int]:
         """How many flags have each term, by its FTS form: counted afresh for every
-        statement (some 0.1 ms), as a count kept from before the word's first flag
-        would hide that flag from the next statement that says the same."""
+        statement (about 0.5 ms of CPU on a 10,000-flag chat), as a count kept from
+        before the word's first flag would hide that flag from the next statement
+        that says the same."""
         ranges = json.dumps([[term.text, term.upper_bound()] for term in terms])
         rows = await self.database.read(
             """
